@@ -1,0 +1,29 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// The root package has no package dependencies on purpose: any host app can embed Taskworks
+// without a version fight. Packages under Examples/ and Plugins/ may depend on more.
+let package = Package(
+    name: "Taskworks",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Taskworks", targets: ["Taskworks"]),
+        .executable(name: "taskworks-demo", targets: ["TaskworksDemo"]),
+        .executable(name: "taskworks-bench", targets: ["TaskworksBench"]),
+    ],
+    targets: [
+        .target(name: "Taskworks"),
+        .executableTarget(
+            name: "TaskworksDemo",
+            dependencies: ["Taskworks"],
+            path: "Examples/TaskworksDemo"
+        ),
+        .executableTarget(
+            name: "TaskworksBench",
+            dependencies: ["Taskworks"],
+            path: "Benchmarks/TaskworksBench"
+        ),
+        .testTarget(name: "TaskworksTests", dependencies: ["Taskworks"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

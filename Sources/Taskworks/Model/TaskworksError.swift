@@ -1,0 +1,92 @@
+/// The one error type Taskworks throws. Each error has a ``code`` to switch on and a
+/// ``message`` that says what happened and what to do about it.
+///
+/// ```swift
+/// do {
+///     _ = try await service.cancel(id, as: caller)
+/// } catch let error as TaskworksError where error.code == .taskNotFound {
+///     // answer 404
+/// }
+/// ```
+public struct TaskworksError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What kind of failure this is.
+    public enum Code: String, Sendable, Hashable, CaseIterable {
+        /// No task with that id is visible to the caller (it does not exist, was deleted, or
+        /// belongs to another user; these are deliberately indistinguishable).
+        case taskNotFound
+        /// The task is visible to the caller but has no artifact.
+        case artifactNotFound
+        /// The task type name is not registered in this process's ``TaskRegistry``.
+        case unknownTaskType
+        /// A task type name is already registered.
+        case duplicateTaskType
+        /// The requested change is not allowed from the task's current status.
+        case invalidTransition
+        /// A value given by the caller is malformed or out of range.
+        case invalidInput
+        /// A list query has an out-of-range page or page size or a bad filter.
+        case invalidQuery
+        /// The store kept changing under a compare-and-set loop; try again.
+        case contention
+        /// The pool is already running; one `run()` at a time.
+        case alreadyRunning
+        /// The storage backend failed (I/O, corrupt data, unreachable server).
+        case storageFailure
+    }
+
+    /// What kind of failure this is.
+    public let code: Code
+    /// What happened and what to do, in one or two sentences.
+    public let message: String
+    /// The task involved, when there is one.
+    public let taskID: TaskID?
+
+    /// Makes an error; prefer the static factories such as ``taskNotFound(_:)``.
+    public init(code: Code, message: String, taskID: TaskID? = nil) {
+        self.code = code
+        self.message = message
+        self.taskID = taskID
+    }
+
+    /// `code: message`.
+    public var description: String { "\(code.rawValue): \(message)" }
+
+    /// The task does not exist or the caller may not see it. The message is the same in both
+    /// cases so callers cannot probe for other users' task ids.
+    public static func taskNotFound(_ id: TaskID) -> TaskworksError {
+        TaskworksError(
+            code: .taskNotFound,
+            message: "task \(id) was not found; check the id (tasks are visible only to their "
+                + "creator and to admins, and deleted tasks are gone)",
+            taskID: id)
+    }
+
+    /// The task type is not registered.
+    public static func unknownTaskType(_ name: String, known: [String]) -> TaskworksError {
+        let list = known.isEmpty ? "none" : known.sorted().joined(separator: ", ")
+        return TaskworksError(
+            code: .unknownTaskType,
+            message: "task type '\(name.prefix(100))' is not registered; register it with "
+                + "TaskRegistry.register before creating tasks of it (registered: \(list))")
+    }
+
+    /// A change that the task's status does not allow.
+    public static func invalidTransition(_ id: TaskID, _ message: String) -> TaskworksError {
+        TaskworksError(code: .invalidTransition, message: message, taskID: id)
+    }
+
+    /// A malformed or out-of-range value.
+    public static func invalidInput(_ message: String) -> TaskworksError {
+        TaskworksError(code: .invalidInput, message: message)
+    }
+
+    /// A bad list query.
+    public static func invalidQuery(_ message: String) -> TaskworksError {
+        TaskworksError(code: .invalidQuery, message: message)
+    }
+
+    /// A storage failure, wrapping what the backend said.
+    public static func storageFailure(_ message: String) -> TaskworksError {
+        TaskworksError(code: .storageFailure, message: message)
+    }
+}

@@ -1,0 +1,111 @@
+import Synchronization
+
+/// What a runner gets for one attempt: the task, its payload, progress reporting,
+/// cancellation, and a place to attach an artifact.
+///
+/// Progress is cheap to report as often as you like: it is clamped to 0–100, never moves
+/// backwards, and is written to the store at most every 250 ms and only after a change of at
+/// least one point; success always stores 100.
+///
+/// Cancellation is cooperative and arrives two ways, use either: Swift `Task` cancellation
+/// (so `Task.sleep`, `URLSession` and friends stop on their own), and ``isCancelled`` /
+/// ``checkCancellation()`` for loops.
+public final class TaskContext: Sendable {
+    /// Why the framework asked the runner to stop.
+    enum StopReason: Sendable, Equatable {
+        case cancelRequested
+        case timedOut(Duration)
+        case shutdown
+        case leaseLost
+    }
+
+    private struct State: Sendable {
+        var reportedProgress: Int
+        var progressDirty = false
+        var artifact: TaskArtifact?
+        var stopReason: StopReason?
+    }
+
+    /// The task as claimed for this attempt (status `running`).
+    public let task: TaskRecord
+    private let state: Mutex<State>
+    /// Wakes the attempt's watcher when progress or a stop request needs its attention.
+    let watcherSignal = WakeSignal()
+
+    init(task: TaskRecord) {
+        self.task = task
+        self.state = Mutex(State(reportedProgress: task.progress))
+    }
+
+    /// Decodes the task's payload as `T`.
+    ///
+    /// - Throws: ``TaskworksError/Code/invalidInput`` when there is no payload or it does not
+    ///   match `T`. Throw it on: a payload that does not decode fails the attempt.
+    public func payload<T: Decodable>(as type: T.Type = T.self) throws -> T {
+        try task.decodePayload(as: T.self)
+    }
+
+    /// Reports progress in percent. Values are clamped to 0–100, NaN is ignored, and a value
+    /// lower than one already reported is ignored.
+    public func reportProgress(_ percent: Double) {
+        guard !percent.isNaN else { return }
+        let whole = Int(min(100, max(0, percent)).rounded(.down))
+        let wake = state.withLock { state -> Bool in
+            guard whole > state.reportedProgress else { return false }
+            state.reportedProgress = whole
+            let wasClean = !state.progressDirty
+            state.progressDirty = true
+            return wasClean
+        }
+        if wake { watcherSignal.notify() }
+    }
+
+    /// The progress reported so far in this attempt.
+    public var progress: Int { state.withLock { $0.reportedProgress } }
+
+    /// `true` once the task should stop: a caller cancelled it, it timed out, the pool is
+    /// shutting down, or the surrounding Swift `Task` was cancelled.
+    public var isCancelled: Bool {
+        Task.isCancelled || state.withLock { $0.stopReason != nil }
+    }
+
+    /// Throws `CancellationError` when ``isCancelled`` is `true`.
+    public func checkCancellation() throws {
+        if isCancelled { throw CancellationError() }
+    }
+
+    /// Attaches a file this attempt produced. It is stored with the task when the attempt
+    /// succeeds; a failed or cancelled attempt keeps none.
+    ///
+    /// - Throws: ``TaskworksError/Code/invalidInput`` for an unusable key or file name.
+    public func setArtifact(key: String, fileName: String) throws {
+        let artifact = try TaskArtifact(key: key, fileName: fileName)
+        state.withLock { $0.artifact = artifact }
+    }
+
+    /// The artifact set by the runner, if any.
+    public var artifact: TaskArtifact? { state.withLock { $0.artifact } }
+
+    /// Records why the runner must stop; the first reason wins. Returns `true` if this call set it.
+    @discardableResult
+    func requestStop(_ reason: StopReason) -> Bool {
+        let set = state.withLock { state -> Bool in
+            guard state.stopReason == nil else { return false }
+            state.stopReason = reason
+            return true
+        }
+        if set { watcherSignal.notify() }
+        return set
+    }
+
+    var stopReason: StopReason? { state.withLock { $0.stopReason } }
+
+    /// Takes the progress to store if it changed since the last take.
+    func takeDirtyProgress() -> Int? {
+        state.withLock { state in
+            guard state.progressDirty else { return nil }
+            state.progressDirty = false
+            return state.reportedProgress
+        }
+    }
+}

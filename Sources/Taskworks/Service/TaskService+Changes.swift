@@ -1,0 +1,75 @@
+import Foundation
+
+extension TaskService {
+    /// Cancels a task `caller` may see. A pending task is `cancelled` at once; a running task's
+    /// runner is asked to stop (in this process at once, in another within one lease renewal)
+    /// and the task then ends `cancelled`, even if the runner finishes its work first.
+    ///
+    /// - Returns: The task as stored after the request.
+    /// - Throws: ``TaskworksError/Code/taskNotFound``; ``TaskworksError/Code/invalidTransition``
+    ///   for a task that already finished.
+    @discardableResult
+    public func cancel(_ id: TaskID, as caller: Caller) async throws -> TaskRecord {
+        let caller = try caller.validated()
+        let now = clock.now()
+        let stored = try await mutate(id) { task in
+            guard caller.canSee(task) else { throw TaskworksError.taskNotFound(id) }
+            guard let next = try TaskTransitions.cancel(task, now: now) else { return nil }
+            return (next, next.status == .cancelled ? .finished : .cancelRequested)
+        }
+        if stored.status == .running { runningContext(id)?.requestStop(.cancelRequested) }
+        return stored
+    }
+
+    /// Puts a failed or cancelled task back to pending with its error, result, progress and
+    /// artifact cleared and its attempts reset; ``TaskRecord/manualRetries`` counts these.
+    ///
+    /// - Throws: ``TaskworksError/Code/taskNotFound``; ``TaskworksError/Code/invalidTransition``
+    ///   unless the task is failed or cancelled.
+    @discardableResult
+    public func retry(_ id: TaskID, as caller: Caller) async throws -> TaskRecord {
+        let caller = try caller.validated()
+        let now = clock.now()
+        let stored = try await mutate(id) { task in
+            guard caller.canSee(task) else { throw TaskworksError.taskNotFound(id) }
+            return (try TaskTransitions.retry(task, now: now), .retried)
+        }
+        wakeWorkers()
+        return stored
+    }
+
+    /// Soft-deletes a task `caller` may see: it is hidden from every read from now on. A pending
+    /// task is cancelled first; a running one is asked to stop and ends `cancelled`.
+    ///
+    /// - Throws: ``TaskworksError/Code/taskNotFound``.
+    public func delete(_ id: TaskID, as caller: Caller) async throws {
+        let caller = try caller.validated()
+        let now = clock.now()
+        let stored = try await mutate(id) { task in
+            guard caller.canSee(task) else { throw TaskworksError.taskNotFound(id) }
+            return (TaskTransitions.delete(task, now: now), .deleted)
+        }
+        if stored.status == .running { runningContext(id)?.requestStop(.cancelRequested) }
+    }
+
+    /// Rescues running tasks whose lease expired (their worker crashed or hung): each goes back
+    /// to pending while attempts remain, otherwise ends failed with a message saying why; a task
+    /// with a cancel request ends cancelled. Worker pools call this every poll; call it yourself
+    /// when no pool runs.
+    ///
+    /// - Returns: How many tasks were rescued.
+    @discardableResult
+    public func rescueExpiredLeases(limit: Int = 100) async throws -> Int {
+        let now = clock.now()
+        var rescued = 0
+        for expired in try await store.expiredLeases(at: now, limit: limit) {
+            let (_, wrote) = try await mutateReportingWrite(expired.id, startingFrom: expired) { task in
+                guard let next = TaskTransitions.rescue(task, now: now) else { return nil }
+                return (next, next.status.isTerminal ? .finished : .requeued)
+            }
+            if wrote { rescued += 1 }
+        }
+        if rescued > 0 { wakeWorkers() }
+        return rescued
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+
+/// Every state change of a task as a pure function from the current stored copy to the next
+/// one: no store, no clock, no locks. ``TaskService`` and ``WorkerPool`` write the results with
+/// compare-and-set and call these again with the fresh copy when another writer got there first,
+/// so every decision is made on the latest state.
+enum TaskTransitions {
+    /// How one attempt ended, as seen by the worker that ran it.
+    enum AttemptOutcome: Sendable, Equatable {
+        /// The runner returned.
+        case succeeded(result: JSONValue?, artifact: TaskArtifact?)
+        /// The runner threw, timed out, or could not be made.
+        case failed(message: String, permanent: Bool)
+        /// The pool shut down and stopped the runner: back to pending, attempt not counted.
+        case released
+    }
+
+    /// A caller's cancel. Pending → cancelled; running → cancel requested (the runner is stopped
+    /// and the worker stores `cancelled`); `nil` when a cancel is already requested.
+    static func cancel(_ task: TaskRecord, now: Date) throws -> TaskRecord? {
+        var next = task
+        switch task.status {
+        case .pending:
+            next.status = .cancelled
+            next.finishedAt = now
+            next.cancelRequested = true
+        case .running:
+            guard !task.cancelRequested else { return nil }
+            next.cancelRequested = true
+        case .succeeded, .failed, .cancelled:
+            throw TaskworksError.invalidTransition(
+                task.id,
+                "task \(task.id) already \(task.status.rawValue); only pending or running tasks can "
+                    + "be cancelled")
+        }
+        next.updatedAt = now
+        return next
+    }
+
+    /// A caller's retry of a failed or cancelled task: pending again with a clean slate.
+    static func retry(_ task: TaskRecord, now: Date) throws -> TaskRecord {
+        guard task.status == .failed || task.status == .cancelled else {
+            throw TaskworksError.invalidTransition(
+                task.id,
+                "task \(task.id) is \(task.status.rawValue); only failed or cancelled tasks can be "
+                    + "retried")
+        }
+        var next = task
+        next.status = .pending
+        next.errorMessage = nil
+        next.result = nil
+        next.progress = 0
+        next.artifact = nil
+        next.attempts = 0
+        next.manualRetries += 1
+        next.cancelRequested = false
+        next.runAfter = now
+        next.startedAt = nil
+        next.finishedAt = nil
+        next.leaseOwner = nil
+        next.leaseExpiresAt = nil
+        next.updatedAt = now
+        return next
+    }
+
+    /// A caller's soft delete: hidden from then on; an active task is cancelled first.
+    static func delete(_ task: TaskRecord, now: Date) -> TaskRecord {
+        var next = (try? cancel(task, now: now)).flatMap { $0 } ?? task
+        next.deletedAt = now
+        next.updatedAt = now
+        return next
+    }
+
+    /// The worker that holds the lease stores its attempt's end. `nil` when it no longer holds
+    /// the lease (another worker rescued the task): a stale worker writes nothing.
+    static func finish(
+        _ task: TaskRecord, owner: String, outcome: AttemptOutcome, progress: Int, now: Date,
+        retryDelay: Duration
+    ) -> TaskRecord? {
+        guard task.status == .running, task.leaseOwner == owner else { return nil }
+        var next = task
+        next.leaseOwner = nil
+        next.leaseExpiresAt = nil
+        next.updatedAt = now
+        if task.cancelRequested {
+            next.status = .cancelled
+            next.finishedAt = now
+            next.progress = max(task.progress, progress)
+            return next
+        }
+        switch outcome {
+        case .succeeded(let result, let artifact):
+            next.status = .succeeded
+            next.result = result
+            next.artifact = artifact
+            next.progress = 100
+            next.errorMessage = nil
+            next.finishedAt = now
+        case .failed(let message, let permanent):
+            next.errorMessage = message
+            if !permanent && task.attempts <= task.maxRetries {
+                next.status = .pending
+                next.progress = 0
+                next.startedAt = nil
+                next.runAfter = now.addingTimeInterval(retryDelay.timeInterval)
+            } else {
+                next.status = .failed
+                next.progress = max(task.progress, progress)
+                next.finishedAt = now
+            }
+        case .released:
+            next.status = .pending
+            next.attempts = max(0, task.attempts - 1)
+            next.progress = 0
+            next.startedAt = nil
+            next.runAfter = now
+        }
+        return next
+    }
+
+    /// The lease holder extends its lease and stores new progress. `nil` when the lease is lost.
+    static func renew(
+        _ task: TaskRecord, owner: String, progress: Int?, now: Date, leaseDuration: Duration
+    ) -> TaskRecord? {
+        guard task.status == .running, task.leaseOwner == owner else { return nil }
+        var next = task
+        next.leaseExpiresAt = now.addingTimeInterval(leaseDuration.timeInterval)
+        if let progress { next.progress = max(task.progress, progress) }
+        next.updatedAt = now
+        return next
+    }
+
+    /// Rescues a task whose worker stopped renewing its lease: pending again while attempts
+    /// remain, otherwise failed; cancelled if a cancel was requested. `nil` when the lease is
+    /// not expired (any more).
+    static func rescue(_ task: TaskRecord, now: Date) -> TaskRecord? {
+        guard task.status == .running, let expiry = task.leaseExpiresAt, expiry < now else { return nil }
+        var next = task
+        let owner = task.leaseOwner ?? "unknown"
+        next.leaseOwner = nil
+        next.leaseExpiresAt = nil
+        next.updatedAt = now
+        if task.cancelRequested {
+            next.status = .cancelled
+            next.finishedAt = now
+        } else if task.attempts <= task.maxRetries {
+            next.status = .pending
+            next.progress = 0
+            next.startedAt = nil
+            next.runAfter = now
+            next.errorMessage =
+                "worker \(owner) stopped renewing its lease (it crashed, hung or lost the store); "
+                + "retrying"
+        } else {
+            next.status = .failed
+            next.finishedAt = now
+            next.errorMessage =
+                "worker \(owner) stopped renewing its lease (it crashed, hung or lost the store) "
+                + "and no attempts are left (\(task.attempts) of \(task.maxRetries + 1) used)"
+        }
+        return next
+    }
+}

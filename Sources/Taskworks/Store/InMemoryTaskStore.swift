@@ -1,0 +1,56 @@
+import Foundation
+import Synchronization
+
+/// A ``TaskStore`` that keeps tasks in memory: for tests, development, and hosts whose tasks
+/// need not survive a restart. Nothing is durable.
+///
+/// Safe from any number of threads: every call takes one `Mutex` for a short, bounded time and
+/// never suspends while holding it. A claim costs O(log n); the default newest-first page and
+/// counts never scan the whole store.
+public final class InMemoryTaskStore: TaskStore {
+    private let index = Mutex(InMemoryTaskIndex())
+
+    /// Makes an empty store.
+    public init() {}
+
+    /// Stores a new task. See ``TaskStore/insert(_:)``.
+    public func insert(_ task: TaskRecord) async throws -> TaskRecord {
+        try index.withLock { try $0.insert(task) }
+    }
+
+    /// Reads one task. See ``TaskStore/task(id:)``.
+    public func task(id: TaskID) async throws -> TaskRecord? {
+        index.withLock { $0.task(id: id) }
+    }
+
+    /// Compare-and-set write. See ``TaskStore/update(_:expectedVersion:)``.
+    public func update(_ task: TaskRecord, expectedVersion: UInt64) async throws -> TaskUpdateResult {
+        index.withLock { $0.update(task, expectedVersion: expectedVersion) }
+    }
+
+    /// Atomic claim. See ``TaskStore/claim(_:)``.
+    public func claim(_ request: TaskClaimRequest) async throws -> [TaskRecord] {
+        guard request.limit > 0 else { return [] }
+        return index.withLock { $0.claim(request) }
+    }
+
+    /// Running tasks whose lease ran out. See ``TaskStore/expiredLeases(at:limit:)``.
+    public func expiredLeases(at now: Date, limit: Int) async throws -> [TaskRecord] {
+        index.withLock { $0.expiredLeases(at: now, limit: limit) }
+    }
+
+    /// One page of matches. See ``TaskStore/query(_:)``.
+    public func query(_ query: TaskQuery) async throws -> TaskPage {
+        index.withLock { $0.query(query) }
+    }
+
+    /// Counts per status and type. See ``TaskStore/counts(createdBy:)``.
+    public func counts(createdBy: String?) async throws -> TaskCounts {
+        index.withLock { $0.counts(createdBy: createdBy) }
+    }
+
+    /// A creator's recent and active tasks. See ``TaskStore/recentTasks(createdBy:createdSince:limit:)``.
+    public func recentTasks(createdBy: String, createdSince: Date, limit: Int) async throws -> [TaskRecord] {
+        index.withLock { $0.recentTasks(createdBy: createdBy, createdSince: createdSince, limit: limit) }
+    }
+}
