@@ -1,0 +1,163 @@
+import Foundation
+import Testing
+@testable import Taskworks
+
+@Suite("Worker pool state machine")
+struct WorkerPoolStateMachineTests {
+    @Test func claimsUpToTheFreeSlotsAndWaitsWhenFull() {
+        var machine = WorkerPoolStateMachine(limit: 3)
+        #expect(machine.nextStep() == .drain)
+        let started = machine.start()
+        let startedTwice = machine.start()
+        #expect(started)
+        #expect(!startedTwice)
+        #expect(machine.nextStep() == .claim(3))
+        machine.claimed(2)
+        #expect(machine.nextStep() == .claim(1))
+        machine.claimed(1)
+        #expect(machine.nextStep() == .waitForCapacity)
+        machine.finished()
+        #expect(machine.nextStep() == .claim(1))
+    }
+
+    @Test func loweringTheLimitWaitsUntilBelowIt() {
+        var machine = WorkerPoolStateMachine(limit: 4)
+        _ = machine.start()
+        machine.claimed(4)
+        machine.setLimit(2)
+        #expect(machine.nextStep() == .waitForCapacity)
+        machine.finished()
+        machine.finished()
+        #expect(machine.nextStep() == .waitForCapacity)
+        machine.finished()
+        #expect(machine.nextStep() == .claim(1))
+        machine.setLimit(10)
+        #expect(machine.nextStep() == .claim(9))
+    }
+
+    @Test func shutdownStopsClaimingAndCanRunAgainAfter() {
+        var machine = WorkerPoolStateMachine(limit: 2)
+        let shutdownWhileIdle = machine.beginShutdown()
+        #expect(!shutdownWhileIdle)
+        _ = machine.start()
+        machine.claimed(1)
+        let shutdownWhileRunning = machine.beginShutdown()
+        #expect(shutdownWhileRunning)
+        #expect(machine.nextStep() == .drain)
+        #expect(machine.isDraining)
+        machine.stopped()
+        let restarted = machine.start()
+        #expect(restarted)
+        #expect(machine.nextStep() == .claim(2))
+    }
+}
+
+@Suite("Task transitions")
+struct TaskTransitionsTests {
+    private let now = Fixtures.start.addingTimeInterval(100)
+
+    private func running(attempts: Int = 1, maxRetries: Int = 3, cancelRequested: Bool = false) -> TaskRecord {
+        var task = Fixtures.record(maxRetries: maxRetries)
+        task.status = .running
+        task.leaseOwner = "w1"
+        task.leaseExpiresAt = Fixtures.start.addingTimeInterval(30)
+        task.attempts = attempts
+        task.cancelRequested = cancelRequested
+        task.progress = 40
+        return task
+    }
+
+    @Test func successStoresResultArtifactAndFullProgress() throws {
+        let artifact = try TaskArtifact(key: "k", fileName: "f.csv")
+        let next = try #require(
+            TaskTransitions.finish(
+                running(), owner: "w1", outcome: .succeeded(result: .integer(1), artifact: artifact),
+                progress: 50, now: now, retryDelay: .zero))
+        #expect(next.status == .succeeded)
+        #expect(next.progress == 100)
+        #expect(next.result == .integer(1))
+        #expect(next.artifact == artifact)
+        #expect(next.leaseOwner == nil)
+        #expect(next.finishedAt == now)
+    }
+
+    @Test func aStaleWorkerWritesNothing() {
+        let outcome = TaskTransitions.AttemptOutcome.succeeded(result: nil, artifact: nil)
+        #expect(TaskTransitions.finish(running(), owner: "w2", outcome: outcome, progress: 0, now: now, retryDelay: .zero) == nil)
+        var rescued = running()
+        rescued.status = .pending
+        #expect(TaskTransitions.finish(rescued, owner: "w1", outcome: outcome, progress: 0, now: now, retryDelay: .zero) == nil)
+        #expect(TaskTransitions.renew(rescued, owner: "w1", progress: 5, now: now, leaseDuration: .seconds(1)) == nil)
+    }
+
+    @Test func aCancelRequestedWhileRunningWinsOverSuccess() throws {
+        let next = try #require(
+            TaskTransitions.finish(
+                running(cancelRequested: true), owner: "w1", outcome: .succeeded(result: nil, artifact: nil),
+                progress: 70, now: now, retryDelay: .zero))
+        #expect(next.status == .cancelled)
+        #expect(next.result == nil)
+    }
+
+    @Test(arguments: [(1, 3, false, TaskStatus.pending), (4, 3, false, .failed), (1, 3, true, .failed), (1, 0, false, .failed)])
+    func failuresRetryWhileAttemptsRemain(attempts: Int, maxRetries: Int, permanent: Bool, expected: TaskStatus) throws {
+        let next = try #require(
+            TaskTransitions.finish(
+                running(attempts: attempts, maxRetries: maxRetries), owner: "w1",
+                outcome: .failed(message: "boom", permanent: permanent), progress: 60, now: now,
+                retryDelay: .seconds(8)))
+        #expect(next.status == expected)
+        #expect(next.errorMessage == "boom")
+        if expected == .pending {
+            #expect(next.runAfter == now.addingTimeInterval(8))
+            #expect(next.progress == 0)
+        } else {
+            #expect(next.finishedAt == now)
+        }
+    }
+
+    @Test func releaseGivesTheAttemptBack() throws {
+        let next = try #require(
+            TaskTransitions.finish(running(attempts: 2), owner: "w1", outcome: .released, progress: 10, now: now, retryDelay: .zero))
+        #expect(next.status == .pending)
+        #expect(next.attempts == 1)
+        #expect(next.runAfter == now)
+    }
+
+    @Test func progressRenewalNeverMovesBackwards() throws {
+        let next = try #require(TaskTransitions.renew(running(), owner: "w1", progress: 10, now: now, leaseDuration: .seconds(30)))
+        #expect(next.progress == 40)
+        #expect(next.leaseExpiresAt == now.addingTimeInterval(30))
+    }
+
+    @Test(arguments: [(1, 3, TaskStatus.pending), (4, 3, .failed)])
+    func rescueRequeuesOrFailsWithAReason(attempts: Int, maxRetries: Int, expected: TaskStatus) throws {
+        let task = running(attempts: attempts, maxRetries: maxRetries)
+        #expect(TaskTransitions.rescue(task, now: Fixtures.start.addingTimeInterval(30)) == nil)
+        let next = try #require(TaskTransitions.rescue(task, now: Fixtures.start.addingTimeInterval(31)))
+        #expect(next.status == expected)
+        #expect(next.errorMessage?.contains("worker w1 stopped renewing its lease") == true)
+        #expect(next.leaseOwner == nil)
+    }
+
+    @Test(arguments: TaskStatus.allCases)
+    func cancelRetryAndDeleteFollowTheStatusRules(status: TaskStatus) throws {
+        var task = Fixtures.record()
+        task.status = status
+        switch status {
+        case .pending: #expect(try TaskTransitions.cancel(task, now: now)?.status == .cancelled)
+        case .running: #expect(try TaskTransitions.cancel(task, now: now)?.cancelRequested == true)
+        default: #expect(throws: TaskworksError.self) { try TaskTransitions.cancel(task, now: now) }
+        }
+        if status == .failed || status == .cancelled {
+            let retried = try TaskTransitions.retry(task, now: now)
+            #expect(retried.status == .pending)
+            #expect(retried.manualRetries == 1)
+        } else {
+            #expect(throws: TaskworksError.self) { try TaskTransitions.retry(task, now: now) }
+        }
+        let deleted = TaskTransitions.delete(task, now: now)
+        #expect(deleted.deletedAt == now)
+        #expect(deleted.status == (status == .pending ? .cancelled : status))
+    }
+}
