@@ -31,6 +31,9 @@ public final class WorkerPool: Sendable {
     private let contexts = Mutex<[TaskID: TaskContext]>([:])
     /// The earliest retry this pool scheduled, so an idle pool wakes for it before the next poll.
     private let earliestRetry = Mutex<Date?>(nil)
+    /// How many times the pool found no work and went idle (tests use it to know the pool is
+    /// waiting, so a task finishing proves it was woken rather than found by the claim before).
+    let idleWaitCount = Atomic<Int>(0)
 
     /// Makes a pool; nothing runs until ``run()``.
     public init(service: TaskService, configuration: Configuration = Configuration()) {
@@ -44,6 +47,9 @@ public final class WorkerPool: Sendable {
 
     /// How many tasks this pool is running now.
     public var runningCount: Int { state.withLock { $0.active } }
+
+    /// `true` once a graceful shutdown has begun and until ``run()`` returns.
+    public var isShuttingDown: Bool { state.withLock { $0.isDraining } }
 
     /// The current concurrency limit.
     public var concurrency: Int { state.withLock { $0.limit } }
@@ -122,6 +128,7 @@ public final class WorkerPool: Sendable {
                         continue
                     }
                     if claimed.isEmpty {
+                        idleWaitCount.add(1, ordering: .relaxed)
                         await signal.wait(timeout: idleWait())
                         continue
                     }

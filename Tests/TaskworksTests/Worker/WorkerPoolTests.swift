@@ -1,0 +1,392 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import Taskworks
+
+@Suite("Worker pool")
+struct WorkerPoolTests {
+    struct Harness {
+        let registry: TaskRegistry
+        let store: InMemoryTaskStore
+        let service: TaskService
+        let pool: WorkerPool
+
+        init(
+            concurrency: Int = 4, configure: (inout WorkerPool.Configuration) -> Void = { _ in },
+            register: (TaskRegistry) throws -> Void
+        ) throws {
+            registry = try Fixtures.registry()
+            try register(registry)
+            store = InMemoryTaskStore()
+            service = TaskService(store: store, registry: registry)
+            var configuration = Fixtures.poolConfiguration(concurrency: concurrency)
+            configure(&configuration)
+            pool = WorkerPool(service: service, configuration: configuration)
+        }
+
+        func status(_ id: TaskID) async throws -> TaskRecord {
+            try #require(try await store.task(id: id))
+        }
+
+        func waitFor(_ id: TaskID, _ status: TaskStatus) async throws -> TaskRecord {
+            try await eventually("task \(id) to be \(status)") {
+                try await store.task(id: id)?.status == status
+            }
+            return try await self.status(id)
+        }
+    }
+
+    @Test func aCreateWakesAnIdlePoolWithoutWaitingForThePoll() async throws {
+        let harness = try Harness { _ in }
+        try await withRunningPool(harness.pool) {
+            // The poll interval is an hour and the pool already found nothing and went idle:
+            // finishing at all proves the create woke it.
+            try await eventually("pool idle") { harness.pool.idleWaitCount.load(ordering: .relaxed) >= 1 }
+            let task = try await harness.service.create("noop", createdBy: .user("alice"))
+            let done = try await harness.waitFor(task.id, .succeeded)
+            #expect(done.progress == 100)
+            #expect(done.attempts == 1)
+            #expect(done.leaseOwner == nil)
+        }
+    }
+
+    @Test func runnerResultsAndArtifactsAreStored() async throws {
+        let harness = try Harness { registry in
+            try registry.register("report") { _ in
+                ClosureTaskRunner { context in
+                    let input = try context.payload(as: [String: Int].self)
+                    context.reportProgress(50)
+                    try context.setArtifact(key: "reports/1", fileName: "report.csv")
+                    return ["rows": (input["rows"] ?? 0) * 2]
+                }
+            }
+        }
+        try await withRunningPool(harness.pool) {
+            let task = try await harness.service.create("report", payload: ["rows": 21], createdBy: .user("alice"))
+            let done = try await harness.waitFor(task.id, .succeeded)
+            #expect(done.result == .object(["rows": .integer(42)]))
+            #expect(done.artifact == (try TaskArtifact(key: "reports/1", fileName: "report.csv")))
+            #expect(try await harness.service.artifact(of: task.id, as: .user("alice")).fileName == "report.csv")
+        }
+    }
+
+    @Test func failingAttemptsAreRetriedWithBackoffThenSucceed() async throws {
+        let starts = Mutex<[ContinuousClock.Instant]>([])
+        let harness = try Harness { registry in
+            try registry.register("flaky") { _ in
+                ClosureTaskRunner { context in
+                    starts.withLock { $0.append(.now) }
+                    if context.task.attempts < 3 { throw TaskFailure.retryable("attempt \(context.task.attempts) failed") }
+                    return nil
+                }
+            }
+        }
+        try await withRunningPool(harness.pool) {
+            let task = try await harness.service.create(
+                "flaky", options: TaskOptions(maxRetries: 3), createdBy: .user("alice"))
+            let done = try await harness.waitFor(task.id, .succeeded)
+            #expect(done.attempts == 3)
+            #expect(done.errorMessage == nil)
+            let times = starts.withLock { $0 }
+            try #require(times.count == 3)
+            // Backoff 20 ms then 40 ms (jitter off): a retry never starts early.
+            #expect(times[1] - times[0] >= .milliseconds(20))
+            #expect(times[2] - times[1] >= .milliseconds(40))
+        }
+    }
+
+    @Test func attemptsRunOutAndTheTaskFailsWithTheErrorText() async throws {
+        struct DiskFull: Error, CustomStringConvertible {
+            var description: String { "disk full on /exports" }
+        }
+        let harness = try Harness { registry in
+            try registry.register("doomed") { _ in ClosureTaskRunner { _ in throw DiskFull() } }
+        }
+        try await withRunningPool(harness.pool) {
+            let task = try await harness.service.create("doomed", options: TaskOptions(maxRetries: 2), createdBy: .user("alice"))
+            let done = try await harness.waitFor(task.id, .failed)
+            #expect(done.attempts == 3)
+            #expect(done.errorMessage == "disk full on /exports")
+            // The pool survives and keeps working.
+            let next = try await harness.service.create("noop", createdBy: .user("alice"))
+            _ = try await harness.waitFor(next.id, .succeeded)
+        }
+    }
+
+    @Test func aPermanentFailureIsNotRetried() async throws {
+        let harness = try Harness { registry in
+            try registry.register("bad_input") { _ in ClosureTaskRunner { _ in throw TaskFailure.permanent("no such user") } }
+        }
+        try await withRunningPool(harness.pool) {
+            let task = try await harness.service.create("bad_input", options: TaskOptions(maxRetries: 5), createdBy: .user("alice"))
+            let done = try await harness.waitFor(task.id, .failed)
+            #expect(done.attempts == 1)
+            #expect(done.errorMessage == "no such user")
+        }
+    }
+
+    @Test func aRunnerThatOverrunsItsTimeoutIsStoppedAndFailed() async throws {
+        let harness = try Harness { registry in
+            try registry.register("hang") { _ in
+                ClosureTaskRunner { _ in
+                    try await Gate().waitCancellable()
+                    return nil
+                }
+            }
+        }
+        try await withRunningPool(harness.pool) {
+            let task = try await harness.service.create(
+                "hang", options: TaskOptions(maxRetries: 0, timeout: .milliseconds(50)), createdBy: .user("alice"))
+            let done = try await harness.waitFor(task.id, .failed)
+            #expect(done.errorMessage == "timed out after 50 ms")
+            #expect(harness.pool.runningCount == 0)
+        }
+    }
+
+    @Test func aTaskOfAnUnregisteredTypeFailsClearlyAndThePoolGoesOn() async throws {
+        let harness = try Harness { _ in }
+        // Another process (or an older deploy) put a type this process does not know.
+        let foreign = try await harness.store.insert(
+            TaskRecord(type: "legacy_job", createdBy: "alice", createdAt: Date()))
+        try await withRunningPool(harness.pool) {
+            let done = try await harness.waitFor(foreign.id, .failed)
+            #expect(done.errorMessage?.contains("task type 'legacy_job' is not registered") == true)
+            #expect(done.attempts == 1)
+            let next = try await harness.service.create("noop", createdBy: .user("alice"))
+            _ = try await harness.waitFor(next.id, .succeeded)
+        }
+    }
+
+    @Test func cancellingARunningTaskStopsItsRunnerAndEndsCancelled() async throws {
+        let started = Gate()
+        let sawCancellation = Gate()
+        let harness = try Harness { registry in
+            try registry.register("long") { _ in
+                ClosureTaskRunner { context in
+                    started.open()
+                    do {
+                        try await Gate().waitCancellable()
+                    } catch {
+                        if context.isCancelled { sawCancellation.open() }
+                        throw error
+                    }
+                    return nil
+                }
+            }
+        }
+        try await withRunningPool(harness.pool) {
+            let task = try await harness.service.create("long", createdBy: .user("alice"))
+            await started.wait()
+            let requested = try await harness.service.cancel(task.id, as: .user("alice"))
+            #expect(requested.status == .running)
+            #expect(requested.cancelRequested)
+            let done = try await harness.waitFor(task.id, .cancelled)
+            #expect(sawCancellation.isOpen)
+            #expect(done.attempts == 1)
+        }
+    }
+
+    @Test func aRunnerThatFinishesAfterACancelStillEndsCancelled() async throws {
+        let started = Gate()
+        let release = Gate()
+        let harness = try Harness { registry in
+            try registry.register("stubborn") { _ in
+                ClosureTaskRunner { _ in
+                    started.open()
+                    await release.wait()  // ignores cancellation, then reports success
+                    return "done anyway"
+                }
+            }
+        }
+        try await withRunningPool(harness.pool) {
+            let task = try await harness.service.create("stubborn", createdBy: .user("alice"))
+            await started.wait()
+            try await harness.service.cancel(task.id, as: .user("alice"))
+            release.open()
+            let done = try await harness.waitFor(task.id, .cancelled)
+            #expect(done.result == nil)
+        }
+    }
+
+    @Test func aWorkerThatLostItsLeaseWritesNothing() async throws {
+        let started = Gate()
+        let stopped = Gate()
+        let harness = try Harness { registry in
+            try registry.register("long") { _ in
+                ClosureTaskRunner { _ in
+                    started.open()
+                    do {
+                        try await Gate().waitCancellable()
+                    } catch {
+                        stopped.open()
+                        throw error
+                    }
+                    return nil
+                }
+            }
+        }
+        try await withRunningPool(harness.pool) {
+            let task = try await harness.service.create("long", createdBy: .user("alice"))
+            await started.wait()
+            // Another worker took the task over (as after a lease expiry and rescue elsewhere).
+            let stolen = try await harness.store.force(task.id) {
+                $0.leaseOwner = "worker-elsewhere"
+                $0.leaseExpiresAt = Date().addingTimeInterval(3600)
+            }
+            await stopped.wait()
+            try await eventually("runner slot released") { harness.pool.runningCount == 0 }
+            let after = try await harness.status(task.id)
+            #expect(after == stolen)
+        }
+    }
+
+    @Test func progressIsStoredThrottledAndMonotonic() async throws {
+        let release = Gate()
+        let writes = Tally<Int>()
+        let harness = try Harness { registry in
+            try registry.register("progress") { _ in
+                ClosureTaskRunner { context in
+                    for step in 0...1000 { context.reportProgress(Double(step) / 20) }
+                    context.reportProgress(10)  // backwards: ignored
+                    await release.wait()
+                    return nil
+                }
+            }
+        }
+        let events = try harness.service.events(for: .admin("root"))
+        try await withRunningPool(harness.pool) {
+            let task = try await harness.service.create("progress", createdBy: .user("alice"))
+            try await eventually("progress 50 stored") { try await harness.store.task(id: task.id)?.progress == 50 }
+            release.open()
+            _ = try await harness.waitFor(task.id, .succeeded)
+            for await event in events {
+                if event.kind == .progress { writes.add(event.task.progress) }
+                if event.kind == .finished { break }
+            }
+            // 1,000 reports become a handful of writes (one per 250 ms at most), never backwards.
+            let stored = writes.all.keys.sorted()
+            #expect(stored.last == 50)
+            #expect(stored.count <= 3)
+        }
+    }
+
+    @Test func concurrencyCanBeRaisedWhileRunning() async throws {
+        let meter = ConcurrencyMeter()
+        let release = Gate()
+        let harness = try Harness(concurrency: 1) { registry in
+            try registry.register("blocking") { _ in
+                ClosureTaskRunner { _ in
+                    meter.enter()
+                    await release.wait()
+                    meter.leave()
+                    return nil
+                }
+            }
+        }
+        try await withRunningPool(harness.pool) {
+            var ids: [TaskID] = []
+            for _ in 0..<5 { ids.append(try await harness.service.create("blocking", createdBy: .user("alice")).id) }
+            try await eventually("one runner") { meter.current == 1 }
+            #expect(harness.pool.runningCount == 1)
+            try harness.pool.setConcurrency(3)
+            try await eventually("three runners") { meter.current == 3 }
+            release.open()
+            for id in ids { _ = try await harness.waitFor(id, .succeeded) }
+            #expect(meter.maximum == 3)
+            #expect(throws: TaskworksError.self) { try harness.pool.setConcurrency(0) }
+        }
+    }
+
+    @Test func gracefulShutdownLetsRunningTasksFinish() async throws {
+        let started = Gate()
+        let release = Gate()
+        let harness = try Harness { registry in
+            try registry.register("finishing") { _ in
+                ClosureTaskRunner { _ in
+                    started.open()
+                    await release.wait()
+                    return nil
+                }
+            }
+        }
+        let running = Task { try await harness.pool.run() }
+        let task = try await harness.service.create("finishing", createdBy: .user("alice"))
+        await started.wait()
+        running.cancel()
+        // Shutdown has begun: new tasks are not claimed.
+        try await eventually("draining") { harness.pool.isShuttingDown }
+        #expect(harness.pool.runningCount == 1)
+        let late = try await harness.service.create("noop", createdBy: .user("alice"))
+        release.open()
+        try await running.value
+        #expect(try await harness.status(task.id).status == .succeeded)
+        #expect(try await harness.status(late.id).status == .pending)
+    }
+
+    @Test func shutdownAfterTheGracePeriodPutsTasksBackWithoutCountingTheAttempt() async throws {
+        let started = Gate()
+        let harness = try Harness(configure: { $0.shutdownGracePeriod = .milliseconds(50) }) { registry in
+            try registry.register("endless") { _ in
+                ClosureTaskRunner { _ in
+                    started.open()
+                    try await Gate().waitCancellable()
+                    return nil
+                }
+            }
+        }
+        let running = Task { try await harness.pool.run() }
+        let task = try await harness.service.create("endless", createdBy: .user("alice"))
+        await started.wait()
+        running.cancel()
+        try await running.value
+        // run() returned only after the runner stopped and its task was handed back.
+        let after = try await harness.status(task.id)
+        #expect(after.status == .pending)
+        #expect(after.attempts == 0)
+        #expect(after.leaseOwner == nil)
+        #expect(harness.pool.runningCount == 0)
+    }
+
+    @Test func runningTwiceAtOnceIsATypedError() async throws {
+        let harness = try Harness { _ in }
+        try await withRunningPool(harness.pool) {
+            try await eventually("running") { harness.pool.runningCount == 0 }
+            let task = try await harness.service.create("noop", createdBy: .user("alice"))
+            _ = try await harness.waitFor(task.id, .succeeded)
+            let error = await #expect(throws: TaskworksError.self) { try await harness.pool.run() }
+            #expect(error?.code == .alreadyRunning)
+        }
+    }
+
+    @Test func expiredLeasesOfDeadWorkersAreRescued() async throws {
+        let clock = ManualClock()
+        let registry = try Fixtures.registry()
+        let service = TaskService(store: InMemoryTaskStore(), registry: registry, clock: clock)
+        let retryable = try await service.create("noop", options: TaskOptions(maxRetries: 1), createdBy: .user("alice"))
+        let exhausted = try await service.create("noop", options: TaskOptions(maxRetries: 0), createdBy: .user("alice"))
+        let claimed = try await service.store.claim(Fixtures.claim("dead-worker", now: clock.now(), limit: 2))
+        #expect(claimed.count == 2)
+        clock.advance(by: 30)
+        #expect(try await service.rescueExpiredLeases() == 0)
+        clock.advance(by: 1)
+        #expect(try await service.rescueExpiredLeases() == 2)
+        let requeued = try #require(try await service.store.task(id: retryable.id))
+        #expect(requeued.status == .pending)
+        #expect(requeued.errorMessage?.contains("dead-worker") == true)
+        let failed = try #require(try await service.store.task(id: exhausted.id))
+        #expect(failed.status == .failed)
+        #expect(failed.errorMessage?.contains("no attempts are left") == true)
+    }
+
+    @Test func invalidConfigurationIsATypedErrorFromRun() async throws {
+        let registry = try Fixtures.registry()
+        let service = TaskService(store: InMemoryTaskStore(), registry: registry)
+        var configuration = WorkerPool.Configuration(concurrency: 0)
+        let zero = await #expect(throws: TaskworksError.self) { try await WorkerPool(service: service, configuration: configuration).run() }
+        #expect(zero?.message.contains("concurrency") == true)
+        configuration = WorkerPool.Configuration()
+        configuration.leaseRenewalInterval = .seconds(60)
+        let renewal = await #expect(throws: TaskworksError.self) { try await WorkerPool(service: service, configuration: configuration).run() }
+        #expect(renewal?.message.contains("leaseRenewalInterval") == true)
+    }
+}
