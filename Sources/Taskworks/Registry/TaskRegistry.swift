@@ -1,4 +1,3 @@
-import Synchronization
 
 /// A closure called once a task reaches a terminal state (`succeeded`, `failed`, `cancelled`).
 /// It may throw; the error is reported through ``TaskService/Configuration/callbackErrorHandler``
@@ -28,7 +27,7 @@ public final class TaskRegistry: Sendable {
         var observers: [String: [TaskCompletionHandler]] = [:]
     }
 
-    private let state = Mutex(State())
+    private let state = LockedState(State())
 
     /// Makes an empty registry.
     public init() {}

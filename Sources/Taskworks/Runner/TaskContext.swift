@@ -1,4 +1,3 @@
-import Synchronization
 
 /// What a runner gets for one attempt: the task, its payload, progress reporting,
 /// cancellation, and a place to attach an artifact.
@@ -28,13 +27,13 @@ public final class TaskContext: Sendable {
 
     /// The task as claimed for this attempt (status `running`).
     public let task: TaskRecord
-    private let state: Mutex<State>
+    private let state: LockedState<State>
     /// Wakes the attempt's watcher when progress or a stop request needs its attention.
     let watcherSignal = WakeSignal()
 
     init(task: TaskRecord) {
         self.task = task
-        self.state = Mutex(State(reportedProgress: task.progress))
+        self.state = LockedState(State(reportedProgress: task.progress))
     }
 
     /// Decodes the task's payload as `T`.

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// Runs completion callbacks off the worker's path and keeps count of the ones still running.
 ///
@@ -14,7 +13,7 @@ final class CompletionDispatcher: Sendable {
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    private let state = Mutex(State())
+    private let state = LockedState(State())
     private let errorHandler: ErrorHandler
 
     init(errorHandler: @escaping ErrorHandler) {

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// Fans task events out to any number of `AsyncStream`s, each filtered by its caller's
 /// visibility. Publishing with no subscribers costs one lock.
@@ -13,7 +12,7 @@ final class TaskEventBroadcaster: Sendable {
         var subscribers: [UInt64: Subscriber] = [:]
     }
 
-    private let state = Mutex(State())
+    private let state = LockedState(State())
 
     init() {}
 

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// The one way host code creates and manages tasks. Every call names its ``Caller``, and
 /// per-creator visibility is enforced here: a user sees and touches only the tasks they created;
@@ -47,9 +46,9 @@ public final class TaskService: Sendable {
     let configuration: Configuration
     let events = TaskEventBroadcaster()
     let callbacks: CompletionDispatcher
-    private let perTaskCallbacks = Mutex<[TaskID: TaskCompletionHandler]>([:])
-    private let wakeSignals = Mutex<[ObjectIdentifier: WakeSignal]>([:])
-    private let runningContexts = Mutex<[TaskID: TaskContext]>([:])
+    private let perTaskCallbacks = LockedState<[TaskID: TaskCompletionHandler]>([:])
+    private let wakeSignals = LockedState<[ObjectIdentifier: WakeSignal]>([:])
+    private let runningContexts = LockedState<[TaskID: TaskContext]>([:])
 
     /// How often a compare-and-set write is retried against concurrent writers before giving up
     /// with ``TaskworksError/Code/contention``.

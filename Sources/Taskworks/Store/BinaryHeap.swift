@@ -1,6 +1,6 @@
 /// A min-heap: ``popMin()`` returns the smallest element in O(log n). The in-memory store keeps
 /// its claim queues in these so a claim never scans all tasks.
-struct BinaryHeap<Element: Comparable> {
+struct BinaryHeap<Element: Comparable & Sendable>: Sendable {
     private(set) var elements: [Element] = []
 
     var isEmpty: Bool { elements.isEmpty }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// All the state and decisions of ``InMemoryTaskStore``, with no locks and no awaits, so it can
-/// be tested directly. The store wraps it in a `Mutex`.
+/// be tested directly. The store wraps it in a lock.
 ///
 /// Indexes kept up to date on every write:
 /// - per-type claim heaps of pending tasks (priority, then age) and one heap of delayed tasks by
@@ -11,7 +11,7 @@ import Foundation
 ///   only as far as the page;
 /// - counts per (type, status), overall and per creator, so totals and dashboards never scan;
 /// - the set of running tasks, for the lease sweep.
-struct InMemoryTaskIndex {
+struct InMemoryTaskIndex: Sendable {
     private struct Slot {
         var record: TaskRecord
         let sequence: UInt64

@@ -4,11 +4,11 @@ import Synchronization
 /// A ``TaskStore`` that keeps tasks in memory: for tests, development, and hosts whose tasks
 /// need not survive a restart. Nothing is durable.
 ///
-/// Safe from any number of threads: every call takes one `Mutex` for a short, bounded time and
+/// Safe from any number of threads: every call takes one lock for a short, bounded time and
 /// never suspends while holding it. A claim costs O(log n); the default newest-first page and
 /// counts never scan the whole store.
 public final class InMemoryTaskStore: TaskStore {
-    private let index = Mutex(InMemoryTaskIndex())
+    private let index = LockedState(InMemoryTaskIndex())
 
     /// Makes an empty store.
     public init() {}

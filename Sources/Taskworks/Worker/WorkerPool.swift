@@ -25,12 +25,12 @@ public final class WorkerPool: Sendable {
     /// The service whose tasks this pool runs.
     public let service: TaskService
     let configuration: Configuration
-    private let state: Mutex<WorkerPoolStateMachine>
+    private let state: LockedState<WorkerPoolStateMachine>
     /// Wakes the claim loop: a task was created, a slot freed, the limit changed, shutdown began.
     private let signal = WakeSignal()
-    private let contexts = Mutex<[TaskID: TaskContext]>([:])
+    private let contexts = LockedState<[TaskID: TaskContext]>([:])
     /// The earliest retry this pool scheduled, so an idle pool wakes for it before the next poll.
-    private let earliestRetry = Mutex<Date?>(nil)
+    private let earliestRetry = LockedState<Date?>(nil)
     /// How many times the pool found no work and went idle (tests use it to know the pool is
     /// waiting, so a task finishing proves it was woken rather than found by the claim before).
     let idleWaitCount = Atomic<Int>(0)
@@ -39,7 +39,7 @@ public final class WorkerPool: Sendable {
     public init(service: TaskService, configuration: Configuration = Configuration()) {
         self.service = service
         self.configuration = configuration
-        self.state = Mutex(WorkerPoolStateMachine(limit: configuration.concurrency))
+        self.state = LockedState(WorkerPoolStateMachine(limit: configuration.concurrency))
     }
 
     /// The lease owner this pool writes on the tasks it claims.

@@ -1,5 +1,5 @@
 /// Every decision of ``WorkerPool`` about when to claim, wait and stop, as a plain value with no
-/// locks and no awaits (tested on its own). The pool holds it in a `Mutex` and acts on the
+/// locks and no awaits (tested on its own). The pool holds it in a lock and acts on the
 /// ``NextStep`` it returns.
 struct WorkerPoolStateMachine: Sendable {
     enum Phase: Sendable, Equatable {

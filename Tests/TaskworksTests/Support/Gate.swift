@@ -1,4 +1,4 @@
-import Synchronization
+@testable import Taskworks
 
 /// A one-way latch: waiters suspend until `open()`, then every wait returns at once.
 /// `wait()` ignores task cancellation on purpose, to model a runner that finishes its work
@@ -11,7 +11,7 @@ final class Gate: Sendable {
         var cancelled: Set<Int> = []
     }
 
-    private let state = Mutex(State())
+    private let state = LockedState(State())
 
     func open() {
         let waiters = state.withLock { state in
@@ -65,7 +65,7 @@ final class Gate: Sendable {
 
 /// A thread-safe counter table for "how many times did X happen".
 final class Tally<Key: Hashable & Sendable>: Sendable {
-    private let counts = Mutex<[Key: Int]>([:])
+    private let counts = LockedState<[Key: Int]>([:])
 
     func add(_ key: Key) {
         counts.withLock { $0[key, default: 0] += 1 }
@@ -78,7 +78,7 @@ final class Tally<Key: Hashable & Sendable>: Sendable {
 
 /// Tracks how many of something run at once and the most ever seen.
 final class ConcurrencyMeter: Sendable {
-    private let state = Mutex((current: 0, maximum: 0, started: 0))
+    private let state = LockedState((current: 0, maximum: 0, started: 0))
 
     func enter() {
         state.withLock {

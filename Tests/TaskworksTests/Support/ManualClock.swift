@@ -1,13 +1,12 @@
 import Foundation
-import Synchronization
-import Taskworks
+@testable import Taskworks
 
 /// A clock that moves only when the test moves it.
 final class ManualClock: TaskClock {
-    private let current: Mutex<Date>
+    private let current: LockedState<Date>
 
     init(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) {
-        current = Mutex(start)
+        current = LockedState(start)
     }
 
     func now() -> Date { current.withLock { $0 } }

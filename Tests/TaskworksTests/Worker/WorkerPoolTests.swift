@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 @testable import Taskworks
 
@@ -71,7 +70,7 @@ struct WorkerPoolTests {
     }
 
     @Test func failingAttemptsAreRetriedWithBackoffThenSucceed() async throws {
-        let starts = Mutex<[ContinuousClock.Instant]>([])
+        let starts = LockedState<[ContinuousClock.Instant]>([])
         let harness = try Harness { registry in
             try registry.register("flaky") { _ in
                 ClosureTaskRunner { context in

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// A wake-up call between tasks: ``notify()`` wakes the waiter, or, when nobody waits, lets the
 /// next ``wait()`` return at once, so a notification sent between "check state" and "wait" is
@@ -12,7 +11,7 @@ final class WakeSignal: Sendable {
         var cancelledBeforeRegistration: Set<UInt64> = []
     }
 
-    private let state = Mutex(State())
+    private let state = LockedState(State())
 
     init() {}
 
