@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Taskworks", targets: ["Taskworks"]),
         .executable(name: "taskworks-demo", targets: ["TaskworksDemo"]),
         .executable(name: "taskworks-bench", targets: ["TaskworksBench"]),
+        .executable(name: "taskworks-quickstart", targets: ["TaskworksQuickStart"]),
     ],
     targets: [
         .target(name: "Taskworks"),
@@ -17,6 +18,11 @@ let package = Package(
             name: "TaskworksDemo",
             dependencies: ["Taskworks"],
             path: "Examples/TaskworksDemo"
+        ),
+        .executableTarget(
+            name: "TaskworksQuickStart",
+            dependencies: ["Taskworks"],
+            path: "Examples/QuickStart"
         ),
         .executableTarget(
             name: "TaskworksBench",

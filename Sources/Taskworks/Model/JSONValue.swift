@@ -11,7 +11,7 @@ import Foundation
 /// let json = try JSONValue(encoding: Resize(width: 640))   // {"width": 640}
 /// let resize = try json.decode(Resize.self)
 /// ```
-public enum JSONValue: Sendable, Hashable, Codable {
+public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible {
     /// `null`.
     case null
     /// `true` or `false`.
@@ -59,6 +59,14 @@ public enum JSONValue: Sendable, Hashable, Codable {
             throw TaskworksError.invalidInput(
                 "the JSON does not decode as \(T.self): \(error)")
         }
+    }
+
+    /// The value as compact JSON text with sorted keys, e.g. `{"width":640}`.
+    public var description: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(self) else { return "null" }
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// Decodes any JSON value.
