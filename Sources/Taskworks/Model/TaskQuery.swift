@@ -74,18 +74,26 @@ public struct TaskQuery: Sendable, Hashable {
 
     /// Whether `task` passes every filter (not the page).
     public func matches(_ task: TaskRecord) -> Bool {
+        guard matchesIgnoringSearch(task) else { return false }
+        guard let needle = foldedSearch else { return true }
+        return TaskQuery.searchKey(of: task).contains(needle)
+    }
+
+    /// Whether `task` passes every filter except ``search``.
+    func matchesIgnoringSearch(_ task: TaskRecord) -> Bool {
         if task.deletedAt != nil { return false }
         if let statuses, !statuses.contains(task.status) { return false }
         if let types, !types.contains(task.type) { return false }
         if let createdBy, task.createdBy != createdBy { return false }
         if let createdAfter, task.createdAt < createdAfter { return false }
         if let createdBefore, task.createdAt >= createdBefore { return false }
-        if let needle = foldedSearch {
-            return task.type.lowercased().contains(needle)
-                || task.id.description.contains(needle)
-                || (task.errorMessage?.lowercased().contains(needle) ?? false)
-        }
         return true
+    }
+
+    /// The text ``search`` looks in: type, id and error message, lowercased, separated by a
+    /// newline so a match never spans two fields (search text is a single line).
+    static func searchKey(of task: TaskRecord) -> String {
+        "\(task.type)\n\(task.id)\n\(task.errorMessage ?? "")".lowercased()
     }
 
     /// Checks the page, page size and filters.
@@ -99,8 +107,13 @@ public struct TaskQuery: Sendable, Hashable {
             throw TaskworksError.invalidQuery(
                 "pageSize must be between 1 and \(TaskQuery.maximumPageSize); got \(pageSize)")
         }
-        if let search, search.utf8.count > 200 {
-            throw TaskworksError.invalidQuery("search text must be at most 200 bytes; got \(search.utf8.count)")
+        if let search {
+            guard search.utf8.count <= 200 else {
+                throw TaskworksError.invalidQuery("search text must be at most 200 bytes; got \(search.utf8.count)")
+            }
+            guard !search.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw TaskworksError.invalidQuery("search text must be one line without control characters")
+            }
         }
         if let createdAfter, let createdBefore, createdAfter > createdBefore {
             throw TaskworksError.invalidQuery("createdAfter must not be later than createdBefore")

@@ -14,15 +14,18 @@ import Foundation
 struct InMemoryTaskIndex: Sendable {
     private struct Slot {
         var record: TaskRecord
+        /// Insertion order, 1-based.
         let sequence: UInt64
         var scheduleSerial: UInt64
+        /// ``TaskQuery/searchKey(of:)``, kept so a search never formats ids or folds case.
+        var searchKey: String
     }
 
     private struct ReadyEntry: Comparable {
         let priority: Int
         let createdAt: Date
         let sequence: UInt64
-        let id: TaskID
+        let handle: Int
         let serial: UInt64
 
         /// "Comes out first": higher priority, then older, then inserted earlier.
@@ -40,7 +43,7 @@ struct InMemoryTaskIndex: Sendable {
     private struct DelayedEntry: Comparable {
         let runAfter: Date
         let sequence: UInt64
-        let id: TaskID
+        let handle: Int
         let serial: UInt64
 
         static func < (lhs: DelayedEntry, rhs: DelayedEntry) -> Bool {
@@ -61,7 +64,7 @@ struct InMemoryTaskIndex: Sendable {
     private struct OrderEntry {
         let createdAt: Date
         let sequence: UInt64
-        let id: TaskID
+        let handle: Int
 
         func precedes(_ other: OrderEntry) -> Bool {
             createdAt != other.createdAt ? createdAt < other.createdAt : sequence < other.sequence
@@ -88,13 +91,15 @@ struct InMemoryTaskIndex: Sendable {
         }
     }
 
-    private var slots: [TaskID: Slot] = [:]
+    /// Every task, at a stable position (its handle); scans read fields in place.
+    private var slots: [Slot] = []
+    private var handles: [TaskID: Int] = [:]
     private var nextSequence: UInt64 = 0
     private var nextSerial: UInt64 = 0
     private var readyByType: [String: BinaryHeap<ReadyEntry>] = [:]
     private var delayed = BinaryHeap<DelayedEntry>()
     private var latestClaimTime = Date.distantPast
-    private var running: Set<TaskID> = []
+    private var running: Set<Int> = []
     private var order = CreationOrder()
     private var orderByCreator: [String: CreationOrder] = [:]
     private var counts: [CountKey: Int] = [:]
@@ -104,40 +109,43 @@ struct InMemoryTaskIndex: Sendable {
 
     var taskCount: Int { slots.count }
 
-    func task(id: TaskID) -> TaskRecord? { slots[id]?.record }
+    func task(id: TaskID) -> TaskRecord? { handles[id].map { slots[$0].record } }
 
     mutating func insert(_ task: TaskRecord) throws -> TaskRecord {
-        guard slots[task.id] == nil else {
+        guard handles[task.id] == nil else {
             throw TaskworksError.invalidInput("a task with id \(task.id) already exists")
         }
         var stored = task
         stored.version = 1
         nextSequence += 1
-        slots[task.id] = Slot(record: stored, sequence: nextSequence, scheduleSerial: 0)
-        let entry = OrderEntry(createdAt: stored.createdAt, sequence: nextSequence, id: stored.id)
+        let handle = slots.count
+        slots.append(
+            Slot(record: stored, sequence: nextSequence, scheduleSerial: 0, searchKey: TaskQuery.searchKey(of: stored)))
+        handles[task.id] = handle
+        let entry = OrderEntry(createdAt: stored.createdAt, sequence: nextSequence, handle: handle)
         order.insert(entry)
         orderByCreator[stored.createdBy, default: CreationOrder()].insert(entry)
         if stored.deletedAt == nil { adjustCounts(for: stored, by: 1) }
-        if stored.status == .running { running.insert(stored.id) }
-        if stored.status == .pending && stored.deletedAt == nil { schedule(stored.id) }
+        if stored.status == .running { running.insert(handle) }
+        if stored.status == .pending && stored.deletedAt == nil { schedule(handle) }
         return stored
     }
 
     mutating func update(_ task: TaskRecord, expectedVersion: UInt64) -> TaskUpdateResult {
-        guard let slot = slots[task.id] else { return .notFound }
-        let old = slot.record
+        guard let handle = handles[task.id] else { return .notFound }
+        let old = slots[handle].record
         guard old.version == expectedVersion else { return .conflict(current: old) }
         var new = task
         new.type = old.type
         new.createdBy = old.createdBy
         new.createdAt = old.createdAt
         new.version = expectedVersion + 1
-        store(new, replacing: old)
+        store(new, replacing: old, at: handle)
         let needsScheduling =
             new.status == .pending && new.deletedAt == nil
             && (old.status != .pending || old.deletedAt != nil || old.priority != new.priority
                 || old.runAfter != new.runAfter)
-        if needsScheduling { schedule(new.id) }
+        if needsScheduling { schedule(handle) }
         return .updated(new)
     }
 
@@ -147,27 +155,26 @@ struct InMemoryTaskIndex: Sendable {
         promoteDueTasks(now: now)
         var claimed: [TaskRecord] = []
         while claimed.count < request.limit, let entry = popBestReady(types: request.types) {
-            guard let slot = slots[entry.id] else { continue }
-            if slot.record.runAfter > now {
+            let current = slots[entry.handle].record
+            if current.runAfter > now {
                 // Only possible when claimers' clocks disagree: keep it for later.
                 delayed.insert(
                     DelayedEntry(
-                        runAfter: slot.record.runAfter, sequence: slot.sequence, id: entry.id,
+                        runAfter: current.runAfter, sequence: entry.sequence, handle: entry.handle,
                         serial: entry.serial))
                 continue
             }
-            let record = request.claimed(slot.record)
-            store(record, replacing: slot.record)
+            let record = request.claimed(current)
+            store(record, replacing: current, at: entry.handle)
             claimed.append(record)
         }
         return claimed
     }
 
     func expiredLeases(at now: Date, limit: Int) -> [TaskRecord] {
-        let expired = running.compactMap { id -> TaskRecord? in
-            guard let record = slots[id]?.record, let expiry = record.leaseExpiresAt, expiry < now
-            else { return nil }
-            return record
+        let expired = running.compactMap { handle -> TaskRecord? in
+            guard let expiry = slots[handle].record.leaseExpiresAt, expiry < now else { return nil }
+            return slots[handle].record
         }
         return Array(
             expired.sorted { ($0.leaseExpiresAt ?? now) < ($1.leaseExpiresAt ?? now) }.prefix(limit))
@@ -181,15 +188,15 @@ struct InMemoryTaskIndex: Sendable {
             candidates = order.entries
         }
         let offset = query.offset ?? Int.max
-        let countsAreEnough =
-            query.foldedSearch == nil && query.createdAfter == nil && query.createdBefore == nil
+        let needle = query.foldedSearch.map { Array($0.utf8) }
+        let countsAreEnough = needle == nil && query.createdAfter == nil && query.createdBefore == nil
         switch query.sort {
         case .createdDescending, .createdAscending:
             var items: [TaskRecord] = []
             var matched = 0
             let knownTotal = countsAreEnough ? total(matching: query) : nil
             func visit(_ entry: OrderEntry) -> Bool {
-                guard let record = slots[entry.id]?.record, query.matches(record) else { return true }
+                guard let record = match(entry.handle, query, needle: needle) else { return true }
                 if matched >= offset && items.count < query.pageSize { items.append(record) }
                 matched += 1
                 // With the total known from counts, stop as soon as the page is full.
@@ -205,7 +212,7 @@ struct InMemoryTaskIndex: Sendable {
         case .priorityDescending, .updatedDescending:
             var matches: [(record: TaskRecord, sequence: UInt64)] = []
             for entry in candidates {
-                if let record = slots[entry.id]?.record, query.matches(record) {
+                if let record = match(entry.handle, query, needle: needle) {
                     matches.append((record, entry.sequence))
                 }
             }
@@ -250,7 +257,8 @@ struct InMemoryTaskIndex: Sendable {
         for entry in entries.reversed() {
             // Past the cut-off only active tasks qualify; stop once all of them were seen.
             if entry.createdAt < createdSince && activeSeen >= activeTotal { break }
-            guard let record = slots[entry.id]?.record, record.deletedAt == nil else { continue }
+            let record = slots[entry.handle].record
+            guard record.deletedAt == nil else { continue }
             let isActive = record.status.isActive
             if isActive { activeSeen += 1 }
             if isActive || record.createdAt >= createdSince {
@@ -263,15 +271,24 @@ struct InMemoryTaskIndex: Sendable {
 
     // MARK: - Keeping the indexes current
 
-    private mutating func store(_ new: TaskRecord, replacing old: TaskRecord) {
+    private mutating func store(_ new: TaskRecord, replacing old: TaskRecord, at handle: Int) {
         if old.deletedAt == nil { adjustCounts(for: old, by: -1) }
         if new.deletedAt == nil { adjustCounts(for: new, by: 1) }
         if new.status == .running {
-            running.insert(new.id)
+            running.insert(handle)
         } else if old.status == .running {
-            running.remove(new.id)
+            running.remove(handle)
         }
-        slots[new.id]?.record = new
+        if new.errorMessage != old.errorMessage { slots[handle].searchKey = TaskQuery.searchKey(of: new) }
+        slots[handle].record = new
+    }
+
+    /// The task at `handle` if it passes every filter of `query`, search included; the fields
+    /// are read in place and the record is copied only when it matches.
+    private func match(_ handle: Int, _ query: TaskQuery, needle: [UInt8]?) -> TaskRecord? {
+        guard query.matchesIgnoringSearch(slots[handle].record) else { return nil }
+        if let needle, !SubstringSearch.contains(slots[handle].searchKey, needle) { return nil }
+        return slots[handle].record
     }
 
     private mutating func adjustCounts(for record: TaskRecord, by delta: Int) {
@@ -291,37 +308,36 @@ struct InMemoryTaskIndex: Sendable {
         return total
     }
 
-    private mutating func schedule(_ id: TaskID) {
-        guard let slot = slots[id] else { return }
+    private mutating func schedule(_ handle: Int) {
         nextSerial += 1
-        slots[id]?.scheduleSerial = nextSerial
-        let record = slot.record
+        slots[handle].scheduleSerial = nextSerial
+        let record = slots[handle].record
+        let sequence = slots[handle].sequence
         if record.runAfter <= latestClaimTime {
             readyByType[record.type, default: BinaryHeap()].insert(
                 ReadyEntry(
-                    priority: record.priority, createdAt: record.createdAt, sequence: slot.sequence,
-                    id: id, serial: nextSerial))
+                    priority: record.priority, createdAt: record.createdAt, sequence: sequence,
+                    handle: handle, serial: nextSerial))
         } else {
             delayed.insert(
-                DelayedEntry(runAfter: record.runAfter, sequence: slot.sequence, id: id, serial: nextSerial))
+                DelayedEntry(runAfter: record.runAfter, sequence: sequence, handle: handle, serial: nextSerial))
         }
     }
 
-    private func isCurrent(id: TaskID, serial: UInt64) -> Bool {
-        guard let slot = slots[id] else { return false }
-        return slot.scheduleSerial == serial && slot.record.status == .pending
-            && slot.record.deletedAt == nil
+    private func isCurrent(handle: Int, serial: UInt64) -> Bool {
+        slots[handle].scheduleSerial == serial && slots[handle].record.status == .pending
+            && slots[handle].record.deletedAt == nil
     }
 
     private mutating func promoteDueTasks(now: Date) {
         while let next = delayed.min, next.runAfter <= now {
             delayed.popMin()
-            guard isCurrent(id: next.id, serial: next.serial), let record = slots[next.id]?.record
-            else { continue }
+            guard isCurrent(handle: next.handle, serial: next.serial) else { continue }
+            let record = slots[next.handle].record
             readyByType[record.type, default: BinaryHeap()].insert(
                 ReadyEntry(
                     priority: record.priority, createdAt: record.createdAt, sequence: next.sequence,
-                    id: next.id, serial: next.serial))
+                    handle: next.handle, serial: next.serial))
         }
     }
 
@@ -333,7 +349,7 @@ struct InMemoryTaskIndex: Sendable {
         for type in candidateTypes {
             guard var heap = readyByType[type] else { continue }
             readyByType[type] = nil  // keep the heap uniquely referenced while it changes
-            while let top = heap.min, !isCurrent(id: top.id, serial: top.serial) {
+            while let top = heap.min, !isCurrent(handle: top.handle, serial: top.serial) {
                 heap.popMin()
             }
             if let top = heap.min, best.map({ top < $0 }) ?? true {

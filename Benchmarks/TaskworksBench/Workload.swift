@@ -1,0 +1,166 @@
+import Foundation
+import Synchronization
+import Taskworks
+
+/// The workloads of ../shared/WORKLOADS.md that this binary runs.
+enum Workload {
+    static let names = ["w1", "w2-hot", "w2-idle", "management"]
+
+    static func run(_ options: BenchOptions) async throws {
+        for _ in 0..<options.runs {
+            let line: [JSONLine]
+            switch options.workload {
+            case "w1": line = [try await throughput(options)]
+            case "w2-hot": line = [try await pickupLatency(options, idleGap: false)]
+            case "w2-idle": line = [try await pickupLatency(options, idleGap: true)]
+            default: line = try await management(options)
+            }
+            for var result in line {
+                result["store"] = .string(options.store.rawValue)
+                result["concurrency"] = .integer(Int64(options.concurrency))
+                result["git_commit"] = .string(JSONLine.gitCommit)
+                result["durability"] = .string("none")
+                result.print()
+            }
+        }
+    }
+
+    static func makeStore(_ options: BenchOptions) -> any TaskStore {
+        switch options.store {
+        case .memory: InMemoryTaskStore()
+        }
+    }
+
+    static func poolConfiguration(_ options: BenchOptions) -> WorkerPool.Configuration {
+        var configuration = WorkerPool.Configuration(concurrency: options.concurrency)
+        configuration.pollInterval = .seconds(1)
+        return configuration
+    }
+
+    /// W1: enqueue N no-op tasks with no pool running, then drain them with a pool.
+    static func throughput(_ options: BenchOptions) async throws -> JSONLine {
+        let n = options.n ?? 20_000
+        let registry = TaskRegistry()
+        let finishedRuns = Atomic<Int>(0)
+        try registry.register("noop", defaults: TaskTypeDefaults(maxRetries: 0)) { _ in
+            ClosureTaskRunner { _ in
+                finishedRuns.add(1, ordering: .relaxed)
+                return nil
+            }
+        }
+        let service = TaskService(store: makeStore(options), registry: registry)
+        let clock = ContinuousClock()
+        let enqueueStart = clock.now
+        for _ in 0..<n {
+            try await service.create("noop", createdBy: .system)
+        }
+        let enqueue = clock.now - enqueueStart
+        let pool = WorkerPool(service: service, configuration: poolConfiguration(options))
+        let drainStart = clock.now
+        let worker = Task { try await pool.run() }
+        while try await service.counts(for: .system)[.succeeded] < n {
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        let drain = clock.now - drainStart
+        worker.cancel()
+        try await worker.value
+        var line = JSONLine()
+        line["workload"] = .string("w1")
+        line["n"] = .integer(Int64(n))
+        line["enqueue_per_sec"] = JSONLine.number(Double(n) / enqueue.microseconds * 1e6, decimals: 0)
+        line["drain_per_sec"] = JSONLine.number(Double(n) / drain.microseconds * 1e6, decimals: 0)
+        line["drain_us_per_task"] = JSONLine.number(drain.microseconds / Double(n))
+        line["runs_per_task_max"] = .integer(finishedRuns.load(ordering: .relaxed) == n ? 1 : 0)
+        line["rss_mb"] = JSONLine.number(residentMegabytes(), decimals: 1)
+        return line
+    }
+
+    /// W2: how long from `create` until the runner starts, with 10 idle workers.
+    static func pickupLatency(_ options: BenchOptions, idleGap: Bool) async throws -> JSONLine {
+        let n = options.n ?? 200
+        let registry = TaskRegistry()
+        let started = Mutex<ContinuousClock.Instant?>(nil)
+        try registry.register("probe", defaults: TaskTypeDefaults(maxRetries: 0)) { _ in
+            ClosureTaskRunner { _ in
+                started.withLock { $0 = .now }
+                return nil
+            }
+        }
+        let service = TaskService(store: makeStore(options), registry: registry)
+        let pool = WorkerPool(service: service, configuration: poolConfiguration(options))
+        let worker = Task { try await pool.run() }
+        let finished = try service.events(for: .system)
+        var iterator = finished.makeAsyncIterator()
+        var samples: [Double] = []
+        for _ in 0..<n {
+            if idleGap { try await Task.sleep(for: .milliseconds(Int.random(in: 0...300))) }
+            started.withLock { $0 = nil }
+            let t0 = ContinuousClock.now
+            let task = try await service.create("probe", createdBy: .system)
+            while let event = await iterator.next() {
+                if event.kind == .finished && event.task.id == task.id { break }
+            }
+            if let start = started.withLock({ $0 }) { samples.append((start - t0).microseconds / 1000) }
+        }
+        worker.cancel()
+        try await worker.value
+        samples.sort()
+        var line = JSONLine()
+        line["workload"] = .string(idleGap ? "w2-idle" : "w2-hot")
+        line["n"] = .integer(Int64(n))
+        line["pickup_p50_ms"] = JSONLine.number(percentile(samples, 0.5), decimals: 4)
+        line["pickup_p99_ms"] = JSONLine.number(percentile(samples, 0.99), decimals: 4)
+        line["pickup_max_ms"] = JSONLine.number(samples.last ?? 0, decimals: 4)
+        return line
+    }
+
+    /// The management surface (issue 4): listing, counting and recent tasks over N stored tasks.
+    static func management(_ options: BenchOptions) async throws -> [JSONLine] {
+        let n = options.n ?? 100_000
+        let users = max(1, n / 100)
+        let store = makeStore(options)
+        let registry = TaskRegistry()
+        try registry.register("export") { _ in ClosureTaskRunner { _ in nil } }
+        let service = TaskService(store: store, registry: registry)
+        let now = Date()
+        let statuses: [TaskStatus] = [.succeeded, .succeeded, .succeeded, .succeeded, .succeeded, .succeeded, .succeeded, .failed, .pending, .cancelled]
+        for index in 0..<n {
+            var record = TaskRecord(
+                type: index % 3 == 0 ? "export" : "report", createdBy: "user\(index % users)",
+                createdAt: now.addingTimeInterval(Double(index - n) * 1.7))
+            record.status = statuses[index % statuses.count]
+            if record.status == .failed { record.errorMessage = "upstream failed with code \(index % 97)" }
+            _ = try await store.insert(record)
+        }
+        let rss = residentMegabytes()
+        let admin = Caller.admin("root")
+        let user = Caller.user("user7")
+        let operations: [(String, Int, () async throws -> Void)] = [
+            ("list_admin_first_page", 2000, { _ = try await service.list(TaskQuery(), as: admin) }),
+            ("list_admin_page_50", 2000, { _ = try await service.list(TaskQuery(page: 50), as: admin) }),
+            ("list_user_first_page", 2000, { _ = try await service.list(TaskQuery(), as: user) }),
+            ("list_admin_failed_only", 2000, { _ = try await service.list(TaskQuery(statuses: [.failed]), as: admin) }),
+            ("counts_admin", 2000, { _ = try await service.counts(for: admin) }),
+            ("counts_user", 2000, { _ = try await service.counts(for: user) }),
+            ("recent_user", 2000, { _ = try await service.recentTasks(for: user) }),
+            ("search_admin_full_scan", 20, { _ = try await service.list(TaskQuery(search: "code 42"), as: admin) }),
+        ]
+        var lines: [JSONLine] = []
+        for (name, iterations, operation) in operations {
+            try await operation()  // warm up
+            let clock = ContinuousClock()
+            let start = clock.now
+            for _ in 0..<iterations { try await operation() }
+            let elapsed = clock.now - start
+            var line = JSONLine()
+            line["workload"] = .string("management")
+            line["n"] = .integer(Int64(n))
+            line["operation"] = .string(name)
+            line["iterations"] = .integer(Int64(iterations))
+            line["avg_us"] = JSONLine.number(elapsed.microseconds / Double(iterations), decimals: 2)
+            line["rss_mb"] = JSONLine.number(rss, decimals: 1)
+            lines.append(line)
+        }
+        return lines
+    }
+}
