@@ -123,7 +123,10 @@ enum Workload {
         try registry.register("export") { _ in ClosureTaskRunner { _ in nil } }
         let service = TaskService(store: store, registry: registry)
         let now = Date()
-        let statuses: [TaskStatus] = [.succeeded, .succeeded, .succeeded, .succeeded, .succeeded, .succeeded, .succeeded, .failed, .pending, .cancelled]
+        let statuses: [TaskStatus] = [
+            .succeeded, .succeeded, .succeeded, .succeeded, .succeeded, .succeeded, .succeeded, .failed,
+            .pending, .cancelled,
+        ]
         for index in 0..<n {
             var record = TaskRecord(
                 type: index % 3 == 0 ? "export" : "report", createdBy: "user\(index % users)",
@@ -139,11 +142,17 @@ enum Workload {
             ("list_admin_first_page", 2000, { _ = try await service.list(TaskQuery(), as: admin) }),
             ("list_admin_page_50", 2000, { _ = try await service.list(TaskQuery(page: 50), as: admin) }),
             ("list_user_first_page", 2000, { _ = try await service.list(TaskQuery(), as: user) }),
-            ("list_admin_failed_only", 2000, { _ = try await service.list(TaskQuery(statuses: [.failed]), as: admin) }),
+            (
+                "list_admin_failed_only", 2000,
+                { _ = try await service.list(TaskQuery(statuses: [.failed]), as: admin) }
+            ),
             ("counts_admin", 2000, { _ = try await service.counts(for: admin) }),
             ("counts_user", 2000, { _ = try await service.counts(for: user) }),
             ("recent_user", 2000, { _ = try await service.recentTasks(for: user) }),
-            ("search_admin_full_scan", 20, { _ = try await service.list(TaskQuery(search: "code 42"), as: admin) }),
+            (
+                "search_admin_full_scan", 20,
+                { _ = try await service.list(TaskQuery(search: "code 42"), as: admin) }
+            ),
         ]
         var lines: [JSONLine] = []
         for (name, iterations, operation) in operations {

@@ -68,10 +68,13 @@ let log = Task {
 
 var created: [TaskRecord] = []
 for image in ["cat.png", "dog.png", "owl.png"] {
-    created.append(try await service.create("thumbnail", payload: Thumbnail(image: image), createdBy: .user("alice")))
+    created.append(
+        try await service.create("thumbnail", payload: Thumbnail(image: image), createdBy: .user("alice")))
 }
-created.append(try await service.create("thumbnail", payload: Thumbnail(image: "fox.png"), createdBy: .user("bob")))
-created.append(try await service.create("flaky_upload", options: TaskOptions(priority: 8), createdBy: .user("bob")))
+created.append(
+    try await service.create("thumbnail", payload: Thumbnail(image: "fox.png"), createdBy: .user("bob")))
+created.append(
+    try await service.create("flaky_upload", options: TaskOptions(priority: 8), createdBy: .user("bob")))
 let report = try await service.create("yearly_report", createdBy: .user("alice"))
 created.append(report)
 
@@ -108,7 +111,9 @@ for caller in [Caller.user("alice"), .user("bob"), .admin("demo-admin")] {
 }
 
 line("\nAll tasks:")
-for task in try await service.list(TaskQuery(sort: .createdAscending, pageSize: 100), as: .admin("demo-admin")).items {
+for task in try await service.list(
+    TaskQuery(sort: .createdAscending, pageSize: 100), as: .admin("demo-admin")
+).items {
     let id = task.id.description.prefix(8)
     line(
         "  \(id)  \(task.type.padding(toLength: 14, withPad: " ", startingAt: 0)) "

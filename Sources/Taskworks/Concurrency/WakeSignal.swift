@@ -1,4 +1,3 @@
-
 /// A wake-up call between tasks: ``notify()`` wakes the waiter, or, when nobody waits, lets the
 /// next ``wait()`` return at once, so a notification sent between "check state" and "wait" is
 /// never lost. Waiting is cancellable and never blocks a thread.

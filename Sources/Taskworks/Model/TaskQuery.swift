@@ -109,7 +109,8 @@ public struct TaskQuery: Sendable, Hashable {
         }
         if let search {
             guard search.utf8.count <= 200 else {
-                throw TaskworksError.invalidQuery("search text must be at most 200 bytes; got \(search.utf8.count)")
+                throw TaskworksError.invalidQuery(
+                    "search text must be at most 200 bytes; got \(search.utf8.count)")
             }
             guard !search.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
                 throw TaskworksError.invalidQuery("search text must be one line without control characters")

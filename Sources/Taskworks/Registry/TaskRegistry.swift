@@ -1,4 +1,3 @@
-
 /// A closure called once a task reaches a terminal state (`succeeded`, `failed`, `cancelled`).
 /// It may throw; the error is reported through ``TaskService/Configuration/callbackErrorHandler``
 /// and never affects the task or the pool.

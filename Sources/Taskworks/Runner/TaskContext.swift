@@ -1,4 +1,3 @@
-
 /// What a runner gets for one attempt: the task, its payload, progress reporting,
 /// cancellation, and a place to attach an artifact.
 ///

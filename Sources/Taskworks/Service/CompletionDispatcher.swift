@@ -1,4 +1,3 @@
-
 /// Runs completion callbacks off the worker's path and keeps count of the ones still running.
 ///
 /// Each callback runs in its own task, so a slow one never delays another callback, a worker or

@@ -1,4 +1,3 @@
-
 /// Fans task events out to any number of `AsyncStream`s, each filtered by its caller's
 /// visibility. Publishing with no subscribers costs one lock.
 final class TaskEventBroadcaster: Sendable {

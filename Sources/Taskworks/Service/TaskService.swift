@@ -29,7 +29,8 @@ public final class TaskService: Sendable {
         /// Makes the default configuration.
         public init() {
             self.callbackErrorHandler = { task, error in
-                let line = "taskworks: completion callback for task \(task.id) (\(task.type)) threw: \(error)\n"
+                let line =
+                    "taskworks: completion callback for task \(task.id) (\(task.type)) threw: \(error)\n"
                 FileHandle.standardError.write(Data(line.utf8))
             }
             self.recentWindow = .seconds(24 * 60 * 60)

@@ -120,7 +120,9 @@ struct InMemoryTaskIndex: Sendable {
         nextSequence += 1
         let handle = slots.count
         slots.append(
-            Slot(record: stored, sequence: nextSequence, scheduleSerial: 0, searchKey: TaskQuery.searchKey(of: stored)))
+            Slot(
+                record: stored, sequence: nextSequence, scheduleSerial: 0,
+                searchKey: TaskQuery.searchKey(of: stored)))
         handles[task.id] = handle
         let entry = OrderEntry(createdAt: stored.createdAt, sequence: nextSequence, handle: handle)
         order.insert(entry)
@@ -320,7 +322,8 @@ struct InMemoryTaskIndex: Sendable {
                     handle: handle, serial: nextSerial))
         } else {
             delayed.insert(
-                DelayedEntry(runAfter: record.runAfter, sequence: sequence, handle: handle, serial: nextSerial))
+                DelayedEntry(
+                    runAfter: record.runAfter, sequence: sequence, handle: handle, serial: nextSerial))
         }
     }
 

@@ -120,7 +120,8 @@ struct TaskAttempt: Sendable {
                 return latest
             }
             if let progress = context.takeDirtyProgress() { unwrittenProgress = progress }
-            let progressDue = unwrittenProgress != nil
+            let progressDue =
+                unwrittenProgress != nil
                 && now >= lastProgressWrite + TaskAttempt.progressWriteInterval
             if progressDue || now >= nextRenewal {
                 let progress = unwrittenProgress
@@ -151,7 +152,9 @@ struct TaskAttempt: Sendable {
             }
             var wake = nextRenewal
             if let timeoutDeadline { wake = min(wake, timeoutDeadline) }
-            if unwrittenProgress != nil { wake = min(wake, lastProgressWrite + TaskAttempt.progressWriteInterval) }
+            if unwrittenProgress != nil {
+                wake = min(wake, lastProgressWrite + TaskAttempt.progressWriteInterval)
+            }
             await context.watcherSignal.wait(timeout: wake - now)
         }
         return latest

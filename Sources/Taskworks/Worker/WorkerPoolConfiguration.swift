@@ -66,7 +66,8 @@ extension WorkerPool {
                 throw TaskworksError.invalidInput("pollInterval must be at least 1 ms; got \(pollInterval)")
             }
             guard leaseDuration >= .milliseconds(10) else {
-                throw TaskworksError.invalidInput("leaseDuration must be at least 10 ms; got \(leaseDuration)")
+                throw TaskworksError.invalidInput(
+                    "leaseDuration must be at least 10 ms; got \(leaseDuration)")
             }
             let renewal = effectiveRenewalInterval
             guard renewal >= .milliseconds(1), renewal < leaseDuration else {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Taskworks
 
 @Suite("Model values")
@@ -28,7 +29,8 @@ struct ModelTests {
 
     @Test func jsonValueRoundTripsAnEncodableValue() throws {
         let sample = Sample(
-            width: 640, name: "a \"quoted\" ü", ratio: 0.5, tags: ["x", "y"], nested: ["on": true], missing: nil)
+            width: 640, name: "a \"quoted\" ü", ratio: 0.5, tags: ["x", "y"], nested: ["on": true],
+            missing: nil)
         let json = try JSONValue(encoding: sample)
         #expect(json.decodeOrNil(Sample.self) == sample)
         guard case .object(let object) = json else {
@@ -79,7 +81,8 @@ struct ModelTests {
     }
 
     @Test func queryRejectsAnInvertedDateWindow() {
-        let query = TaskQuery(createdAfter: Fixtures.start, createdBefore: Fixtures.start.addingTimeInterval(-1))
+        let query = TaskQuery(
+            createdAfter: Fixtures.start, createdBefore: Fixtures.start.addingTimeInterval(-1))
         #expect(throws: TaskworksError.self) { try query.validate() }
     }
 
@@ -87,8 +90,11 @@ struct ModelTests {
         (1, 0.5, Int64(1_000)), (2, 0.5, 2_000), (3, 0.5, 4_000), (20, 0.5, 300_000),
         (1, 0.0, 800), (1, 1.0, 1_200), (3, 0.0, 3_200),
     ])
-    func retryBackoffGrowsExponentiallyWithinJitterAndCap(attempt: Int, random: Double, expectedMilliseconds: Int64) {
-        let policy = RetryPolicy(initialDelay: .seconds(1), multiplier: 2, maximumDelay: .seconds(300), jitter: 0.2)
+    func retryBackoffGrowsExponentiallyWithinJitterAndCap(
+        attempt: Int, random: Double, expectedMilliseconds: Int64
+    ) {
+        let policy = RetryPolicy(
+            initialDelay: .seconds(1), multiplier: 2, maximumDelay: .seconds(300), jitter: 0.2)
         #expect(policy.delay(afterAttempt: attempt, random: random).wholeMilliseconds == expectedMilliseconds)
     }
 }

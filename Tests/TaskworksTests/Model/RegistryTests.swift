@@ -1,9 +1,12 @@
 import Testing
+
 @testable import Taskworks
 
 @Suite("Registry")
 struct RegistryTests {
-    @Test(arguments: ["", "1abc", "_x", "has space", "slash/name", "ünïcode", String(repeating: "a", count: 101), "a\0b"])
+    @Test(arguments: [
+        "", "1abc", "_x", "has space", "slash/name", "ünïcode", String(repeating: "a", count: 101), "a\0b",
+    ])
     func invalidTypeNamesAreRefused(name: String) {
         let registry = TaskRegistry()
         let error = #expect(throws: TaskworksError.self) {
@@ -13,7 +16,9 @@ struct RegistryTests {
         #expect(registry.typeNames.isEmpty)
     }
 
-    @Test(arguments: ["a", "user_export", "images.resize", "billing:invoice-v2", String(repeating: "a", count: 100)])
+    @Test(arguments: [
+        "a", "user_export", "images.resize", "billing:invoice-v2", String(repeating: "a", count: 100),
+    ])
     func validTypeNamesAreAccepted(name: String) throws {
         let registry = TaskRegistry()
         try registry.register(name) { _ in ClosureTaskRunner { _ in nil } }

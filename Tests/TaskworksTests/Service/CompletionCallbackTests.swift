@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Taskworks
 
 @Suite("Completion callbacks")
@@ -18,7 +19,8 @@ struct CompletionCallbackTests {
             let ids = try await withThrowingTaskGroup(of: TaskID.self) { group in
                 for index in 0..<taskCount {
                     group.addTask {
-                        let task = try await service.create("quick", createdBy: .user("u\(index % 7)")) { finished in
+                        let task = try await service.create("quick", createdBy: .user("u\(index % 7)")) {
+                            finished in
                             perTask.add(finished.id)
                             finalStatus.add(finished.status)
                         }
@@ -54,10 +56,13 @@ struct CompletionCallbackTests {
         configuration.callbackErrorHandler = { task, _ in reported.add(task.type) }
         let registry = try Fixtures.registry()
         registry.onComplete(of: "noop") { _ in throw CallbackBroke() }
-        let service = TaskService(store: InMemoryTaskStore(), registry: registry, configuration: configuration)
+        let service = TaskService(
+            store: InMemoryTaskStore(), registry: registry, configuration: configuration)
         let pool = WorkerPool(service: service, configuration: Fixtures.poolConfiguration(concurrency: 2))
         try await withRunningPool(pool) {
-            let slow = try await service.create("noop", createdBy: .user("alice")) { _ in await slowCallbackRelease.wait() }
+            let slow = try await service.create("noop", createdBy: .user("alice")) { _ in
+                await slowCallbackRelease.wait()
+            }
             var later: [TaskID] = []
             for _ in 0..<20 { later.append(try await service.create("noop", createdBy: .user("alice")).id) }
             try await eventually("all succeeded while a callback is still blocked") {
@@ -74,7 +79,9 @@ struct CompletionCallbackTests {
     @Test func cancellingAPendingTaskCallsItsCallbackOnce() async throws {
         let calls = Tally<TaskStatus>()
         let service = TaskService(store: InMemoryTaskStore(), registry: try Fixtures.registry())
-        let task = try await service.create("noop", createdBy: .user("alice")) { finished in calls.add(finished.status) }
+        let task = try await service.create("noop", createdBy: .user("alice")) { finished in
+            calls.add(finished.status)
+        }
         try await service.cancel(task.id, as: .user("alice"))
         _ = try? await service.cancel(task.id, as: .user("alice"))
         try await service.delete(task.id, as: .user("alice"))

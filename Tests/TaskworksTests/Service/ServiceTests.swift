@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Taskworks
 
 @Suite("Task service")
@@ -39,7 +40,8 @@ struct ServiceTests {
 
         let later = clock.now().addingTimeInterval(60)
         let custom = try await service.create(
-            "resize", payload: Resize(width: 1), options: TaskOptions(maxRetries: 0, priority: 9, runAfter: later),
+            "resize", payload: Resize(width: 1),
+            options: TaskOptions(maxRetries: 0, priority: 9, runAfter: later),
             createdBy: .system)
         #expect(custom.priority == 9)
         #expect(custom.maxRetries == 0)
@@ -82,10 +84,15 @@ struct ServiceTests {
         #expect(try await service.counts(for: .system).total == 0)
     }
 
-    @Test(arguments: [Caller.user(""), .user("system"), .admin("system"), .user("bad\nid"), .user(String(repeating: "x", count: 201))])
+    @Test(arguments: [
+        Caller.user(""), .user("system"), .admin("system"), .user("bad\nid"),
+        .user(String(repeating: "x", count: 201)),
+    ])
     func unusableCallerIDsAreRefused(caller: Caller) async throws {
         let service = try makeService()
-        let error = await #expect(throws: TaskworksError.self) { try await service.create("noop", createdBy: caller) }
+        let error = await #expect(throws: TaskworksError.self) {
+            try await service.create("noop", createdBy: caller)
+        }
         #expect(error?.code == .invalidInput)
         await #expect(throws: TaskworksError.self) { try await service.list(TaskQuery(), as: caller) }
     }
@@ -96,7 +103,9 @@ struct ServiceTests {
         let cancelled = try await service.cancel(task.id, as: .user("alice"))
         #expect(cancelled.status == .cancelled)
         #expect(cancelled.finishedAt != nil)
-        let error = await #expect(throws: TaskworksError.self) { try await service.cancel(task.id, as: .user("alice")) }
+        let error = await #expect(throws: TaskworksError.self) {
+            try await service.cancel(task.id, as: .user("alice"))
+        }
         #expect(error?.code == .invalidTransition)
     }
 
@@ -117,7 +126,9 @@ struct ServiceTests {
         #expect(retried.artifact == nil)
         #expect(retried.attempts == 0)
         #expect(retried.manualRetries == 1)
-        let again = await #expect(throws: TaskworksError.self) { try await service.retry(task.id, as: .user("alice")) }
+        let again = await #expect(throws: TaskworksError.self) {
+            try await service.retry(task.id, as: .user("alice"))
+        }
         #expect(again?.code == .invalidTransition)
     }
 
@@ -128,8 +139,12 @@ struct ServiceTests {
         let stored = try #require(try await service.store.task(id: task.id))
         #expect(stored.status == .cancelled)
         #expect(stored.deletedAt != nil)
-        await #expect(throws: TaskworksError.taskNotFound(task.id)) { try await service.task(task.id, as: .admin("root")) }
-        await #expect(throws: TaskworksError.taskNotFound(task.id)) { try await service.delete(task.id, as: .user("alice")) }
+        await #expect(throws: TaskworksError.taskNotFound(task.id)) {
+            try await service.task(task.id, as: .admin("root"))
+        }
+        await #expect(throws: TaskworksError.taskNotFound(task.id)) {
+            try await service.delete(task.id, as: .user("alice"))
+        }
         #expect(try await service.list(TaskQuery(), as: .admin("root")).total == 0)
     }
 
@@ -146,7 +161,8 @@ struct ServiceTests {
         #expect(recent.map(\.id) == [fresh.id, oldPending.id])
         var many: [TaskID] = []
         for _ in 0..<12 { many.append(try await service.create("noop", createdBy: .user("carol")).id) }
-        #expect(try await service.recentTasks(for: .user("carol")).map(\.id) == Array(many.reversed().prefix(10)))
+        #expect(
+            try await service.recentTasks(for: .user("carol")).map(\.id) == Array(many.reversed().prefix(10)))
     }
 
     @Test func countsAreScopedToTheCaller() async throws {
@@ -154,7 +170,9 @@ struct ServiceTests {
         _ = try await service.create("noop", createdBy: .user("alice"))
         _ = try await service.create("noop", createdBy: .user("alice"))
         _ = try await service.create("resize", payload: Resize(width: 3), createdBy: .user("bob"))
-        #expect(try await service.counts(for: .user("alice")) == TaskCounts(byStatus: [.pending: 2], byType: ["noop": 2]))
+        #expect(
+            try await service.counts(for: .user("alice"))
+                == TaskCounts(byStatus: [.pending: 2], byType: ["noop": 2]))
         let all = try await service.counts(for: .admin("root"))
         #expect(all.byType == ["noop": 2, "resize": 1])
         #expect(try await service.counts(for: .system).total == 3)
@@ -163,7 +181,9 @@ struct ServiceTests {
     @Test func artifactLookupNeedsAnArtifact() async throws {
         let service = try makeService()
         let task = try await service.create("noop", createdBy: .user("alice"))
-        let missing = await #expect(throws: TaskworksError.self) { try await service.artifact(of: task.id, as: .user("alice")) }
+        let missing = await #expect(throws: TaskworksError.self) {
+            try await service.artifact(of: task.id, as: .user("alice"))
+        }
         #expect(missing?.code == .artifactNotFound)
         let artifact = try TaskArtifact(key: "exports/1", fileName: "users.csv")
         try await service.store.force(task.id) {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Taskworks
 
 /// Every service operation × every kind of caller × every task state, on every store: allowed
@@ -64,10 +65,13 @@ struct VisibilityMatrixTests {
                 case (.notFound, .failure(let error)):
                     // Exactly what an id that never existed gets.
                     let unknownID = TaskID()
-                    let unknown = await perform(operation, on: unknownID, as: .admin("root"), service: service)
+                    let unknown = await perform(
+                        operation, on: unknownID, as: .admin("root"), service: service)
                     #expect(error == TaskworksError.taskNotFound(task.id), "\(context)")
                     if case .failure(let unknownError) = unknown, operation != .list {
-                        #expect(error.code == unknownError.code && unknownError == .taskNotFound(unknownID), "\(context)")
+                        #expect(
+                            error.code == unknownError.code && unknownError == .taskNotFound(unknownID),
+                            "\(context)")
                     }
                 case (.invalidTransition, .failure(let error)):
                     #expect(error.code == .invalidTransition, "\(context)")
@@ -92,7 +96,9 @@ struct VisibilityMatrixTests {
                 task.leaseOwner = "worker-elsewhere"
                 task.leaseExpiresAt = Fixtures.start.addingTimeInterval(3600)
             }
-            if state == .succeeded { task.artifact = try? TaskArtifact(key: "exports/k", fileName: "out.csv") }
+            if state == .succeeded {
+                task.artifact = try? TaskArtifact(key: "exports/k", fileName: "out.csv")
+            }
             if state == .failed { task.errorMessage = "boom" }
             if state == .deleted { task.deletedAt = Fixtures.start }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Taskworks
 
 /// The `TaskStore` contract, run against every store in `StoreFixture.all`. A store that passes
@@ -146,7 +147,8 @@ struct StoreConformanceTests {
         let taskCount = 2000
         for index in 0..<taskCount {
             _ = try await store.insert(
-                Fixtures.record(priority: 1 + index % 10, createdAt: Fixtures.start.addingTimeInterval(Double(index))))
+                Fixtures.record(
+                    priority: 1 + index % 10, createdAt: Fixtures.start.addingTimeInterval(Double(index))))
         }
         let now = Fixtures.start.addingTimeInterval(Double(taskCount))
         let claimedLists = try await withThrowingTaskGroup(of: [TaskID].self) { group in
@@ -183,7 +185,8 @@ struct StoreConformanceTests {
         _ = try await store.update(released, expectedVersion: claimed.version)
         #expect(try await store.claim(Fixtures.claim(now: Fixtures.start.addingTimeInterval(29))).isEmpty)
         let again = try #require(
-            try await store.claim(Fixtures.claim("worker-b", now: Fixtures.start.addingTimeInterval(30))).first)
+            try await store.claim(Fixtures.claim("worker-b", now: Fixtures.start.addingTimeInterval(30)))
+                .first)
         #expect(again.attempts == 2)
         #expect(again.leaseOwner == "worker-b")
     }
@@ -236,7 +239,8 @@ struct StoreConformanceTests {
         let now = Fixtures.start.addingTimeInterval(10 * day)
         let since = now.addingTimeInterval(-day)
         let oldActive = try await store.insert(Fixtures.record(createdAt: Fixtures.start))
-        let oldFinished = try await store.insert(Fixtures.record(createdAt: Fixtures.start.addingTimeInterval(1)))
+        let oldFinished = try await store.insert(
+            Fixtures.record(createdAt: Fixtures.start.addingTimeInterval(1)))
         try await store.force(oldFinished.id) { $0.status = .succeeded }
         var fresh: [TaskID] = []
         for index in 0..<3 {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Taskworks
 
 /// Listing, paging and searching, against every store.
@@ -81,7 +82,9 @@ struct StoreQueryConformanceTests {
             TaskQuery(
                 createdAfter: Fixtures.start.addingTimeInterval(10),
                 createdBefore: Fixtures.start.addingTimeInterval(15), pageSize: 100))
-        #expect(window.items.map(\.createdAt) == (10..<15).reversed().map { Fixtures.start.addingTimeInterval(Double($0)) })
+        #expect(
+            window.items.map(\.createdAt)
+                == (10..<15).reversed().map { Fixtures.start.addingTimeInterval(Double($0)) })
         #expect(window.total == 5)
 
         let nobody = try await store.query(TaskQuery(createdBy: "bob"))
@@ -118,7 +121,10 @@ struct StoreQueryConformanceTests {
         fixture: StoreFixture, searchCase: (search: String, matches: [String])
     ) async throws {
         let store = try await fixture.make()
-        let messages = ["100% done", "snake_case failure", "glob * failed", "it's broken", "said \"no\"", "über limit", "plain"]
+        let messages = [
+            "100% done", "snake_case failure", "glob * failed", "it's broken", "said \"no\"", "über limit",
+            "plain",
+        ]
         for (index, message) in messages.enumerated() {
             let record = try await store.insert(
                 Fixtures.record(type: "job", createdAt: Fixtures.start.addingTimeInterval(Double(index))))

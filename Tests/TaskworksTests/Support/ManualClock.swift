@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import Taskworks
 
 /// A clock that moves only when the test moves it.

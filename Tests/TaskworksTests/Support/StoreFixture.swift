@@ -1,5 +1,5 @@
-import Testing
 import Taskworks
+import Testing
 
 /// A way to make a fresh, empty store of one kind. Every store contract test runs once per
 /// fixture in `all`; a new store joins the suite by adding its fixture here.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Taskworks
 
 @Suite("Worker pool state machine")
@@ -56,7 +57,8 @@ struct WorkerPoolStateMachineTests {
 struct TaskTransitionsTests {
     private let now = Fixtures.start.addingTimeInterval(100)
 
-    private func running(attempts: Int = 1, maxRetries: Int = 3, cancelRequested: Bool = false) -> TaskRecord {
+    private func running(attempts: Int = 1, maxRetries: Int = 3, cancelRequested: Bool = false) -> TaskRecord
+    {
         var task = Fixtures.record(maxRetries: maxRetries)
         task.status = .running
         task.leaseOwner = "w1"
@@ -83,11 +85,17 @@ struct TaskTransitionsTests {
 
     @Test func aStaleWorkerWritesNothing() {
         let outcome = TaskTransitions.AttemptOutcome.succeeded(result: nil, artifact: nil)
-        #expect(TaskTransitions.finish(running(), owner: "w2", outcome: outcome, progress: 0, now: now, retryDelay: .zero) == nil)
+        #expect(
+            TaskTransitions.finish(
+                running(), owner: "w2", outcome: outcome, progress: 0, now: now, retryDelay: .zero) == nil)
         var rescued = running()
         rescued.status = .pending
-        #expect(TaskTransitions.finish(rescued, owner: "w1", outcome: outcome, progress: 0, now: now, retryDelay: .zero) == nil)
-        #expect(TaskTransitions.renew(rescued, owner: "w1", progress: 5, now: now, leaseDuration: .seconds(1)) == nil)
+        #expect(
+            TaskTransitions.finish(
+                rescued, owner: "w1", outcome: outcome, progress: 0, now: now, retryDelay: .zero) == nil)
+        #expect(
+            TaskTransitions.renew(rescued, owner: "w1", progress: 5, now: now, leaseDuration: .seconds(1))
+                == nil)
     }
 
     @Test func aCancelRequestedWhileRunningWinsOverSuccess() throws {
@@ -99,8 +107,13 @@ struct TaskTransitionsTests {
         #expect(next.result == nil)
     }
 
-    @Test(arguments: [(1, 3, false, TaskStatus.pending), (4, 3, false, .failed), (1, 3, true, .failed), (1, 0, false, .failed)])
-    func failuresRetryWhileAttemptsRemain(attempts: Int, maxRetries: Int, permanent: Bool, expected: TaskStatus) throws {
+    @Test(arguments: [
+        (1, 3, false, TaskStatus.pending), (4, 3, false, .failed), (1, 3, true, .failed),
+        (1, 0, false, .failed),
+    ])
+    func failuresRetryWhileAttemptsRemain(
+        attempts: Int, maxRetries: Int, permanent: Bool, expected: TaskStatus
+    ) throws {
         let next = try #require(
             TaskTransitions.finish(
                 running(attempts: attempts, maxRetries: maxRetries), owner: "w1",
@@ -118,14 +131,18 @@ struct TaskTransitionsTests {
 
     @Test func releaseGivesTheAttemptBack() throws {
         let next = try #require(
-            TaskTransitions.finish(running(attempts: 2), owner: "w1", outcome: .released, progress: 10, now: now, retryDelay: .zero))
+            TaskTransitions.finish(
+                running(attempts: 2), owner: "w1", outcome: .released, progress: 10, now: now,
+                retryDelay: .zero))
         #expect(next.status == .pending)
         #expect(next.attempts == 1)
         #expect(next.runAfter == now)
     }
 
     @Test func progressRenewalNeverMovesBackwards() throws {
-        let next = try #require(TaskTransitions.renew(running(), owner: "w1", progress: 10, now: now, leaseDuration: .seconds(30)))
+        let next = try #require(
+            TaskTransitions.renew(running(), owner: "w1", progress: 10, now: now, leaseDuration: .seconds(30))
+        )
         #expect(next.progress == 40)
         #expect(next.leaseExpiresAt == now.addingTimeInterval(30))
     }

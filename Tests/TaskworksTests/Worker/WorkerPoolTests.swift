@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Taskworks
 
 @Suite("Worker pool")
@@ -61,11 +62,13 @@ struct WorkerPoolTests {
             }
         }
         try await withRunningPool(harness.pool) {
-            let task = try await harness.service.create("report", payload: ["rows": 21], createdBy: .user("alice"))
+            let task = try await harness.service.create(
+                "report", payload: ["rows": 21], createdBy: .user("alice"))
             let done = try await harness.waitFor(task.id, .succeeded)
             #expect(done.result == .object(["rows": .integer(42)]))
             #expect(done.artifact == (try TaskArtifact(key: "reports/1", fileName: "report.csv")))
-            #expect(try await harness.service.artifact(of: task.id, as: .user("alice")).fileName == "report.csv")
+            #expect(
+                try await harness.service.artifact(of: task.id, as: .user("alice")).fileName == "report.csv")
         }
     }
 
@@ -75,7 +78,9 @@ struct WorkerPoolTests {
             try registry.register("flaky") { _ in
                 ClosureTaskRunner { context in
                     starts.withLock { $0.append(.now) }
-                    if context.task.attempts < 3 { throw TaskFailure.retryable("attempt \(context.task.attempts) failed") }
+                    if context.task.attempts < 3 {
+                        throw TaskFailure.retryable("attempt \(context.task.attempts) failed")
+                    }
                     return nil
                 }
             }
@@ -102,7 +107,8 @@ struct WorkerPoolTests {
             try registry.register("doomed") { _ in ClosureTaskRunner { _ in throw DiskFull() } }
         }
         try await withRunningPool(harness.pool) {
-            let task = try await harness.service.create("doomed", options: TaskOptions(maxRetries: 2), createdBy: .user("alice"))
+            let task = try await harness.service.create(
+                "doomed", options: TaskOptions(maxRetries: 2), createdBy: .user("alice"))
             let done = try await harness.waitFor(task.id, .failed)
             #expect(done.attempts == 3)
             #expect(done.errorMessage == "disk full on /exports")
@@ -114,10 +120,13 @@ struct WorkerPoolTests {
 
     @Test func aPermanentFailureIsNotRetried() async throws {
         let harness = try Harness { registry in
-            try registry.register("bad_input") { _ in ClosureTaskRunner { _ in throw TaskFailure.permanent("no such user") } }
+            try registry.register("bad_input") { _ in
+                ClosureTaskRunner { _ in throw TaskFailure.permanent("no such user") }
+            }
         }
         try await withRunningPool(harness.pool) {
-            let task = try await harness.service.create("bad_input", options: TaskOptions(maxRetries: 5), createdBy: .user("alice"))
+            let task = try await harness.service.create(
+                "bad_input", options: TaskOptions(maxRetries: 5), createdBy: .user("alice"))
             let done = try await harness.waitFor(task.id, .failed)
             #expect(done.attempts == 1)
             #expect(done.errorMessage == "no such user")
@@ -135,7 +144,8 @@ struct WorkerPoolTests {
         }
         try await withRunningPool(harness.pool) {
             let task = try await harness.service.create(
-                "hang", options: TaskOptions(maxRetries: 0, timeout: .milliseconds(50)), createdBy: .user("alice"))
+                "hang", options: TaskOptions(maxRetries: 0, timeout: .milliseconds(50)),
+                createdBy: .user("alice"))
             let done = try await harness.waitFor(task.id, .failed)
             #expect(done.errorMessage == "timed out after 50 ms")
             #expect(harness.pool.runningCount == 0)
@@ -255,7 +265,9 @@ struct WorkerPoolTests {
         let events = try harness.service.events(for: .admin("root"))
         try await withRunningPool(harness.pool) {
             let task = try await harness.service.create("progress", createdBy: .user("alice"))
-            try await eventually("progress 50 stored") { try await harness.store.task(id: task.id)?.progress == 50 }
+            try await eventually("progress 50 stored") {
+                try await harness.store.task(id: task.id)?.progress == 50
+            }
             release.open()
             _ = try await harness.waitFor(task.id, .succeeded)
             for await event in events {
@@ -284,7 +296,9 @@ struct WorkerPoolTests {
         }
         try await withRunningPool(harness.pool) {
             var ids: [TaskID] = []
-            for _ in 0..<5 { ids.append(try await harness.service.create("blocking", createdBy: .user("alice")).id) }
+            for _ in 0..<5 {
+                ids.append(try await harness.service.create("blocking", createdBy: .user("alice")).id)
+            }
             try await eventually("one runner") { meter.current == 1 }
             #expect(harness.pool.runningCount == 1)
             try harness.pool.setConcurrency(3)
@@ -324,15 +338,17 @@ struct WorkerPoolTests {
 
     @Test func shutdownAfterTheGracePeriodPutsTasksBackWithoutCountingTheAttempt() async throws {
         let started = Gate()
-        let harness = try Harness(configure: { $0.shutdownGracePeriod = .milliseconds(50) }) { registry in
-            try registry.register("endless") { _ in
-                ClosureTaskRunner { _ in
-                    started.open()
-                    try await Gate().waitCancellable()
-                    return nil
+        let harness = try Harness(
+            configure: { $0.shutdownGracePeriod = .milliseconds(50) },
+            register: { registry in
+                try registry.register("endless") { _ in
+                    ClosureTaskRunner { _ in
+                        started.open()
+                        try await Gate().waitCancellable()
+                        return nil
+                    }
                 }
-            }
-        }
+            })
         let running = Task { try await harness.pool.run() }
         let task = try await harness.service.create("endless", createdBy: .user("alice"))
         await started.wait()
@@ -361,8 +377,10 @@ struct WorkerPoolTests {
         let clock = ManualClock()
         let registry = try Fixtures.registry()
         let service = TaskService(store: InMemoryTaskStore(), registry: registry, clock: clock)
-        let retryable = try await service.create("noop", options: TaskOptions(maxRetries: 1), createdBy: .user("alice"))
-        let exhausted = try await service.create("noop", options: TaskOptions(maxRetries: 0), createdBy: .user("alice"))
+        let retryable = try await service.create(
+            "noop", options: TaskOptions(maxRetries: 1), createdBy: .user("alice"))
+        let exhausted = try await service.create(
+            "noop", options: TaskOptions(maxRetries: 0), createdBy: .user("alice"))
         let claimed = try await service.store.claim(Fixtures.claim("dead-worker", now: clock.now(), limit: 2))
         #expect(claimed.count == 2)
         clock.advance(by: 30)
@@ -381,11 +399,15 @@ struct WorkerPoolTests {
         let registry = try Fixtures.registry()
         let service = TaskService(store: InMemoryTaskStore(), registry: registry)
         var configuration = WorkerPool.Configuration(concurrency: 0)
-        let zero = await #expect(throws: TaskworksError.self) { try await WorkerPool(service: service, configuration: configuration).run() }
+        let zero = await #expect(throws: TaskworksError.self) {
+            try await WorkerPool(service: service, configuration: configuration).run()
+        }
         #expect(zero?.message.contains("concurrency") == true)
         configuration = WorkerPool.Configuration()
         configuration.leaseRenewalInterval = .seconds(60)
-        let renewal = await #expect(throws: TaskworksError.self) { try await WorkerPool(service: service, configuration: configuration).run() }
+        let renewal = await #expect(throws: TaskworksError.self) {
+            try await WorkerPool(service: service, configuration: configuration).run()
+        }
         #expect(renewal?.message.contains("leaseRenewalInterval") == true)
     }
 }
