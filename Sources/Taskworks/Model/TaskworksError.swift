@@ -30,8 +30,12 @@ public struct TaskworksError: Error, Sendable, Hashable, CustomStringConvertible
         case contention
         /// The pool is already running; one `run()` at a time.
         case alreadyRunning
-        /// The storage backend failed (I/O, corrupt data, unreachable server).
+        /// The storage backend failed: I/O error, disk full, permissions, unreachable server.
         case storageFailure
+        /// A store's files are not what the store wrote: a corrupt line, an unreadable snapshot,
+        /// another format version, or a foreign file. Nothing was changed; see ``path`` and
+        /// ``line``, and the store's documented recovery path.
+        case corruptStore
     }
 
     /// What kind of failure this is.
@@ -40,12 +44,18 @@ public struct TaskworksError: Error, Sendable, Hashable, CustomStringConvertible
     public let message: String
     /// The task involved, when there is one.
     public let taskID: TaskID?
+    /// The file involved, when there is one.
+    public let path: String?
+    /// The 1-based line of ``path`` involved, when there is one.
+    public let line: Int?
 
     /// Makes an error; prefer the static factories such as ``taskNotFound(_:)``.
-    public init(code: Code, message: String, taskID: TaskID? = nil) {
+    public init(code: Code, message: String, taskID: TaskID? = nil, path: String? = nil, line: Int? = nil) {
         self.code = code
         self.message = message
         self.taskID = taskID
+        self.path = path
+        self.line = line
     }
 
     /// `code: message`.
@@ -86,7 +96,12 @@ public struct TaskworksError: Error, Sendable, Hashable, CustomStringConvertible
     }
 
     /// A storage failure, wrapping what the backend said.
-    public static func storageFailure(_ message: String) -> TaskworksError {
-        TaskworksError(code: .storageFailure, message: message)
+    public static func storageFailure(_ message: String, path: String? = nil) -> TaskworksError {
+        TaskworksError(code: .storageFailure, message: message, path: path)
+    }
+
+    /// A store file that is not what the store wrote.
+    public static func corruptStore(_ message: String, path: String, line: Int? = nil) -> TaskworksError {
+        TaskworksError(code: .corruptStore, message: message, path: path, line: line)
     }
 }

@@ -117,21 +117,42 @@ struct InMemoryTaskIndex: Sendable {
         }
         var stored = task
         stored.version = 1
-        nextSequence += 1
-        let handle = slots.count
-        slots.append(
-            Slot(
-                record: stored, sequence: nextSequence, scheduleSerial: 0,
-                searchKey: TaskQuery.searchKey(of: stored)))
-        handles[task.id] = handle
-        let entry = OrderEntry(createdAt: stored.createdAt, sequence: nextSequence, handle: handle)
-        order.insert(entry)
-        orderByCreator[stored.createdBy, default: CreationOrder()].insert(entry)
-        if stored.deletedAt == nil { adjustCounts(for: stored, by: 1) }
-        if stored.status == .running { running.insert(handle) }
-        if stored.status == .pending && stored.deletedAt == nil { schedule(handle) }
+        upsert(stored)
         return stored
     }
+
+    /// Stores `task` exactly as given (version included), replacing any copy with its id: how a
+    /// durable store replays what it wrote. Returns `false` when the task was new.
+    @discardableResult
+    mutating func upsert(_ task: TaskRecord) -> Bool {
+        guard let handle = handles[task.id] else {
+            nextSequence += 1
+            let handle = slots.count
+            slots.append(
+                Slot(
+                    record: task, sequence: nextSequence, scheduleSerial: 0,
+                    searchKey: TaskQuery.searchKey(of: task)))
+            handles[task.id] = handle
+            let entry = OrderEntry(createdAt: task.createdAt, sequence: nextSequence, handle: handle)
+            order.insert(entry)
+            orderByCreator[task.createdBy, default: CreationOrder()].insert(entry)
+            if task.deletedAt == nil { adjustCounts(for: task, by: 1) }
+            if task.status == .running { running.insert(handle) }
+            if task.status == .pending && task.deletedAt == nil { schedule(handle) }
+            return false
+        }
+        let old = slots[handle].record
+        store(task, replacing: old, at: handle)
+        let needsScheduling =
+            task.status == .pending && task.deletedAt == nil
+            && (old.status != .pending || old.deletedAt != nil || old.priority != task.priority
+                || old.runAfter != task.runAfter)
+        if needsScheduling { schedule(handle) }
+        return true
+    }
+
+    /// Every task in insertion order.
+    var allRecords: [TaskRecord] { slots.map(\.record) }
 
     mutating func update(_ task: TaskRecord, expectedVersion: UInt64) -> TaskUpdateResult {
         guard let handle = handles[task.id] else { return .notFound }
@@ -142,12 +163,7 @@ struct InMemoryTaskIndex: Sendable {
         new.createdBy = old.createdBy
         new.createdAt = old.createdAt
         new.version = expectedVersion + 1
-        store(new, replacing: old, at: handle)
-        let needsScheduling =
-            new.status == .pending && new.deletedAt == nil
-            && (old.status != .pending || old.deletedAt != nil || old.priority != new.priority
-                || old.runAfter != new.runAfter)
-        if needsScheduling { schedule(handle) }
+        upsert(new)
         return .updated(new)
     }
 

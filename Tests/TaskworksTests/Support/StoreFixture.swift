@@ -1,3 +1,4 @@
+import Foundation
 import Taskworks
 import Testing
 
@@ -11,5 +12,23 @@ struct StoreFixture: Sendable, CustomTestStringConvertible {
 
     static let memory = StoreFixture(name: "memory") { InMemoryTaskStore() }
 
-    static let all: [StoreFixture] = [.memory]
+    static let file = StoreFixture(name: "file") {
+        try await FileTaskStore(directory: TemporaryDirectory.make().path)
+    }
+
+    static let all: [StoreFixture] = [.memory, .file]
+}
+
+/// Fresh directories under the system temporary directory, one per store under test.
+enum TemporaryDirectory {
+    static let root = FileManager.default.temporaryDirectory
+        .appendingPathComponent("taskworks-tests-\(ProcessInfo.processInfo.processIdentifier)")
+
+    /// Makes a new empty directory (mode 0700).
+    static func make() throws -> URL {
+        let url = root.appendingPathComponent(UUID().uuidString)
+        try FileManager.default.createDirectory(
+            at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        return url
+    }
 }

@@ -1,0 +1,200 @@
+import Foundation
+
+/// A durable ``TaskStore`` in one directory of human-readable JSON files: the embedded default
+/// for real deployments, with no server to run.
+///
+/// **Layout.** `snapshot.json` holds every task at some point (a header line, then one task per
+/// line); `journal-G.jsonl` holds every change since, one whole task per line. Opening loads the
+/// snapshot and replays the journal; when the journal outgrows the snapshot it is compacted into
+/// a new snapshot (temporary file, `fsync`, rename, `fsync` of the directory). No change ever
+/// rewrites the whole data set.
+///
+/// **Durability** (``Options/durability``): `.synchronous` (the default) acknowledges a write
+/// only once it is on disk, and concurrent writers share one `fsync` (group commit);
+/// `.batched(interval)` acknowledges after the write and `fsync`s at most every `interval`;
+/// `.none` never `fsync`s (tests, benchmarks). A process killed at any instant loses no
+/// acknowledged write in `.synchronous` mode.
+///
+/// **Several processes** may open the same directory. Writes are serialized by an advisory lock
+/// on `lock`; before every write and read a process applies the journal lines written since its
+/// last look (only the new bytes), so claims are atomic across processes and a cancel requested
+/// in one process reaches a runner in another at its next lease renewal.
+///
+/// **Threads.** All file I/O runs on one thread per open store; callers only await.
+///
+/// ```swift
+/// let store = try await FileTaskStore(directory: "/var/lib/myapp/tasks",
+///                                     options: .init(createDirectory: true))
+/// let service = TaskService(store: store, registry: registry)
+/// ```
+public final class FileTaskStore: TaskStore {
+    /// When a write counts as done.
+    public enum Durability: Sendable, Hashable {
+        /// Every acknowledged write is on disk; concurrent writes share one `fsync`.
+        case synchronous
+        /// Writes are acknowledged once written; an `fsync` follows within this interval.
+        /// A machine crash may lose the last interval; a process crash loses nothing.
+        case batched(Duration)
+        /// Never `fsync`: for tests and benchmarks.
+        case none
+    }
+
+    /// How to open a store.
+    public struct Options: Sendable {
+        /// When a write counts as done. Default `.synchronous`.
+        public var durability: Durability
+        /// Create the directory (mode 0700) when it does not exist. Default `false`: a missing
+        /// directory is an error, so a typo never starts an empty queue somewhere else.
+        public var createDirectory: Bool
+        /// Compact once the journal holds this many bytes and more than the snapshot.
+        /// Default 64 MiB.
+        public var compactionThreshold: Int
+        /// Receives warnings (a torn last line dropped on open, a compaction that failed).
+        /// Default: a line on standard error.
+        public var warningHandler: @Sendable (String) -> Void
+        /// Test hook: when it returns `true`, the next journal append fails as a full disk would.
+        var writeFault: (@Sendable () -> Bool)?
+
+        /// Makes options.
+        public init(
+            durability: Durability = .synchronous, createDirectory: Bool = false,
+            compactionThreshold: Int = 64 << 20
+        ) {
+            self.durability = durability
+            self.createDirectory = createDirectory
+            self.compactionThreshold = compactionThreshold
+            self.warningHandler = { message in
+                FileHandle.standardError.write(Data("taskworks: file store: \(message)\n".utf8))
+            }
+            self.writeFault = nil
+        }
+    }
+
+    /// The store's directory.
+    public let directory: String
+    /// Warnings raised while opening (for example a torn last journal line that was dropped).
+    public let openWarnings: [String]
+    private let jobs: BlockingJobQueue<FileStoreJob>
+
+    /// Opens (or, in an empty directory, creates) the store in `directory`.
+    ///
+    /// - Throws: ``TaskworksError/Code/invalidInput`` when the directory is missing or is a
+    ///   file; ``TaskworksError/Code/storageFailure`` when it is not writable or I/O fails;
+    ///   ``TaskworksError/Code/corruptStore`` naming the file and line when a file is corrupt,
+    ///   of another format version, or foreign. Files are never changed by a failed open.
+    public init(directory: String, options: Options = Options()) async throws {
+        let jobs = BlockingJobQueue<FileStoreJob>()
+        let warnings: [String] = try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                let engine: FileStoreEngine
+                do {
+                    engine = try FileStoreEngine(directory: directory, options: options)
+                } catch {
+                    continuation.resume(throwing: error)
+                    return
+                }
+                continuation.resume(returning: engine.warnings)
+                engine.run(jobs)
+            }
+            thread.name = "taskworks-file-store"
+            thread.start()
+        }
+        self.directory = directory
+        self.jobs = jobs
+        self.openWarnings = warnings
+    }
+
+    deinit {
+        jobs.close()
+    }
+
+    /// `fsync`s everything written so far and stops the store's thread; later calls fail.
+    public func close() async {
+        _ = try? await perform(.sync) { _ in ((), []) }
+        jobs.close()
+    }
+
+    /// Runs `body` on the I/O thread; for writes, answers only once its changes are stored.
+    private func perform<Result: Sendable>(
+        _ kind: FileStoreJob.Kind,
+        _ body: @escaping @Sendable (inout InMemoryTaskIndex) throws -> (Result, [TaskRecord])
+    ) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            let job = FileStoreJob(
+                kind: kind,
+                execute: { index in
+                    do {
+                        let (result, changed) = try body(&index)
+                        return FileStoreJobOutcome(changed: changed) { error in
+                            if let error {
+                                continuation.resume(throwing: error)
+                            } else {
+                                continuation.resume(returning: result)
+                            }
+                        }
+                    } catch {
+                        return FileStoreJobOutcome(changed: []) { _ in continuation.resume(throwing: error) }
+                    }
+                },
+                fail: { error in continuation.resume(throwing: error) })
+            if !jobs.push(job) {
+                continuation.resume(
+                    throwing: TaskworksError.storageFailure(
+                        "the file store at \(directory) is closed; open it again", path: directory))
+            }
+        }
+    }
+
+    /// Stores a new task durably. See ``TaskStore/insert(_:)``.
+    public func insert(_ task: TaskRecord) async throws -> TaskRecord {
+        try await perform(.write) { index in
+            let stored = try index.insert(task)
+            return (stored, [stored])
+        }
+    }
+
+    /// Reads one task, after applying other processes' changes. See ``TaskStore/task(id:)``.
+    public func task(id: TaskID) async throws -> TaskRecord? {
+        try await perform(.read) { index in (index.task(id: id), []) }
+    }
+
+    /// Compare-and-set write, atomic across processes. See ``TaskStore/update(_:expectedVersion:)``.
+    public func update(_ task: TaskRecord, expectedVersion: UInt64) async throws -> TaskUpdateResult {
+        try await perform(.write) { index in
+            let result = index.update(task, expectedVersion: expectedVersion)
+            if case .updated(let stored) = result { return (result, [stored]) }
+            return (result, [])
+        }
+    }
+
+    /// Atomic claim across processes. See ``TaskStore/claim(_:)``.
+    public func claim(_ request: TaskClaimRequest) async throws -> [TaskRecord] {
+        guard request.limit > 0 else { return [] }
+        return try await perform(.write) { index in
+            let claimed = index.claim(request)
+            return (claimed, claimed)
+        }
+    }
+
+    /// Running tasks whose lease ran out. See ``TaskStore/expiredLeases(at:limit:)``.
+    public func expiredLeases(at now: Date, limit: Int) async throws -> [TaskRecord] {
+        try await perform(.read) { index in (index.expiredLeases(at: now, limit: limit), []) }
+    }
+
+    /// One page of matches. See ``TaskStore/query(_:)``.
+    public func query(_ query: TaskQuery) async throws -> TaskPage {
+        try await perform(.read) { index in (index.query(query), []) }
+    }
+
+    /// Counts per status and type. See ``TaskStore/counts(createdBy:)``.
+    public func counts(createdBy: String?) async throws -> TaskCounts {
+        try await perform(.read) { index in (index.counts(createdBy: createdBy), []) }
+    }
+
+    /// A creator's recent and active tasks. See ``TaskStore/recentTasks(createdBy:createdSince:limit:)``.
+    public func recentTasks(createdBy: String, createdSince: Date, limit: Int) async throws -> [TaskRecord] {
+        try await perform(.read) { index in
+            (index.recentTasks(createdBy: createdBy, createdSince: createdSince, limit: limit), [])
+        }
+    }
+}

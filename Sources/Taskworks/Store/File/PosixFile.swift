@@ -1,0 +1,109 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// An open file descriptor with the few POSIX calls the file store needs, each turning `errno`
+/// into a ``TaskworksError`` that names the file. Blocking: used only on the file store's own
+/// I/O thread, never on a Swift concurrency thread.
+struct PosixFile {
+    let descriptor: Int32
+    let path: String
+
+    /// Opens `path` with `flags`, creating it with mode 0600 when `O_CREAT` is given.
+    static func opening(_ path: String, flags: Int32) throws -> PosixFile {
+        let descriptor = path.withCString { open($0, flags | O_CLOEXEC, 0o600) }
+        guard descriptor >= 0 else { throw PosixFile.failure("open", path) }
+        return PosixFile(descriptor: descriptor, path: path)
+    }
+
+    func closeFile() {
+        _ = close(descriptor)
+    }
+
+    /// The file's size in bytes.
+    func size() throws -> Int {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw PosixFile.failure("stat", path) }
+        return Int(info.st_size)
+    }
+
+    /// Reads from `offset` to the end of the file.
+    func read(from offset: Int) throws -> [UInt8] {
+        let end = try size()
+        guard end > offset else { return [] }
+        var bytes = [UInt8](repeating: 0, count: end - offset)
+        var done = 0
+        while done < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw PosixFile.failure("read", path)
+            }
+            if count == 0 { break }
+            done += count
+        }
+        return done == bytes.count ? bytes : Array(bytes.prefix(done))
+    }
+
+    /// Appends all of `bytes` (the descriptor is opened with `O_APPEND`).
+    func append(_ bytes: [UInt8]) throws {
+        var done = 0
+        while done < bytes.count {
+            let count = bytes.withUnsafeBytes { buffer in
+                write(descriptor, buffer.baseAddress! + done, buffer.count - done)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw PosixFile.failure("write", path)
+            }
+            done += count
+        }
+    }
+
+    /// Forces written data to the disk.
+    func sync() throws {
+        guard fdatasync(descriptor) == 0 else { throw PosixFile.failure("fsync", path) }
+    }
+
+    func truncate(to length: Int) throws {
+        guard ftruncate(descriptor, off_t(length)) == 0 else { throw PosixFile.failure("truncate", path) }
+    }
+
+    /// Takes the exclusive advisory lock, waiting for other processes to release it.
+    func lockExclusive() throws {
+        while flock(descriptor, LOCK_EX) != 0 {
+            if errno == EINTR { continue }
+            throw PosixFile.failure("lock", path)
+        }
+    }
+
+    func unlock() {
+        _ = flock(descriptor, LOCK_UN)
+    }
+
+    /// Makes a rename or file creation in `directory` durable.
+    static func syncDirectory(_ directory: String) throws {
+        let file = try PosixFile.opening(directory, flags: O_RDONLY | O_DIRECTORY)
+        defer { file.closeFile() }
+        try file.sync()
+    }
+
+    static func failure(_ operation: String, _ path: String) -> TaskworksError {
+        let code = errno
+        let reason = String(cString: strerror(code))
+        var advice = ""
+        switch code {
+        case ENOSPC, EDQUOT: advice = "; free disk space, then retry"
+        case EACCES, EPERM, EROFS: advice = "; give this process write access to the store directory"
+        case ENOENT: advice = "; the file disappeared (was the directory removed?)"
+        default: break
+        }
+        return .storageFailure("\(operation) \(path) failed: \(reason) (errno \(code))\(advice)", path: path)
+    }
+}
