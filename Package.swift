@@ -29,7 +29,13 @@ let package = Package(
             dependencies: ["Taskworks"],
             path: "Benchmarks/TaskworksBench"
         ),
-        .testTarget(name: "TaskworksTests", dependencies: ["Taskworks"]),
+        // A child process for the file store's crash and multi-process tests.
+        .executableTarget(
+            name: "TaskworksStoreHelper",
+            dependencies: ["Taskworks"],
+            path: "Tests/TaskworksStoreHelper"
+        ),
+        .testTarget(name: "TaskworksTests", dependencies: ["Taskworks", "TaskworksStoreHelper"]),
     ],
     swiftLanguageModes: [.v6]
 )

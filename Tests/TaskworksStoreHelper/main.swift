@@ -1,0 +1,84 @@
+import Foundation
+import Taskworks
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+// A child process for the file store's crash and multi-process tests.
+//
+//   taskworks-store-helper work DIR LOG    create tasks forever while a pool runs them; append
+//                                          "ack ID" to LOG after each create returns and
+//                                          "start ID" / "end ID" around each run. The test kills
+//                                          it with SIGKILL.
+//   taskworks-store-helper drain DIR LOG N run a pool until N tasks succeeded; append "run ID"
+//                                          to LOG for every run.
+
+/// Appends whole lines to a log with one `write` each (O_APPEND keeps lines from interleaving).
+final class LineLog: Sendable {
+    let descriptor: Int32
+
+    init(_ path: String) throws {
+        descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw TaskFailure.permanent("cannot open \(path)") }
+    }
+
+    func line(_ text: String) {
+        let bytes = Array((text + "\n").utf8)
+        _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+    }
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("taskworks-store-helper: \(message)\n".utf8))
+    exit(2)
+}
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 4 else { fail("usage: work DIR LOG | drain DIR LOG N") }
+let directory = arguments[2]
+let log = try LineLog(arguments[3])
+let registry = TaskRegistry()
+let store = try await FileTaskStore(directory: directory)
+let service = TaskService(store: store, registry: registry)
+var configuration = WorkerPool.Configuration(concurrency: 4)
+configuration.pollInterval = .milliseconds(10)
+configuration.leaseDuration = .milliseconds(400)
+configuration.leaseRenewalInterval = .milliseconds(100)
+configuration.retryPolicy = RetryPolicy(initialDelay: .milliseconds(5), jitter: 0)
+
+switch arguments[1] {
+case "work":
+    try registry.register("job") { _ in
+        ClosureTaskRunner { context in
+            log.line("start \(context.task.id)")
+            try await Task.sleep(for: .milliseconds(Int.random(in: 0...3)))
+            log.line("end \(context.task.id)")
+            return nil
+        }
+    }
+    let pool = WorkerPool(service: service, configuration: configuration)
+    _ = Task { try await pool.run() }  // runs until the test kills this process
+    while true {
+        let task = try await service.create("job", createdBy: .user("crash-test"))
+        log.line("ack \(task.id)")
+    }
+case "drain":
+    guard arguments.count == 5, let total = Int(arguments[4]) else { fail("drain needs N") }
+    try registry.register("job") { _ in
+        ClosureTaskRunner { context in
+            log.line("run \(context.task.id) \(getpid())")
+            return nil
+        }
+    }
+    let pool = WorkerPool(service: service, configuration: configuration)
+    let running = Task { try await pool.run() }
+    while try await service.counts(for: .system)[.succeeded] < total {
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    running.cancel()
+    try await running.value
+    await store.close()
+default:
+    fail("unknown mode \(arguments[1])")
+}
