@@ -4,19 +4,39 @@ import Foundation
 struct BenchOptions {
     enum StoreKind: String, CaseIterable {
         case memory
+        case file
+    }
+
+    enum DurabilityKind: String, CaseIterable {
+        case synchronous
+        case batched
+        case none
     }
 
     var workload = "w1"
     var store = StoreKind.memory
+    var durability = DurabilityKind.synchronous
+    /// Where the file store lives; a fresh temporary directory per run when not given.
+    var directory: String?
+    /// Where a W5 worker writes the ids it ran (internal to `--workload w5`).
+    var log: String?
     var n: Int?
     var concurrency = 10
     var runs = 1
+    /// How many tasks create concurrently in W1's enqueue phase (1 = one producer, as peers run).
+    var producers = 1
 
     static let usage = """
-        usage: taskworks-bench --workload NAME [--store memory] [--n N] [--concurrency C] [--runs R]
+        usage: taskworks-bench --workload NAME [--store memory|file]
+                               [--durability synchronous|batched|none] [--n N] [--concurrency C]
+                               [--runs R] [--producers P] [--directory DIR]
 
         workloads:
           w1          create N no-op tasks with the pool stopped, then drain them (N = 20000)
+          w3          W1 on the file store at N = 1000, 10000 and 100000 (or --n): per-task cost
+          w4          100000 pending tasks with a 200-byte payload: RSS, bytes on disk, reopen time
+          w5          4 processes drain one file store of N = 20000 tasks together
+          w6          10 workers run tasks that report progress 1000 times each
           w2-hot      pickup latency, next task created as soon as the last finished (N = 200)
           w2-idle     pickup latency with a random 0–300 ms gap before each create (N = 200)
           management  list / count / recent-tasks cost over N stored tasks (N = 100000)
@@ -60,9 +80,20 @@ struct BenchOptions {
                             + StoreKind.allCases.map(\.rawValue).joined(separator: ", "))
                 }
                 options.store = kind
+            case "--durability":
+                let text = try value(for: flag)
+                guard let kind = DurabilityKind(rawValue: text) else {
+                    throw UsageError(
+                        description: "unknown durability '\(text)'; choose one of "
+                            + DurabilityKind.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                options.durability = kind
+            case "--directory": options.directory = try value(for: flag)
+            case "--log": options.log = try value(for: flag)
             case "--n": options.n = try positive(try value(for: flag), flag)
             case "--concurrency": options.concurrency = try positive(try value(for: flag), flag)
             case "--runs": options.runs = try positive(try value(for: flag), flag)
+            case "--producers": options.producers = try positive(try value(for: flag), flag)
             case "--help", "-h": throw UsageError(description: usage)
             default: throw UsageError(description: "unknown flag '\(flag)'\n\n\(usage)")
             }

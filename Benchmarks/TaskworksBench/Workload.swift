@@ -4,31 +4,56 @@ import Taskworks
 
 /// The workloads of ../shared/WORKLOADS.md that this binary runs.
 enum Workload {
-    static let names = ["w1", "w2-hot", "w2-idle", "management"]
+    static let names = ["w1", "w2-hot", "w2-idle", "w3", "w4", "w5", "w6", "management", "w5-worker"]
 
     static func run(_ options: BenchOptions) async throws {
+        if options.workload == "w5-worker" {
+            try await multiProcessWorker(options)
+            return
+        }
         for _ in 0..<options.runs {
-            let line: [JSONLine]
+            let lines: [JSONLine]
             switch options.workload {
-            case "w1": line = [try await throughput(options)]
-            case "w2-hot": line = [try await pickupLatency(options, idleGap: false)]
-            case "w2-idle": line = [try await pickupLatency(options, idleGap: true)]
-            default: line = try await management(options)
+            case "w1": lines = [try await throughput(options)]
+            case "w2-hot": lines = [try await pickupLatency(options, idleGap: false)]
+            case "w2-idle": lines = [try await pickupLatency(options, idleGap: true)]
+            case "w3": lines = try await scaling(options)
+            case "w4": lines = [try await footprint(options)]
+            case "w5": lines = [try await multiProcess(options)]
+            case "w6": lines = [try await progress(options)]
+            default: lines = try await management(options)
             }
-            for var result in line {
+            for var result in lines {
                 result["store"] = .string(options.store.rawValue)
                 result["concurrency"] = .integer(Int64(options.concurrency))
                 result["git_commit"] = .string(JSONLine.gitCommit)
-                result["durability"] = .string("none")
+                result["durability"] = .string(options.store == .file ? options.durability.rawValue : "none")
                 result.print()
             }
         }
     }
 
-    static func makeStore(_ options: BenchOptions) -> any TaskStore {
-        switch options.store {
-        case .memory: InMemoryTaskStore()
+    static func fileOptions(_ options: BenchOptions) -> FileTaskStore.Options {
+        switch options.durability {
+        case .synchronous: FileTaskStore.Options(durability: .synchronous, createDirectory: true)
+        case .batched: FileTaskStore.Options(durability: .batched(.milliseconds(10)), createDirectory: true)
+        case .none: FileTaskStore.Options(durability: .none, createDirectory: true)
         }
+    }
+
+    /// A fresh store of the chosen kind (the file store in a new temporary directory).
+    static func makeStore(_ options: BenchOptions) async throws -> any TaskStore {
+        switch options.store {
+        case .memory:
+            return InMemoryTaskStore()
+        case .file:
+            let directory = options.directory ?? freshDirectory()
+            return try await FileTaskStore(directory: directory, options: fileOptions(options))
+        }
+    }
+
+    static func freshDirectory() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("taskworks-bench-\(UUID().uuidString)").path
     }
 
     static func poolConfiguration(_ options: BenchOptions) -> WorkerPool.Configuration {
@@ -48,10 +73,11 @@ enum Workload {
                 return nil
             }
         }
-        let service = TaskService(store: makeStore(options), registry: registry)
+        let store = try await makeStore(options)
+        let service = TaskService(store: store, registry: registry)
         let clock = ContinuousClock()
         let enqueueStart = clock.now
-        for _ in 0..<n {
+        try await createTasks(n, producers: options.producers) {
             try await service.create("noop", createdBy: .system)
         }
         let enqueue = clock.now - enqueueStart
@@ -64,8 +90,10 @@ enum Workload {
         let drain = clock.now - drainStart
         worker.cancel()
         try await worker.value
+        if let file = store as? FileTaskStore { await file.close() }
         var line = JSONLine()
         line["workload"] = .string("w1")
+        line["producers"] = .integer(Int64(options.producers))
         line["n"] = .integer(Int64(n))
         line["enqueue_per_sec"] = JSONLine.number(Double(n) / enqueue.microseconds * 1e6, decimals: 0)
         line["drain_per_sec"] = JSONLine.number(Double(n) / drain.microseconds * 1e6, decimals: 0)
@@ -73,6 +101,21 @@ enum Workload {
         line["runs_per_task_max"] = .integer(finishedRuns.load(ordering: .relaxed) == n ? 1 : 0)
         line["rss_mb"] = JSONLine.number(residentMegabytes(), decimals: 1)
         return line
+    }
+
+    /// Runs `create` `n` times from `producers` concurrent tasks.
+    static func createTasks(
+        _ n: Int, producers: Int, _ create: @escaping @Sendable () async throws -> Void
+    ) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for producer in 0..<producers {
+                let share = n / producers + (producer < n % producers ? 1 : 0)
+                group.addTask {
+                    for _ in 0..<share { try await create() }
+                }
+            }
+            try await group.waitForAll()
+        }
     }
 
     /// W2: how long from `create` until the runner starts, with 10 idle workers.
@@ -86,7 +129,7 @@ enum Workload {
                 return nil
             }
         }
-        let service = TaskService(store: makeStore(options), registry: registry)
+        let service = TaskService(store: try await makeStore(options), registry: registry)
         let pool = WorkerPool(service: service, configuration: poolConfiguration(options))
         let worker = Task { try await pool.run() }
         let finished = try service.events(for: .system)
@@ -118,7 +161,7 @@ enum Workload {
     static func management(_ options: BenchOptions) async throws -> [JSONLine] {
         let n = options.n ?? 100_000
         let users = max(1, n / 100)
-        let store = makeStore(options)
+        let store = try await makeStore(options)
         let registry = TaskRegistry()
         try registry.register("export") { _ in ClosureTaskRunner { _ in nil } }
         let service = TaskService(store: store, registry: registry)
