@@ -149,22 +149,13 @@ final class FileStoreEngine {
         }
         var outcomes: [FileStoreJobOutcome] = []
         var bytes: [UInt8] = []
-        var encodingFailure: TaskworksError?
         for job in writes {
             let outcome = job.execute(&index)
-            for record in outcome.changed {
-                do {
-                    bytes += try encoder.encode(FileStoreFormat.JournalLine(task: record))
-                    bytes.append(UInt8(ascii: "\n"))
-                } catch {
-                    encodingFailure = .storageFailure("could not encode task \(record.id) as JSON: \(error)")
-                }
-            }
+            for record in outcome.changed { TaskRecordJSON.appendJournalLine(record, to: &bytes) }
             outcomes.append(outcome)
         }
-        if !bytes.isEmpty || encodingFailure != nil {
+        if !bytes.isEmpty {
             do {
-                if let encodingFailure { throw encodingFailure }
                 if let fault = options.writeFault, fault() {
                     throw TaskworksError.storageFailure(
                         "write \(journal.path) failed: injected fault", path: journal.path)
@@ -225,20 +216,11 @@ final class FileStoreEngine {
             var lineOffset = journalOffset
             for line in lines {
                 let lineNumber = journalLines + 1
-                let entry: FileStoreFormat.JournalLine
-                do {
-                    entry = try decoder.decode(FileStoreFormat.JournalLine.self, from: Data(line))
-                } catch {
-                    throw TaskworksError.corruptStore(
-                        "line \(lineNumber) of \(journal.path) is not a task change the store wrote "
-                            + "(\(FileStoreEngine.shortReason(error))); the files were left untouched. "
-                            + "Restore a backup, or see \"Recovery\" in the README",
-                        path: journal.path, line: lineNumber)
-                }
+                let entry = try journalEntry(line, lineNumber: lineNumber)
                 journalLines = lineNumber
                 lineOffset += line.count + 1
-                if let task = entry.task { index.upsert(task) }
-                if let next = entry.rotate {
+                if case .task(let task) = entry { index.upsert(task) }
+                if case .rotate(let next) = entry {
                     try switchJournal(to: next)
                     break
                 }
@@ -254,6 +236,24 @@ final class FileStoreEngine {
                 }
             }
             return
+        }
+    }
+
+    /// Decodes one journal line: the fast parser for what this store writes, `JSONDecoder` for
+    /// anything else that is still valid (a hand-edited line, say).
+    private func journalEntry(_ line: ArraySlice<UInt8>, lineNumber: Int) throws -> TaskRecordJSON.JournalEntry {
+        if let entry = TaskRecordJSON.journalEntry(line) { return entry }
+        do {
+            let decoded = try decoder.decode(FileStoreFormat.JournalLine.self, from: Data(line))
+            if let task = decoded.task { return .task(task) }
+            if let next = decoded.rotate { return .rotate(next) }
+            throw TaskworksError.invalidInput("the line holds neither a task nor a rotation")
+        } catch {
+            throw TaskworksError.corruptStore(
+                "line \(lineNumber) of \(journal.path) is not a task change the store wrote "
+                    + "(\(FileStoreEngine.shortReason(error))); the files were left untouched. "
+                    + "Restore a backup, or see \"Recovery\" in the README",
+                path: journal.path, line: lineNumber)
         }
     }
 
@@ -314,6 +314,10 @@ final class FileStoreEngine {
         }
         var fresh = InMemoryTaskIndex()
         for (offset, line) in lines.dropFirst().enumerated() {
+            if let record = TaskRecordJSON.record(line) {
+                fresh.upsert(record)
+                continue
+            }
             do {
                 fresh.upsert(try decoder.decode(TaskRecord.self, from: Data(line)))
             } catch {
@@ -358,18 +362,19 @@ final class FileStoreEngine {
         let nextJournalPath = path(FileStoreFormat.journalFile(next), in: directory)
         do {
             let records = index.allRecords
-            var bytes = try encoder.encode(
+            var bytes = [UInt8](
+                try encoder.encode(
                 FileStoreFormat.SnapshotHeader(
                     format: FileStoreFormat.formatName, version: FileStoreFormat.version, generation: next,
-                    tasks: records.count))
+                    tasks: records.count)))
             bytes.append(UInt8(ascii: "\n"))
             for record in records {
-                bytes += try encoder.encode(record)
+                TaskRecordJSON.appendRecord(record, to: &bytes)
                 bytes.append(UInt8(ascii: "\n"))
             }
             let temporary = try PosixFile.opening(temporaryPath, flags: O_WRONLY | O_CREAT | O_TRUNC)
             defer { temporary.closeFile() }
-            try temporary.append([UInt8](bytes))
+            try temporary.append(bytes)
             try temporary.sync()
             let nextJournal = try PosixFile.opening(nextJournalPath, flags: O_WRONLY | O_CREAT | O_TRUNC)
             nextJournal.closeFile()
