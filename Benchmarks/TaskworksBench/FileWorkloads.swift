@@ -95,7 +95,8 @@ extension Workload {
         let elapsed = clock.now - start
         var runs: [String: Int] = [:]
         for number in 0..<processes {
-            let text = (try? String(contentsOfFile: "\(logDirectory)/worker-\(number).ids", encoding: .utf8)) ?? ""
+            let text =
+                (try? String(contentsOfFile: "\(logDirectory)/worker-\(number).ids", encoding: .utf8)) ?? ""
             for id in text.split(separator: "\n") { runs[String(id), default: 0] += 1 }
         }
         var line = JSONLine()
@@ -137,7 +138,8 @@ extension Workload {
         try await worker.value
         await store.close()
         let ids = ran.withLock { $0 }
-        try Data((ids.joined(separator: "\n") + (ids.isEmpty ? "" : "\n")).utf8).write(to: URL(fileURLWithPath: log))
+        try Data((ids.joined(separator: "\n") + (ids.isEmpty ? "" : "\n")).utf8).write(
+            to: URL(fileURLWithPath: log))
     }
 
     /// W6: runners that report progress 1,000 times each; how many reports per second the pool

@@ -53,7 +53,8 @@ enum Workload {
     }
 
     static func freshDirectory() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("taskworks-bench-\(UUID().uuidString)").path
+        FileManager.default.temporaryDirectory.appendingPathComponent("taskworks-bench-\(UUID().uuidString)")
+            .path
     }
 
     static func poolConfiguration(_ options: BenchOptions) -> WorkerPool.Configuration {

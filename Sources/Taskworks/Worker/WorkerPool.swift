@@ -135,9 +135,10 @@ public final class WorkerPool: Sendable {
                     state.withLock { $0.claimed(claimed.count) }
                     for task in claimed {
                         group.addTask {
-                            await self.execute(task)
-                            self.state.withLock { $0.finished() }
-                            self.signal.notify()
+                            await self.execute(task) {
+                                self.state.withLock { $0.finished() }
+                                self.signal.notify()
+                            }
                         }
                     }
                 }
@@ -175,12 +176,24 @@ public final class WorkerPool: Sendable {
 
     // MARK: - One task
 
-    private func execute(_ claimed: TaskRecord) async {
+    /// Runs one claimed task to its end. The slot is given back (`runnerStopped`) as soon as the
+    /// runner has stopped, before the outcome is written, so the next claim can share the
+    /// outcome's write (and, on a durable store, its `fsync`).
+    private func execute(_ claimed: TaskRecord, runnerStopped: () -> Void) async {
         service.events.publish(.started, claimed)
+        let (outcome, latest, progress) = await attempt(claimed)
+        runnerStopped()
+        guard let outcome else { return }  // lease lost: another worker owns the task now
+        await finish(latest, outcome: outcome, progress: progress)
+    }
+
+    /// Runs the runner (when there is one to run) and says how the attempt ended.
+    private func attempt(
+        _ claimed: TaskRecord
+    ) async -> (TaskTransitions.AttemptOutcome?, TaskRecord, progress: Int) {
         if state.withLock({ $0.isDraining }) {
             // Claimed while shutdown began: hand it straight back.
-            await finish(claimed, outcome: .released, progress: 0)
-            return
+            return (.released, claimed, 0)
         }
         guard let entry = service.registry.entry(for: claimed.type) else {
             let known = service.registry.typeNames.joined(separator: ", ")
@@ -188,15 +201,13 @@ public final class WorkerPool: Sendable {
                 "task type '\(claimed.type)' is not registered in worker \(configuration.workerID) "
                 + "(registered: \(known.isEmpty ? "none" : known)); register it before starting the "
                 + "pool, or limit this pool with Configuration.taskTypes"
-            await finish(claimed, outcome: .failed(message: message, permanent: true), progress: 0)
-            return
+            return (.failed(message: message, permanent: true), claimed, 0)
         }
         let runner: any TaskRunner
         do {
             runner = try entry.factory.makeRunner(for: claimed)
         } catch {
-            await finish(claimed, outcome: TaskAttempt.failureOutcome(for: error), progress: 0)
-            return
+            return (TaskAttempt.failureOutcome(for: error), claimed, 0)
         }
         let context = TaskContext(task: claimed)
         contexts.withLock { $0[claimed.id] = context }
@@ -206,8 +217,7 @@ public final class WorkerPool: Sendable {
         let (outcome, latest) = await attempt.run()
         service.unregisterRunning(claimed.id)
         contexts.withLock { _ = $0.removeValue(forKey: claimed.id) }
-        guard let outcome else { return }  // lease lost: another worker owns the task now
-        await finish(latest, outcome: outcome, progress: context.progress)
+        return (outcome, latest, context.progress)
     }
 
     private func finish(

@@ -309,3 +309,45 @@ struct FileTaskStoreTests {
         }
     }
 }
+
+@Suite("File store salvage")
+struct FileTaskStoreSalvageTests {
+    @Test func salvageRecoversEveryReadableChangeAndLeavesTheSourceAlone() async throws {
+        let directory = try TemporaryDirectory.make()
+        let store = try await FileTaskStore(directory: directory.path)
+        let first = try await store.insert(Fixtures.record())
+        let second = try await store.insert(Fixtures.record())
+        let changed = try await store.force(first.id) { $0.progress = 40 }
+        await store.close()
+        let journal = directory.appendingPathComponent("journal-1.jsonl")
+        let handle = try FileHandle(forWritingTo: journal)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("not json\n".utf8))
+        try handle.close()
+        // A line after the corruption is still recovered.
+        var third = Fixtures.record()
+        third.version = 1
+        var thirdLine: [UInt8] = []
+        TaskRecordJSON.appendJournalLine(third, to: &thirdLine)
+        let appender = try FileHandle(forWritingTo: journal)
+        try appender.seekToEnd()
+        try appender.write(contentsOf: Data(thirdLine))
+        try appender.close()
+        let sourceBefore = try Data(contentsOf: journal)
+        await #expect(throws: TaskworksError.self) { _ = try await FileTaskStore(directory: directory.path) }
+
+        let destination = try TemporaryDirectory.make().appendingPathComponent("recovered")
+        let report = try await FileTaskStore.salvage(from: directory.path, into: destination.path)
+        #expect(report.recoveredTasks == 3)
+        #expect(report.skippedLines == ["journal-1.jsonl:4"])
+        #expect(try Data(contentsOf: journal) == sourceBefore)
+        let recovered = try await FileTaskStore(directory: destination.path)
+        #expect(try await recovered.task(id: first.id) == changed)
+        #expect(try await recovered.task(id: second.id) == second)
+        #expect(try await recovered.task(id: third.id) == third)
+        let reused = await #expect(throws: TaskworksError.self) {
+            _ = try await FileTaskStore.salvage(from: directory.path, into: destination.path)
+        }
+        #expect(reused?.code == .invalidInput)
+    }
+}

@@ -1,27 +1,34 @@
 import Foundation
 import Testing
+
 @testable import Taskworks
 
 /// The file store's own JSON codec must agree with `Codable` in both directions.
 @Suite("File store JSON codec")
 struct TaskRecordJSONTests {
     static let samples: [TaskRecord] = {
-        var bare = TaskRecord(type: "noop", createdBy: "alice", createdAt: Date(timeIntervalSinceReferenceDate: 817_340_560.911_743_88))
+        var bare = TaskRecord(
+            type: "noop", createdBy: "alice",
+            createdAt: Date(timeIntervalSinceReferenceDate: 817_340_560.911_743_88))
         bare.version = 1
         var full = TaskRecord(
             type: "user_export", priority: 9,
             payload: .object([
                 "keywords": .string("Smith \"junior\" \\ / \n\t\u{1} ü 😀"),
-                "nested": .array([.integer(-42), .double(1.5e-7), .double(-0.25), .bool(true), .null, .object([:])]),
+                "nested": .array([
+                    .integer(-42), .double(1.5e-7), .double(-0.25), .bool(true), .null, .object([:]),
+                ]),
                 "big": .integer(Int64.max), "huge": .double(1e300),
             ]),
             createdBy: "bob@example.com", maxRetries: 7, timeout: .milliseconds(1500),
-            runAfter: Date(timeIntervalSince1970: 1_900_000_000.123), createdAt: Date(timeIntervalSince1970: 1_800_000_000.000_001))
+            runAfter: Date(timeIntervalSince1970: 1_900_000_000.123),
+            createdAt: Date(timeIntervalSince1970: 1_800_000_000.000_001))
         full.status = .failed
         full.result = .array([.string("done"), .integer(3)])
         full.errorMessage = "line one\nline two \"quoted\""
         full.progress = 57
-        full.artifact = try? TaskArtifact(key: "exports/2026/11/abc", fileName: "users_export_20261125_101500.csv")
+        full.artifact = try? TaskArtifact(
+            key: "exports/2026/11/abc", fileName: "users_export_20261125_101500.csv")
         full.attempts = 4
         full.manualRetries = 2
         full.startedAt = Date(timeIntervalSince1970: 1_800_000_100.5)

@@ -241,7 +241,9 @@ final class FileStoreEngine {
 
     /// Decodes one journal line: the fast parser for what this store writes, `JSONDecoder` for
     /// anything else that is still valid (a hand-edited line, say).
-    private func journalEntry(_ line: ArraySlice<UInt8>, lineNumber: Int) throws -> TaskRecordJSON.JournalEntry {
+    private func journalEntry(_ line: ArraySlice<UInt8>, lineNumber: Int) throws
+        -> TaskRecordJSON.JournalEntry
+    {
         if let entry = TaskRecordJSON.journalEntry(line) { return entry }
         do {
             let decoded = try decoder.decode(FileStoreFormat.JournalLine.self, from: Data(line))
@@ -364,9 +366,10 @@ final class FileStoreEngine {
             let records = index.allRecords
             var bytes = [UInt8](
                 try encoder.encode(
-                FileStoreFormat.SnapshotHeader(
-                    format: FileStoreFormat.formatName, version: FileStoreFormat.version, generation: next,
-                    tasks: records.count)))
+                    FileStoreFormat.SnapshotHeader(
+                        format: FileStoreFormat.formatName, version: FileStoreFormat.version,
+                        generation: next,
+                        tasks: records.count)))
             bytes.append(UInt8(ascii: "\n"))
             for record in records {
                 TaskRecordJSON.appendRecord(record, to: &bytes)

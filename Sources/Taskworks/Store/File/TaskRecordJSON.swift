@@ -225,7 +225,8 @@ enum TaskRecordJSON {
         mutating func skipSpace() {
             while position < bytes.count {
                 switch bytes[position] {
-                case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"): position += 1
+                case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
+                    position += 1
                 default: return
                 }
             }
@@ -275,7 +276,8 @@ enum TaskRecordJSON {
             while position < bytes.count {
                 let byte = bytes[position]
                 if byte == UInt8(ascii: "\"") {
-                    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+                    let text = String(
+                        decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
                     position += 1
                     return text
                 }
@@ -359,12 +361,16 @@ enum TaskRecordJSON {
                 position += 1
             }
             guard position > start else { throw fail("expected a number") }
-            return (String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self), isInteger)
+            return (
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self),
+                isInteger
+            )
         }
 
         private static func isNumberByte(_ byte: UInt8) -> Bool {
             switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"),
+                UInt8(ascii: "."),
                 UInt8(ascii: "e"), UInt8(ascii: "E"):
                 true
             default: false
@@ -468,7 +474,9 @@ enum TaskRecordJSON {
             try object { parser, key in
                 switch key {
                 case "id":
-                    guard let uuid = UUID(uuidString: try parser.string()) else { throw parser.fail("bad id") }
+                    guard let uuid = UUID(uuidString: try parser.string()) else {
+                        throw parser.fail("bad id")
+                    }
                     id = TaskID(uuid: uuid)
                 case "type": type = try parser.string()
                 case "status": status = TaskStatus(rawValue: try parser.string())
