@@ -13,9 +13,9 @@ public struct TaskID: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The underlying UUID.
     public let uuid: UUID
 
-    /// Makes a new random id.
+    /// Makes a new random id (a version 4 UUID).
     public init() {
-        self.uuid = UUID()
+        self.uuid = RandomUUIDSource.shared.next()
     }
 
     /// Wraps an existing UUID.

@@ -224,8 +224,10 @@ public final class WorkerPool: Sendable {
         _ task: TaskRecord, outcome: TaskTransitions.AttemptOutcome, progress: Int
     ) async {
         let owner = configuration.workerID
-        let delay = configuration.retryPolicy.delay(
-            afterAttempt: task.attempts, random: Double.random(in: 0..<1))
+        var delay = Duration.zero
+        if case .failed = outcome {
+            delay = configuration.retryPolicy.delay(afterAttempt: task.attempts, random: Double.random(in: 0..<1))
+        }
         do {
             let stored = try await service.mutate(task.id, startingFrom: task) { current in
                 let now = service.clock.now()

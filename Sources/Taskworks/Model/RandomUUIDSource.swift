@@ -1,0 +1,31 @@
+import Foundation
+
+/// Version 4 UUIDs from the system's cryptographic random source, fetched 4 KiB at a time:
+/// one `getrandom` call per 256 ids instead of one per id (task creation is a hot path).
+final class RandomUUIDSource: Sendable {
+    static let shared = RandomUUIDSource()
+
+    private struct Pool {
+        var bytes: [UInt8] = []
+        var offset = 0
+    }
+
+    private let pool = LockedState(Pool())
+
+    func next() -> UUID {
+        let raw = pool.withLock { pool -> [UInt8] in
+            if pool.offset + 16 > pool.bytes.count {
+                var generator = SystemRandomNumberGenerator()
+                pool.bytes = (0..<512).flatMap { _ in withUnsafeBytes(of: generator.next() as UInt64, Array.init) }
+                pool.offset = 0
+            }
+            defer { pool.offset += 16 }
+            return Array(pool.bytes[pool.offset..<pool.offset + 16])
+        }
+        return UUID(
+            uuid: (
+                raw[0], raw[1], raw[2], raw[3], raw[4], raw[5], (raw[6] & 0x0F) | 0x40, raw[7],
+                (raw[8] & 0x3F) | 0x80, raw[9], raw[10], raw[11], raw[12], raw[13], raw[14], raw[15]
+            ))
+    }
+}
