@@ -22,17 +22,36 @@ public final class TaskContext: Sendable {
         var progressDirty = false
         var artifact: TaskArtifact?
         var stopReason: StopReason?
+        /// The task running the runner, cancelled when a stop is requested.
+        var runner: Task<(any Encodable & Sendable)?, any Error>?
     }
 
     /// The task as claimed for this attempt (status `running`).
     public let task: TaskRecord
     private let state: LockedState<State>
-    /// Wakes the attempt's watcher when progress or a stop request needs its attention.
-    let watcherSignal = WakeSignal()
+    /// Wakes the pool's lease keeper when new progress needs writing.
+    private let keeperSignal: WakeSignal?
 
-    init(task: TaskRecord) {
+    init(task: TaskRecord, keeperSignal: WakeSignal? = nil) {
         self.task = task
+        self.keeperSignal = keeperSignal
         self.state = LockedState(State(reportedProgress: task.progress))
+    }
+
+    /// Starts the runner in its own task (so a stop request can cancel it at once) and returns
+    /// how it ended.
+    func run(_ runner: any TaskRunner) async -> Result<(any Encodable & Sendable)?, any Error> {
+        // An unstructured task on purpose: it is the handle a stop request cancels, and it is
+        // awaited right here, so it never outlives the attempt.
+        let task = Task { try await runner.run(self) }
+        let stopAlreadyRequested = state.withLock { state -> Bool in
+            state.runner = task
+            return state.stopReason != nil
+        }
+        if stopAlreadyRequested { task.cancel() }
+        let result = await task.result
+        state.withLock { $0.runner = nil }
+        return result
     }
 
     /// Decodes the task's payload as `T`.
@@ -55,14 +74,14 @@ public final class TaskContext: Sendable {
             state.progressDirty = true
             return wasClean
         }
-        if wake { watcherSignal.notify() }
+        if wake { keeperSignal?.notify() }
     }
 
     /// The progress reported so far in this attempt.
     public var progress: Int { state.withLock { $0.reportedProgress } }
 
     /// `true` once the task should stop: a caller cancelled it, it timed out, the pool is
-    /// shutting down, or the surrounding Swift `Task` was cancelled.
+    /// shutting down, or the runner's Swift `Task` was cancelled.
     public var isCancelled: Bool {
         Task.isCancelled || state.withLock { $0.stopReason != nil }
     }
@@ -84,15 +103,16 @@ public final class TaskContext: Sendable {
     /// The artifact set by the runner, if any.
     public var artifact: TaskArtifact? { state.withLock { $0.artifact } }
 
-    /// Records why the runner must stop; the first reason wins. Returns `true` if this call set it.
+    /// Records why the runner must stop (the first reason wins) and cancels the runner's task.
+    /// Returns `true` if this call set the reason.
     @discardableResult
     func requestStop(_ reason: StopReason) -> Bool {
-        let set = state.withLock { state -> Bool in
-            guard state.stopReason == nil else { return false }
+        let (set, runner) = state.withLock { state -> (Bool, Task<(any Encodable & Sendable)?, any Error>?) in
+            guard state.stopReason == nil else { return (false, nil) }
             state.stopReason = reason
-            return true
+            return (true, state.runner)
         }
-        if set { watcherSignal.notify() }
+        runner?.cancel()
         return set
     }
 

@@ -28,7 +28,6 @@ public final class WorkerPool: Sendable {
     private let state: LockedState<WorkerPoolStateMachine>
     /// Wakes the claim loop: a task was created, a slot freed, the limit changed, shutdown began.
     private let signal = WakeSignal()
-    private let contexts = LockedState<[TaskID: TaskContext]>([:])
     /// The earliest retry this pool scheduled, so an idle pool wakes for it before the next poll.
     private let earliestRetry = LockedState<Date?>(nil)
     /// How many times the pool found no work and went idle (tests use it to know the pool is
@@ -98,7 +97,9 @@ public final class WorkerPool: Sendable {
     }
 
     private func claimLoop() async {
+        let keeper = LeaseKeeper(service: service, configuration: configuration)
         await withDiscardingTaskGroup { group in
+            group.addTask { await keeper.run() }
             var nextSweep = ContinuousClock.now
             claiming: while true {
                 switch state.withLock({ $0.nextStep() }) {
@@ -135,7 +136,7 @@ public final class WorkerPool: Sendable {
                     state.withLock { $0.claimed(claimed.count) }
                     for task in claimed {
                         group.addTask {
-                            await self.execute(task) {
+                            await self.execute(task, keeper: keeper) {
                                 self.state.withLock { $0.finished() }
                                 self.signal.notify()
                             }
@@ -143,18 +144,18 @@ public final class WorkerPool: Sendable {
                     }
                 }
             }
-            await drain()
+            await drain(keeper)
+            keeper.stop()
         }
     }
 
     /// Waits for running tasks up to the grace period, then stops the rest.
-    private func drain() async {
+    private func drain(_ keeper: LeaseKeeper) async {
         let deadline = ContinuousClock.now + configuration.shutdownGracePeriod
         while state.withLock({ $0.active }) > 0 {
             let remaining = deadline - ContinuousClock.now
             if remaining <= .zero {
-                let running = contexts.withLock { Array($0.values) }
-                for context in running { context.requestStop(.shutdown) }
+                for context in keeper.contexts { context.requestStop(.shutdown) }
                 return
             }
             await signal.wait(timeout: remaining)
@@ -179,9 +180,9 @@ public final class WorkerPool: Sendable {
     /// Runs one claimed task to its end. The slot is given back (`runnerStopped`) as soon as the
     /// runner has stopped, before the outcome is written, so the next claim can share the
     /// outcome's write (and, on a durable store, its `fsync`).
-    private func execute(_ claimed: TaskRecord, runnerStopped: () -> Void) async {
+    private func execute(_ claimed: TaskRecord, keeper: LeaseKeeper, runnerStopped: () -> Void) async {
         service.events.publish(.started, claimed)
-        let (outcome, latest, progress) = await attempt(claimed)
+        let (outcome, latest, progress) = await attempt(claimed, keeper: keeper)
         runnerStopped()
         guard let outcome else { return }  // lease lost: another worker owns the task now
         await finish(latest, outcome: outcome, progress: progress)
@@ -189,7 +190,7 @@ public final class WorkerPool: Sendable {
 
     /// Runs the runner (when there is one to run) and says how the attempt ended.
     private func attempt(
-        _ claimed: TaskRecord
+        _ claimed: TaskRecord, keeper: LeaseKeeper
     ) async -> (TaskTransitions.AttemptOutcome?, TaskRecord, progress: Int) {
         if state.withLock({ $0.isDraining }) {
             // Claimed while shutdown began: hand it straight back.
@@ -209,15 +210,13 @@ public final class WorkerPool: Sendable {
         } catch {
             return (TaskAttempt.failureOutcome(for: error), claimed, 0)
         }
-        let context = TaskContext(task: claimed)
-        contexts.withLock { $0[claimed.id] = context }
+        let context = TaskContext(task: claimed, keeperSignal: keeper.signal)
+        keeper.register(context)
         service.registerRunning(context)
-        let attempt = TaskAttempt(
-            service: service, configuration: configuration, context: context, runner: runner)
-        let (outcome, latest) = await attempt.run()
+        let result = await context.run(runner)
         service.unregisterRunning(claimed.id)
-        contexts.withLock { _ = $0.removeValue(forKey: claimed.id) }
-        return (outcome, latest, context.progress)
+        let latest = keeper.unregister(claimed.id) ?? claimed
+        return (TaskAttempt.outcome(of: result, context: context), latest, context.progress)
     }
 
     private func finish(

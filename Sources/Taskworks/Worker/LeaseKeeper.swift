@@ -1,0 +1,145 @@
+import Foundation
+
+/// Looks after every running attempt of one pool from a single task: renews leases, writes
+/// progress (at most every 250 ms per task, and only when it changed), stops attempts that
+/// overran their timeout, and relays a cancel requested in another process (seen when a
+/// renewal reads the task back). One keeper per pool instead of a watcher per task keeps an
+/// attempt down to a single task of its own.
+final class LeaseKeeper: Sendable {
+    /// Progress is written at most this often per task.
+    static let progressWriteInterval = Duration.milliseconds(250)
+
+    private struct Attempt: Sendable {
+        let context: TaskContext
+        var latest: TaskRecord
+        var nextRenewal: ContinuousClock.Instant
+        let timeout: (limit: Duration, deadline: ContinuousClock.Instant)?
+        var lastProgressWrite: ContinuousClock.Instant
+        var unwrittenProgress: Int?
+
+        var earliestDeadline: ContinuousClock.Instant {
+            var earliest = nextRenewal
+            if let timeout { earliest = min(earliest, timeout.deadline) }
+            if unwrittenProgress != nil { earliest = min(earliest, lastProgressWrite + LeaseKeeper.progressWriteInterval) }
+            return earliest
+        }
+    }
+
+    private struct State: Sendable {
+        var attempts: [TaskID: Attempt] = [:]
+        var plannedWake = ContinuousClock.Instant.now
+        var isStopped = false
+    }
+
+    private let service: TaskService
+    private let configuration: WorkerPool.Configuration
+    private let state = LockedState(State())
+    /// Wakes the keeper: new progress, an attempt with an earlier deadline, or stop.
+    let signal = WakeSignal()
+
+    init(service: TaskService, configuration: WorkerPool.Configuration) {
+        self.service = service
+        self.configuration = configuration
+    }
+
+    func register(_ context: TaskContext) {
+        let now = ContinuousClock.now
+        let attempt = Attempt(
+            context: context, latest: context.task, nextRenewal: now + configuration.effectiveRenewalInterval,
+            timeout: context.task.timeout.map { ($0, now + $0) },
+            lastProgressWrite: now - LeaseKeeper.progressWriteInterval, unwrittenProgress: nil)
+        let wakeEarlier = state.withLock { state -> Bool in
+            state.attempts[context.task.id] = attempt
+            return attempt.earliestDeadline < state.plannedWake
+        }
+        if wakeEarlier { signal.notify() }
+    }
+
+    /// Forgets the attempt and returns the newest stored copy of its task the keeper saw.
+    func unregister(_ id: TaskID) -> TaskRecord? {
+        state.withLock { $0.attempts.removeValue(forKey: id)?.latest }
+    }
+
+    var contexts: [TaskContext] {
+        state.withLock { $0.attempts.values.map(\.context) }
+    }
+
+    func stop() {
+        state.withLock { $0.isStopped = true }
+        signal.notify()
+    }
+
+    /// Runs until ``stop()``.
+    func run() async {
+        while true {
+            let now = ContinuousClock.now
+            var timedOut: [(TaskContext, Duration)] = []
+            var renewals: [(id: TaskID, latest: TaskRecord, progress: Int?)] = []
+            let wake: ContinuousClock.Instant? = state.withLock { state in
+                guard !state.isStopped else { return nil }
+                var wake = now + .seconds(3600)
+                for (id, var attempt) in state.attempts where attempt.context.stopReason == nil {
+                    if let timeout = attempt.timeout, now >= timeout.deadline {
+                        timedOut.append((attempt.context, timeout.limit))
+                        continue
+                    }
+                    if let progress = attempt.context.takeDirtyProgress() { attempt.unwrittenProgress = progress }
+                    let progressDue =
+                        attempt.unwrittenProgress != nil
+                        && now >= attempt.lastProgressWrite + LeaseKeeper.progressWriteInterval
+                    if progressDue || now >= attempt.nextRenewal {
+                        renewals.append((id, attempt.latest, attempt.unwrittenProgress))
+                        if attempt.unwrittenProgress != nil { attempt.lastProgressWrite = now }
+                        attempt.unwrittenProgress = nil
+                        attempt.nextRenewal = now + configuration.effectiveRenewalInterval
+                    }
+                    wake = min(wake, attempt.earliestDeadline)
+                    state.attempts[id] = attempt
+                }
+                state.plannedWake = wake
+                return wake
+            }
+            guard let wake else { return }
+            for (context, limit) in timedOut { context.requestStop(.timedOut(limit)) }
+            if !renewals.isEmpty {
+                await withTaskGroup(of: Void.self) { group in
+                    for renewal in renewals {
+                        group.addTask { await self.renew(renewal.id, from: renewal.latest, progress: renewal.progress) }
+                    }
+                }
+                continue
+            }
+            await signal.wait(timeout: wake - now)
+        }
+    }
+
+    /// Extends the lease and stores progress; stops the runner when the lease is lost or a
+    /// cancel was requested (possibly from another process).
+    private func renew(_ id: TaskID, from latest: TaskRecord, progress: Int?) async {
+        let owner = configuration.workerID
+        let stored: TaskRecord
+        do {
+            stored = try await service.mutate(id, startingFrom: latest) { current in
+                guard
+                    let next = TaskTransitions.renew(
+                        current, owner: owner, progress: progress, now: service.clock.now(),
+                        leaseDuration: configuration.leaseDuration)
+                else { return nil }
+                return (next, next.progress != current.progress ? .progress : nil)
+            }
+        } catch {
+            configuration.storeErrorHandler(error)
+            return
+        }
+        let context = state.withLock { state -> TaskContext? in
+            state.attempts[id]?.latest = stored
+            return state.attempts[id]?.context
+        }
+        guard let context else { return }
+        if stored.status != .running || stored.leaseOwner != owner {
+            context.requestStop(.leaseLost)
+        } else if stored.cancelRequested {
+            context.requestStop(.cancelRequested)
+        }
+    }
+}
