@@ -1,8 +1,22 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Version 4 UUIDs from the system's cryptographic random source, fetched 4 KiB at a time:
 /// one `getrandom` call per 256 ids instead of one per id (task creation is a hot path).
 final class RandomUUIDSource: Sendable {
+    /// `count` cryptographically random bytes in one call (glibc's `arc4random_buf`, which reads
+    /// the kernel's generator).
+    static func randomBytes(_ count: Int) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        bytes.withUnsafeMutableBytes { buffer in
+            if let base = buffer.baseAddress { arc4random_buf(base, buffer.count) }
+        }
+        return bytes
+    }
+
     static let shared = RandomUUIDSource()
 
     private struct Pool {
@@ -15,8 +29,7 @@ final class RandomUUIDSource: Sendable {
     func next() -> UUID {
         let raw = pool.withLock { pool -> [UInt8] in
             if pool.offset + 16 > pool.bytes.count {
-                var generator = SystemRandomNumberGenerator()
-                pool.bytes = (0..<512).flatMap { _ in withUnsafeBytes(of: generator.next() as UInt64, Array.init) }
+                pool.bytes = RandomUUIDSource.randomBytes(4096)
                 pool.offset = 0
             }
             defer { pool.offset += 16 }

@@ -42,8 +42,9 @@ public final class TaskContext: Sendable {
     /// how it ended.
     func run(_ runner: any TaskRunner) async -> Result<(any Encodable & Sendable)?, any Error> {
         // An unstructured task on purpose: it is the handle a stop request cancels, and it is
-        // awaited right here, so it never outlives the attempt.
-        let task = Task { try await runner.run(self) }
+        // awaited right here, so it never outlives the attempt. `immediate` starts it on this
+        // thread, so a runner that does not suspend costs no thread hand-off at all.
+        let task = Task.immediate { try await runner.run(self) }
         let stopAlreadyRequested = state.withLock { state -> Bool in
             state.runner = task
             return state.stopReason != nil
