@@ -20,7 +20,9 @@ final class LeaseKeeper: Sendable {
         var earliestDeadline: ContinuousClock.Instant {
             var earliest = nextRenewal
             if let timeout { earliest = min(earliest, timeout.deadline) }
-            if unwrittenProgress != nil { earliest = min(earliest, lastProgressWrite + LeaseKeeper.progressWriteInterval) }
+            if unwrittenProgress != nil {
+                earliest = min(earliest, lastProgressWrite + LeaseKeeper.progressWriteInterval)
+            }
             return earliest
         }
     }
@@ -83,7 +85,9 @@ final class LeaseKeeper: Sendable {
                         timedOut.append((attempt.context, timeout.limit))
                         continue
                     }
-                    if let progress = attempt.context.takeDirtyProgress() { attempt.unwrittenProgress = progress }
+                    if let progress = attempt.context.takeDirtyProgress() {
+                        attempt.unwrittenProgress = progress
+                    }
                     let progressDue =
                         attempt.unwrittenProgress != nil
                         && now >= attempt.lastProgressWrite + LeaseKeeper.progressWriteInterval
@@ -104,7 +108,9 @@ final class LeaseKeeper: Sendable {
             if !renewals.isEmpty {
                 await withTaskGroup(of: Void.self) { group in
                     for renewal in renewals {
-                        group.addTask { await self.renew(renewal.id, from: renewal.latest, progress: renewal.progress) }
+                        group.addTask {
+                            await self.renew(renewal.id, from: renewal.latest, progress: renewal.progress)
+                        }
                     }
                 }
                 continue

@@ -31,7 +31,8 @@ enum TaskAttempt {
         do {
             return .succeeded(result: try JSONValue(encoding: value), artifact: context.artifact)
         } catch {
-            return .failed(message: "the runner's result could not be stored as JSON: \(error)", permanent: true)
+            return .failed(
+                message: "the runner's result could not be stored as JSON: \(error)", permanent: true)
         }
     }
 

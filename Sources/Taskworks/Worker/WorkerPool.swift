@@ -26,10 +26,18 @@ public final class WorkerPool: Sendable {
     public let service: TaskService
     let configuration: Configuration
     private let state: LockedState<WorkerPoolStateMachine>
-    /// Wakes the claim loop: a task was created, a slot freed, the limit changed, shutdown began.
+    /// Wakes idle worker loops: a task was created or retried, a fetch brought extra work, the
+    /// limit changed, shutdown began.
     private let signal = WakeSignal()
-    /// The earliest retry this pool scheduled, so an idle pool wakes for it before the next poll.
-    private let earliestRetry = LockedState<Date?>(nil)
+    /// Wakes the supervisor: the limit changed or shutdown began.
+    private let supervisorSignal = WakeSignal()
+    /// How long outcome writes take; slow stores get them off the worker loop.
+    private let writeLatency = WriteLatency()
+    /// Claimed tasks that never started when shutdown began; the drain hands them back.
+    private let unstartedAtShutdown = LockedState<[TaskRecord]>([])
+    /// When the retries this pool scheduled come due, so an idle pool wakes for them before the
+    /// next poll.
+    private let retryDueDates = LockedState<[Date]>([])
     /// How many times the pool found no work and went idle (tests use it to know the pool is
     /// waiting, so a task finishing proves it was woken rather than found by the claim before).
     let idleWaitCount = Atomic<Int>(0)
@@ -45,7 +53,7 @@ public final class WorkerPool: Sendable {
     public var workerID: String { configuration.workerID }
 
     /// How many tasks this pool is running now.
-    public var runningCount: Int { state.withLock { $0.active } }
+    public var runningCount: Int { state.withLock { $0.running } }
 
     /// `true` once a graceful shutdown has begun and until ``run()`` returns.
     public var isShuttingDown: Bool { state.withLock { $0.isDraining } }
@@ -53,19 +61,23 @@ public final class WorkerPool: Sendable {
     /// The current concurrency limit.
     public var concurrency: Int { state.withLock { $0.limit } }
 
-    /// Changes how many tasks run at once, effective at once: a higher limit claims more right
-    /// away; a lower one lets running tasks finish and claims again only below the new limit.
+    /// Changes how many tasks run at once, effective at once: a higher limit starts more worker
+    /// loops right away; a lower one lets running tasks finish and stops the extra loops.
     ///
     /// - Throws: ``TaskworksError/Code/invalidInput`` unless `newValue` is 1–10,000.
     public func setConcurrency(_ newValue: Int) throws {
         try WorkerPool.checkConcurrency(newValue)
         state.withLock { $0.setLimit(newValue) }
+        supervisorSignal.notify()
         signal.notify()
     }
 
     /// Begins a graceful shutdown, as cancelling the task running ``run()`` does.
     public func shutdown() {
-        if state.withLock({ $0.beginShutdown() }) { signal.notify() }
+        guard let unstarted = state.withLock({ $0.beginShutdown() }) else { return }
+        unstartedAtShutdown.withLock { $0 += unstarted }
+        supervisorSignal.notify()
+        signal.notify()
     }
 
     /// Runs the pool until the calling task is cancelled or ``shutdown()`` is called, then shuts
@@ -85,74 +97,118 @@ public final class WorkerPool: Sendable {
             service.removeWakeSignal(signal)
             state.withLock { $0.stopped() }
         }
-        // The loop runs in its own task so that cancelling run() starts the graceful shutdown
+        // The loops run in their own task so that cancelling run() starts the graceful shutdown
         // instead of cancelling every runner at once (child tasks would inherit the
         // cancellation). run() awaits it, so it never outlives this call.
-        let loop = Task { await self.claimLoop() }
+        let loops = Task { await self.runLoops() }
         await withTaskCancellationHandler {
-            await loop.value
+            await loops.value
         } onCancel: {
             self.shutdown()
         }
     }
 
-    private func claimLoop() async {
+    /// Starts and supervises the worker loops, the lease keeper and the lease sweeper; returns
+    /// after the drain, once every loop has ended.
+    private func runLoops() async {
         let keeper = LeaseKeeper(service: service, configuration: configuration)
+        let sweeperStop = WakeSignal()
         await withDiscardingTaskGroup { group in
             group.addTask { await keeper.run() }
-            var nextSweep = ContinuousClock.now
-            claiming: while true {
-                switch state.withLock({ $0.nextStep() }) {
-                case .drain:
-                    break claiming
-                case .waitForCapacity:
-                    await signal.wait()
-                case .claim(let capacity):
-                    if ContinuousClock.now >= nextSweep {
-                        nextSweep = ContinuousClock.now + configuration.pollInterval
-                        do {
-                            try await service.rescueExpiredLeases()
-                        } catch {
-                            configuration.storeErrorHandler(error)
-                        }
-                    }
-                    let claimed: [TaskRecord]
-                    do {
-                        claimed = try await service.store.claim(
-                            TaskClaimRequest(
-                                owner: configuration.workerID, now: service.clock.now(),
-                                leaseDuration: configuration.leaseDuration, types: configuration.taskTypes,
-                                limit: capacity))
-                    } catch {
-                        configuration.storeErrorHandler(error)
-                        await signal.wait(timeout: configuration.pollInterval)
-                        continue
-                    }
-                    if claimed.isEmpty {
-                        idleWaitCount.add(1, ordering: .relaxed)
-                        await signal.wait(timeout: idleWait())
-                        continue
-                    }
-                    state.withLock { $0.claimed(claimed.count) }
-                    for task in claimed {
-                        group.addTask {
-                            await self.execute(task, keeper: keeper) {
-                                self.state.withLock { $0.finished() }
-                                self.signal.notify()
-                            }
-                        }
-                    }
+            group.addTask { await self.sweepExpiredLeases(until: sweeperStop) }
+            while !state.withLock({ $0.isDraining }) {
+                let count = state.withLock { $0.loopsToStart() }
+                for _ in 0..<count {
+                    group.addTask { await self.workerLoop(keeper) }
                 }
+                await supervisorSignal.wait()
             }
             await drain(keeper)
             keeper.stop()
+            sweeperStop.notify()
         }
     }
 
-    /// Waits for running tasks up to the grace period, then stops the rest.
+    /// One worker: take a buffered task or fetch a batch, run it, repeat. Outcome writes go to
+    /// child tasks when the store is slow, so the loop starts its next task at once and many
+    /// outcomes share one durable write; the loop ends only after they are stored.
+    private func workerLoop(_ keeper: LeaseKeeper) async {
+        await withDiscardingTaskGroup { writes in
+            await workerLoop(keeper, writes: &writes)
+        }
+    }
+
+    private func workerLoop(_ keeper: LeaseKeeper, writes: inout DiscardingTaskGroup) async {
+        var runsSinceYield = 0
+        while true {
+            switch state.withLock({ $0.nextAction() }) {
+            case .exit:
+                signal.notify()  // a loop leaving may leave work for the others
+                return
+            case .wait:
+                await signal.wait(timeout: configuration.pollInterval)
+            case .fetch(let count):
+                let claimed: [TaskRecord]
+                do {
+                    claimed = try await service.store.claim(
+                        TaskClaimRequest(
+                            owner: configuration.workerID, now: service.clock.now(),
+                            leaseDuration: configuration.leaseDuration, types: configuration.taskTypes,
+                            limit: count))
+                } catch {
+                    _ = state.withLock { $0.fetched([]) }
+                    configuration.storeErrorHandler(error)
+                    await signal.wait(timeout: configuration.pollInterval)
+                    continue
+                }
+                let (task, wakeOthers) = state.withLock { $0.fetched(claimed) }
+                if wakeOthers { signal.notify() }
+                guard let task else {
+                    let leftovers = state.withLock { $0.takeBuffer() }  // fetched after shutdown began
+                    for unstarted in leftovers { await release(unstarted) }
+                    if claimed.isEmpty {
+                        idleWaitCount.add(1, ordering: .relaxed)
+                        await signal.wait(timeout: idleWait())
+                    }
+                    continue
+                }
+                await execute(task, keeper: keeper, writes: &writes)
+                runsSinceYield += 1
+            case .run(let task):
+                await execute(task, keeper: keeper, writes: &writes)
+                runsSinceYield += 1
+            }
+            if runsSinceYield >= 64 {
+                // Runners that never suspend must not monopolise a cooperative thread.
+                runsSinceYield = 0
+                await Task.yield()
+            }
+        }
+    }
+
+    /// Rescues expired leases every poll interval until `stop` is notified.
+    private func sweepExpiredLeases(until stop: WakeSignal) async {
+        while !state.withLock({ $0.isDraining }) {
+            do {
+                try await service.rescueExpiredLeases()
+            } catch {
+                configuration.storeErrorHandler(error)
+            }
+            await stop.wait(timeout: configuration.pollInterval)
+        }
+    }
+
+    /// Hands back tasks claimed but never started, waits for running tasks up to the grace
+    /// period, then stops the rest.
     private func drain(_ keeper: LeaseKeeper) async {
+        for task in unstartedAtShutdown.withLock({ tasks in
+            defer { tasks.removeAll() }
+            return tasks
+        }) {
+            await release(task)
+        }
         let deadline = ContinuousClock.now + configuration.shutdownGracePeriod
-        while state.withLock({ $0.active }) > 0 {
+        while state.withLock({ $0.running }) > 0 {
             let remaining = deadline - ContinuousClock.now
             if remaining <= .zero {
                 for context in keeper.contexts { context.requestStop(.shutdown) }
@@ -162,30 +218,45 @@ public final class WorkerPool: Sendable {
         }
     }
 
-    /// How long an idle pool sleeps: the poll interval, or less when a retry it scheduled comes
-    /// due sooner.
+    /// How long an idle loop sleeps: the poll interval, or less when a retry this pool scheduled
+    /// comes due sooner.
     private func idleWait() -> Duration {
-        let poll = configuration.pollInterval
-        guard let due = earliestRetry.withLock({ $0 }) else { return poll }
-        let untilDue = due.timeIntervalSince(service.clock.now())
-        if untilDue <= 0 {
-            earliestRetry.withLock { if $0 == due { $0 = nil } }
-            return .milliseconds(1)
+        let now = service.clock.now()
+        let next = retryDueDates.withLock { dates -> Date? in
+            dates.removeAll { $0 <= now }
+            return dates.min()
         }
-        return min(poll, .milliseconds(Int64(untilDue * 1000) + 1))
+        guard let next else { return configuration.pollInterval }
+        return min(configuration.pollInterval, .milliseconds(Int64(next.timeIntervalSince(now) * 1000) + 1))
     }
 
     // MARK: - One task
 
-    /// Runs one claimed task to its end. The slot is given back (`runnerStopped`) as soon as the
-    /// runner has stopped, before the outcome is written, so the next claim can share the
-    /// outcome's write (and, on a durable store, its `fsync`).
-    private func execute(_ claimed: TaskRecord, keeper: LeaseKeeper, runnerStopped: () -> Void) async {
+    /// Runs one claimed task to its end. The slot is given back as soon as the runner has
+    /// stopped, before the outcome is written, so a waiting loop can start its next task while
+    /// the outcome is stored (on a durable store, in the same `fsync` as other writes).
+    private func execute(_ claimed: TaskRecord, keeper: LeaseKeeper, writes: inout DiscardingTaskGroup) async
+    {
         service.events.publish(.started, claimed)
+        let started = ContinuousClock.now
         let (outcome, latest, progress) = await attempt(claimed, keeper: keeper)
-        runnerStopped()
+        let seconds = (ContinuousClock.now - started).seconds
+        let wakeDrain = state.withLock { state -> Bool in
+            state.runnerStopped(afterSeconds: seconds)
+            return state.isDraining
+        }
+        if wakeDrain { signal.notify() }
         guard let outcome else { return }  // lease lost: another worker owns the task now
-        await finish(latest, outcome: outcome, progress: progress)
+        if writeLatency.isSlow {
+            writes.addTask { await self.finish(latest, outcome: outcome, progress: progress) }
+        } else {
+            await finish(latest, outcome: outcome, progress: progress)
+        }
+    }
+
+    /// Puts a task this pool claimed but never started back to pending.
+    private func release(_ task: TaskRecord) async {
+        await finish(task, outcome: .released, progress: 0)
     }
 
     /// Runs the runner (when there is one to run) and says how the attempt ended.
@@ -193,8 +264,13 @@ public final class WorkerPool: Sendable {
         _ claimed: TaskRecord, keeper: LeaseKeeper
     ) async -> (TaskTransitions.AttemptOutcome?, TaskRecord, progress: Int) {
         if state.withLock({ $0.isDraining }) {
-            // Claimed while shutdown began: hand it straight back.
             return (.released, claimed, 0)
+        }
+        var claimed = claimed
+        if let renewed = await renewIfClaimedLongAgo(claimed) {
+            claimed = renewed
+        } else {
+            return (nil, claimed, 0)  // another worker took it over while it waited in the buffer
         }
         guard let entry = service.registry.entry(for: claimed.type) else {
             let known = service.registry.typeNames.joined(separator: ", ")
@@ -219,14 +295,38 @@ public final class WorkerPool: Sendable {
         return (TaskAttempt.outcome(of: result, context: context), latest, context.progress)
     }
 
+    /// A task that waited in the buffer for a third of its lease or more gets its lease renewed
+    /// before it starts; `nil` when another worker owns it by now.
+    private func renewIfClaimedLongAgo(_ claimed: TaskRecord) async -> TaskRecord? {
+        let now = service.clock.now()
+        guard let claimedAt = claimed.startedAt,
+            now.timeIntervalSince(claimedAt) >= configuration.effectiveRenewalInterval.timeInterval
+        else { return claimed }
+        let owner = configuration.workerID
+        do {
+            let stored = try await service.mutate(claimed.id, startingFrom: claimed) { current in
+                TaskTransitions.renew(
+                    current, owner: owner, progress: nil, now: now, leaseDuration: configuration.leaseDuration
+                ).map { ($0, nil) }
+            }
+            return stored.status == .running && stored.leaseOwner == owner ? stored : nil
+        } catch {
+            configuration.storeErrorHandler(error)
+            return nil
+        }
+    }
+
     private func finish(
         _ task: TaskRecord, outcome: TaskTransitions.AttemptOutcome, progress: Int
     ) async {
         let owner = configuration.workerID
         var delay = Duration.zero
         if case .failed = outcome {
-            delay = configuration.retryPolicy.delay(afterAttempt: task.attempts, random: Double.random(in: 0..<1))
+            delay = configuration.retryPolicy.delay(
+                afterAttempt: task.attempts, random: Double.random(in: 0..<1))
         }
+        let started = ContinuousClock.now
+        defer { writeLatency.record(ContinuousClock.now - started) }
         do {
             let stored = try await service.mutate(task.id, startingFrom: task) { current in
                 let now = service.clock.now()
@@ -240,14 +340,14 @@ public final class WorkerPool: Sendable {
                 return (next, event)
             }
             if stored.status == .pending && stored.leaseOwner == nil {
-                let due = stored.runAfter
-                earliestRetry.withLock { current in
-                    if current.map({ due < $0 }) ?? true { current = due }
+                if outcome == .released {
+                    service.wakeWorkers()
+                } else {
+                    retryDueDates.withLock { $0.append(stored.runAfter) }
                 }
-                if outcome == .released { service.wakeWorkers() }
             }
         } catch {
-            // The lease will expire and another sweep will settle the task.
+            // The lease will expire and a sweep will settle the task.
             configuration.storeErrorHandler(error)
         }
     }

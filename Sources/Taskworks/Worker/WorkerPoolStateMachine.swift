@@ -1,6 +1,12 @@
-/// Every decision of ``WorkerPool`` about when to claim, wait and stop, as a plain value with no
-/// locks and no awaits (tested on its own). The pool holds it in a lock and acts on the
-/// ``NextStep`` it returns.
+/// Every decision of ``WorkerPool`` as a plain value with no locks and no awaits (tested on its
+/// own). The pool holds it in a lock and acts on what it returns.
+///
+/// The pool runs `limit` worker loops. They share a small buffer of claimed tasks: a loop takes
+/// the next buffered task; when the buffer is empty one loop (the fetcher) claims a batch for the
+/// free slots. While tasks are short (their runs average under ``shortRun``), the batch also
+/// takes one extra round of work, so a freed slot refills without waiting for a claim and claims
+/// reach the store in batches; a buffered task then waits at most about one short run. Long
+/// tasks get no extra round, so no task sits claimed while another worker could run it.
 struct WorkerPoolStateMachine: Sendable {
     enum Phase: Sendable, Equatable {
         case idle
@@ -8,18 +14,31 @@ struct WorkerPoolStateMachine: Sendable {
         case draining
     }
 
-    enum NextStep: Sendable, Equatable {
-        /// Claim up to this many tasks.
-        case claim(Int)
-        /// Every slot is busy: wait until one frees (or the limit grows).
-        case waitForCapacity
-        /// Shutdown began: stop claiming and drain.
-        case drain
+    /// What a worker loop does next.
+    enum WorkerAction: Sendable, Equatable {
+        /// Run this task (already counted as running).
+        case run(TaskRecord)
+        /// Claim up to this many tasks, then report them with ``fetched(_:)``.
+        case fetch(Int)
+        /// Nothing to do: wait for a wake-up (new work, a finished fetch, a poll).
+        case wait
+        /// Stop this loop (shutdown, or the limit was lowered).
+        case exit
     }
 
     private(set) var phase = Phase.idle
     private(set) var limit: Int
-    private(set) var active = 0
+    /// Worker loops alive.
+    private(set) var workers = 0
+    /// Runners running now.
+    private(set) var running = 0
+    /// Claimed tasks not started yet, oldest claim first.
+    private(set) var buffer: [TaskRecord] = []
+    private(set) var isFetching = false
+    /// Moving average of how long runs take, in seconds (`nil` until the first run).
+    private(set) var averageRunSeconds: Double?
+    /// Runs shorter than this on average earn the extra round of prefetched work.
+    static let shortRun = 0.05
 
     init(limit: Int) {
         self.limit = limit
@@ -32,37 +51,75 @@ struct WorkerPoolStateMachine: Sendable {
         return true
     }
 
-    func nextStep() -> NextStep {
-        switch phase {
-        case .idle, .draining: .drain
-        case .running: active < limit ? .claim(limit - active) : .waitForCapacity
+    /// How many worker loops to start now to reach the limit (counted as alive from now on).
+    mutating func loopsToStart() -> Int {
+        guard phase == .running, workers < limit else { return 0 }
+        defer { workers = limit }
+        return limit - workers
+    }
+
+    mutating func nextAction() -> WorkerAction {
+        if phase != .running || workers > limit {
+            workers -= 1
+            return .exit
         }
+        if !buffer.isEmpty {
+            running += 1
+            return .run(buffer.removeFirst())
+        }
+        if !isFetching {
+            isFetching = true
+            let freeSlots = max(1, limit - running)
+            let extraRound = (averageRunSeconds ?? .infinity) < WorkerPoolStateMachine.shortRun ? limit : 0
+            return .fetch(freeSlots + extraRound)
+        }
+        return .wait
     }
 
-    mutating func claimed(_ count: Int) {
-        active += count
+    /// The fetcher's claim came back. Returns the task the fetcher runs itself (counted as
+    /// running), and whether other loops should be woken for the rest.
+    mutating func fetched(_ tasks: [TaskRecord]) -> (run: TaskRecord?, wakeOthers: Bool) {
+        isFetching = false
+        guard phase == .running, let first = tasks.first else {
+            buffer += tasks
+            return (nil, false)
+        }
+        running += 1
+        buffer += tasks.dropFirst()
+        return (first, !buffer.isEmpty)
     }
 
-    mutating func finished() {
-        active = max(0, active - 1)
+    mutating func runnerStopped(afterSeconds duration: Double) {
+        running = max(0, running - 1)
+        averageRunSeconds = averageRunSeconds.map { 0.9 * $0 + 0.1 * duration } ?? duration
     }
 
     mutating func setLimit(_ newLimit: Int) {
         limit = newLimit
     }
 
-    /// Starts draining; `false` when not running.
-    @discardableResult
-    mutating func beginShutdown() -> Bool {
-        guard phase == .running else { return false }
+    /// Starts draining; returns the claimed tasks that never started, to be handed back.
+    /// Returns `nil` when not running.
+    mutating func beginShutdown() -> [TaskRecord]? {
+        guard phase == .running else { return nil }
         phase = .draining
-        return true
+        defer { buffer.removeAll() }
+        return buffer
+    }
+
+    /// Takes tasks that a fetch brought back after shutdown began.
+    mutating func takeBuffer() -> [TaskRecord] {
+        defer { buffer.removeAll() }
+        return buffer
     }
 
     /// Back to idle after the drain, so the pool can run again.
     mutating func stopped() {
         phase = .idle
-        active = 0
+        running = 0
+        workers = 0
+        isFetching = false
+        buffer.removeAll()
     }
 
     var isDraining: Bool { phase == .draining }

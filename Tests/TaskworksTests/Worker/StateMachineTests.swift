@@ -5,51 +5,156 @@ import Testing
 
 @Suite("Worker pool state machine")
 struct WorkerPoolStateMachineTests {
-    @Test func claimsUpToTheFreeSlotsAndWaitsWhenFull() {
+    private func tasks(_ count: Int) -> [TaskRecord] {
+        (0..<count).map { _ in Fixtures.record() }
+    }
+
+    @Test func startsOneLoopPerSlotAndOneFetcherAtATime() {
         var machine = WorkerPoolStateMachine(limit: 3)
-        #expect(machine.nextStep() == .drain)
+        do {
+            let value = machine.loopsToStart()
+            #expect(value == 0)  // not running yet
+        }
         let started = machine.start()
         let startedTwice = machine.start()
         #expect(started)
         #expect(!startedTwice)
-        #expect(machine.nextStep() == .claim(3))
-        machine.claimed(2)
-        #expect(machine.nextStep() == .claim(1))
-        machine.claimed(1)
-        #expect(machine.nextStep() == .waitForCapacity)
-        machine.finished()
-        #expect(machine.nextStep() == .claim(1))
+        do {
+            let value = machine.loopsToStart()
+            #expect(value == 3)
+        }
+        do {
+            let value = machine.loopsToStart()
+            #expect(value == 0)
+        }
+        do {
+            let value = machine.nextAction()
+            #expect(value == .fetch(3))  // free slots, no extra round before any run
+        }
+        do {
+            let value = machine.nextAction()
+            #expect(value == .wait)  // someone is already fetching
+        }
     }
 
-    @Test func loweringTheLimitWaitsUntilBelowIt() {
+    @Test func aFetchRunsOneTaskAndBuffersTheRest() {
+        var machine = WorkerPoolStateMachine(limit: 3)
+        _ = machine.start()
+        _ = machine.loopsToStart()
+        _ = machine.nextAction()
+        let claimed = tasks(3)
+        let (run, wakeOthers) = machine.fetched(claimed)
+        #expect(run == claimed[0])
+        #expect(wakeOthers)
+        #expect(machine.running == 1)
+        do {
+            let value = machine.nextAction()
+            #expect(value == .run(claimed[1]))
+        }
+        do {
+            let value = machine.nextAction()
+            #expect(value == .run(claimed[2]))
+        }
+        #expect(machine.running == 3)
+        do {
+            let value = machine.nextAction()
+            #expect(value == .fetch(1))  // every slot is taken: still fetch at least one
+        }
+    }
+
+    @Test func anEmptyFetchLetsTheNextLoopFetch() {
+        var machine = WorkerPoolStateMachine(limit: 2)
+        _ = machine.start()
+        _ = machine.loopsToStart()
+        do {
+            let value = machine.nextAction()
+            #expect(value == .fetch(2))
+        }
+        let (run, wakeOthers) = machine.fetched([])
+        #expect(run == nil)
+        #expect(!wakeOthers)
+        do {
+            let value = machine.nextAction()
+            #expect(value == .fetch(2))
+        }
+    }
+
+    @Test func shortRunsEarnAnExtraRoundOfPrefetchAndLongRunsDoNot() {
         var machine = WorkerPoolStateMachine(limit: 4)
         _ = machine.start()
-        machine.claimed(4)
-        machine.setLimit(2)
-        #expect(machine.nextStep() == .waitForCapacity)
-        machine.finished()
-        machine.finished()
-        #expect(machine.nextStep() == .waitForCapacity)
-        machine.finished()
-        #expect(machine.nextStep() == .claim(1))
-        machine.setLimit(10)
-        #expect(machine.nextStep() == .claim(9))
+        _ = machine.loopsToStart()
+        _ = machine.nextAction()
+        _ = machine.fetched(tasks(1))
+        machine.runnerStopped(afterSeconds: 0.001)
+        do {
+            let value = machine.nextAction()
+            #expect(value == .fetch(4 + 4))
+        }
+        _ = machine.fetched([])
+        for _ in 0..<50 {
+            _ = machine.nextAction()
+            _ = machine.fetched(tasks(1))
+            machine.runnerStopped(afterSeconds: 5)
+        }
+        do {
+            let value = machine.nextAction()
+            #expect(value == .fetch(4))
+        }
     }
 
-    @Test func shutdownStopsClaimingAndCanRunAgainAfter() {
-        var machine = WorkerPoolStateMachine(limit: 2)
-        let shutdownWhileIdle = machine.beginShutdown()
-        #expect(!shutdownWhileIdle)
+    @Test func loweringTheLimitStopsExtraLoopsAndRaisingItStartsMore() {
+        var machine = WorkerPoolStateMachine(limit: 4)
         _ = machine.start()
-        machine.claimed(1)
-        let shutdownWhileRunning = machine.beginShutdown()
-        #expect(shutdownWhileRunning)
-        #expect(machine.nextStep() == .drain)
+        _ = machine.loopsToStart()
+        machine.setLimit(2)
+        do {
+            let value = machine.nextAction()
+            #expect(value == .exit)
+        }
+        do {
+            let value = machine.nextAction()
+            #expect(value == .exit)
+        }
+        #expect(machine.workers == 2)
+        do {
+            let value = machine.nextAction()
+            #expect(value == .fetch(2))
+        }
+        machine.setLimit(5)
+        do {
+            let value = machine.loopsToStart()
+            #expect(value == 3)
+        }
+    }
+
+    @Test func shutdownHandsBackTheBufferAndStopsEveryLoop() {
+        var machine = WorkerPoolStateMachine(limit: 2)
+        do {
+            let value = machine.beginShutdown()
+            #expect(value == nil)
+        }
+        _ = machine.start()
+        _ = machine.loopsToStart()
+        _ = machine.nextAction()
+        let claimed = tasks(3)
+        _ = machine.fetched(claimed)
+        let handedBack = machine.beginShutdown()
+        #expect(handedBack == Array(claimed.dropFirst()))
         #expect(machine.isDraining)
+        do {
+            let value = machine.nextAction()
+            #expect(value == .exit)
+        }
+        do {
+            let value = machine.loopsToStart()
+            #expect(value == 0)
+        }
         machine.stopped()
-        let restarted = machine.start()
-        #expect(restarted)
-        #expect(machine.nextStep() == .claim(2))
+        do {
+            let value = machine.start()
+            #expect(value)
+        }
+        #expect(machine.running == 0)
     }
 }
 
