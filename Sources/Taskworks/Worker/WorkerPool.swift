@@ -344,6 +344,7 @@ public final class WorkerPool: Sendable {
                     service.wakeWorkers()
                 } else {
                     retryDueDates.withLock { $0.append(stored.runAfter) }
+                    signal.notify()  // an idle loop recomputes how long to sleep
                 }
             }
         } catch {
