@@ -7,17 +7,18 @@ import Testing
 struct WorkerPoolTests {
     struct Harness {
         let registry: TaskRegistry
-        let store: InMemoryTaskStore
+        let store: any TaskStore
         let service: TaskService
         let pool: WorkerPool
 
         init(
-            concurrency: Int = 4, configure: (inout WorkerPool.Configuration) -> Void = { _ in },
+            fixture: StoreFixture, concurrency: Int = 4,
+            configure: (inout WorkerPool.Configuration) -> Void = { _ in },
             register: (TaskRegistry) throws -> Void
-        ) throws {
+        ) async throws {
             registry = try Fixtures.registry()
             try register(registry)
-            store = InMemoryTaskStore()
+            store = try await fixture.make()
             service = TaskService(store: store, registry: registry)
             var configuration = Fixtures.poolConfiguration(concurrency: concurrency)
             configure(&configuration)
@@ -36,8 +37,9 @@ struct WorkerPoolTests {
         }
     }
 
-    @Test func aCreateWakesAnIdlePoolWithoutWaitingForThePoll() async throws {
-        let harness = try Harness { _ in }
+    @Test(arguments: StoreFixture.all)
+    func aCreateWakesAnIdlePoolWithoutWaitingForThePoll(fixture: StoreFixture) async throws {
+        let harness = try await Harness(fixture: fixture) { _ in }
         try await withRunningPool(harness.pool) {
             // The poll interval is an hour and the pool already found nothing and went idle:
             // finishing at all proves the create woke it.
@@ -50,8 +52,9 @@ struct WorkerPoolTests {
         }
     }
 
-    @Test func runnerResultsAndArtifactsAreStored() async throws {
-        let harness = try Harness { registry in
+    @Test(arguments: StoreFixture.all)
+    func runnerResultsAndArtifactsAreStored(fixture: StoreFixture) async throws {
+        let harness = try await Harness(fixture: fixture) { registry in
             try registry.register("report") { _ in
                 ClosureTaskRunner { context in
                     let input = try context.payload(as: [String: Int].self)
@@ -72,9 +75,10 @@ struct WorkerPoolTests {
         }
     }
 
-    @Test func failingAttemptsAreRetriedWithBackoffThenSucceed() async throws {
+    @Test(arguments: StoreFixture.all)
+    func failingAttemptsAreRetriedWithBackoffThenSucceed(fixture: StoreFixture) async throws {
         let starts = LockedState<[ContinuousClock.Instant]>([])
-        let harness = try Harness { registry in
+        let harness = try await Harness(fixture: fixture) { registry in
             try registry.register("flaky") { _ in
                 ClosureTaskRunner { context in
                     starts.withLock { $0.append(.now) }
@@ -99,11 +103,12 @@ struct WorkerPoolTests {
         }
     }
 
-    @Test func attemptsRunOutAndTheTaskFailsWithTheErrorText() async throws {
+    @Test(arguments: StoreFixture.all)
+    func attemptsRunOutAndTheTaskFailsWithTheErrorText(fixture: StoreFixture) async throws {
         struct DiskFull: Error, CustomStringConvertible {
             var description: String { "disk full on /exports" }
         }
-        let harness = try Harness { registry in
+        let harness = try await Harness(fixture: fixture) { registry in
             try registry.register("doomed") { _ in ClosureTaskRunner { _ in throw DiskFull() } }
         }
         try await withRunningPool(harness.pool) {
@@ -118,8 +123,9 @@ struct WorkerPoolTests {
         }
     }
 
-    @Test func aPermanentFailureIsNotRetried() async throws {
-        let harness = try Harness { registry in
+    @Test(arguments: StoreFixture.all)
+    func aPermanentFailureIsNotRetried(fixture: StoreFixture) async throws {
+        let harness = try await Harness(fixture: fixture) { registry in
             try registry.register("bad_input") { _ in
                 ClosureTaskRunner { _ in throw TaskFailure.permanent("no such user") }
             }
@@ -133,8 +139,9 @@ struct WorkerPoolTests {
         }
     }
 
-    @Test func aRunnerThatOverrunsItsTimeoutIsStoppedAndFailed() async throws {
-        let harness = try Harness { registry in
+    @Test(arguments: StoreFixture.all)
+    func aRunnerThatOverrunsItsTimeoutIsStoppedAndFailed(fixture: StoreFixture) async throws {
+        let harness = try await Harness(fixture: fixture) { registry in
             try registry.register("hang") { _ in
                 ClosureTaskRunner { _ in
                     try await Gate().waitCancellable()
@@ -152,8 +159,9 @@ struct WorkerPoolTests {
         }
     }
 
-    @Test func aTaskOfAnUnregisteredTypeFailsClearlyAndThePoolGoesOn() async throws {
-        let harness = try Harness { _ in }
+    @Test(arguments: StoreFixture.all)
+    func aTaskOfAnUnregisteredTypeFailsClearlyAndThePoolGoesOn(fixture: StoreFixture) async throws {
+        let harness = try await Harness(fixture: fixture) { _ in }
         // Another process (or an older deploy) put a type this process does not know.
         let foreign = try await harness.store.insert(
             TaskRecord(type: "legacy_job", createdBy: "alice", createdAt: Date()))
@@ -166,10 +174,11 @@ struct WorkerPoolTests {
         }
     }
 
-    @Test func cancellingARunningTaskStopsItsRunnerAndEndsCancelled() async throws {
+    @Test(arguments: StoreFixture.all)
+    func cancellingARunningTaskStopsItsRunnerAndEndsCancelled(fixture: StoreFixture) async throws {
         let started = Gate()
         let sawCancellation = Gate()
-        let harness = try Harness { registry in
+        let harness = try await Harness(fixture: fixture) { registry in
             try registry.register("long") { _ in
                 ClosureTaskRunner { context in
                     started.open()
@@ -195,10 +204,11 @@ struct WorkerPoolTests {
         }
     }
 
-    @Test func aRunnerThatFinishesAfterACancelStillEndsCancelled() async throws {
+    @Test(arguments: StoreFixture.all)
+    func aRunnerThatFinishesAfterACancelStillEndsCancelled(fixture: StoreFixture) async throws {
         let started = Gate()
         let release = Gate()
-        let harness = try Harness { registry in
+        let harness = try await Harness(fixture: fixture) { registry in
             try registry.register("stubborn") { _ in
                 ClosureTaskRunner { _ in
                     started.open()
@@ -217,10 +227,11 @@ struct WorkerPoolTests {
         }
     }
 
-    @Test func aWorkerThatLostItsLeaseWritesNothing() async throws {
+    @Test(arguments: StoreFixture.all)
+    func aWorkerThatLostItsLeaseWritesNothing(fixture: StoreFixture) async throws {
         let started = Gate()
         let stopped = Gate()
-        let harness = try Harness { registry in
+        let harness = try await Harness(fixture: fixture) { registry in
             try registry.register("long") { _ in
                 ClosureTaskRunner { _ in
                     started.open()
@@ -249,10 +260,11 @@ struct WorkerPoolTests {
         }
     }
 
-    @Test func progressIsStoredThrottledAndMonotonic() async throws {
+    @Test(arguments: StoreFixture.all)
+    func progressIsStoredThrottledAndMonotonic(fixture: StoreFixture) async throws {
         let release = Gate()
         let writes = Tally<Int>()
-        let harness = try Harness { registry in
+        let harness = try await Harness(fixture: fixture) { registry in
             try registry.register("progress") { _ in
                 ClosureTaskRunner { context in
                     for step in 0...1000 { context.reportProgress(Double(step) / 20) }
@@ -281,10 +293,11 @@ struct WorkerPoolTests {
         }
     }
 
-    @Test func concurrencyCanBeRaisedWhileRunning() async throws {
+    @Test(arguments: StoreFixture.all)
+    func concurrencyCanBeRaisedWhileRunning(fixture: StoreFixture) async throws {
         let meter = ConcurrencyMeter()
         let release = Gate()
-        let harness = try Harness(concurrency: 1) { registry in
+        let harness = try await Harness(fixture: fixture, concurrency: 1) { registry in
             try registry.register("blocking") { _ in
                 ClosureTaskRunner { _ in
                     meter.enter()
@@ -310,10 +323,11 @@ struct WorkerPoolTests {
         }
     }
 
-    @Test func gracefulShutdownLetsRunningTasksFinish() async throws {
+    @Test(arguments: StoreFixture.all)
+    func gracefulShutdownLetsRunningTasksFinish(fixture: StoreFixture) async throws {
         let started = Gate()
         let release = Gate()
-        let harness = try Harness { registry in
+        let harness = try await Harness(fixture: fixture) { registry in
             try registry.register("finishing") { _ in
                 ClosureTaskRunner { _ in
                     started.open()
@@ -336,9 +350,12 @@ struct WorkerPoolTests {
         #expect(try await harness.status(late.id).status == .pending)
     }
 
-    @Test func shutdownAfterTheGracePeriodPutsTasksBackWithoutCountingTheAttempt() async throws {
+    @Test(arguments: StoreFixture.all)
+    func shutdownAfterTheGracePeriodPutsTasksBackWithoutCountingTheAttempt(fixture: StoreFixture) async throws
+    {
         let started = Gate()
-        let harness = try Harness(
+        let harness = try await Harness(
+            fixture: fixture,
             configure: { $0.shutdownGracePeriod = .milliseconds(50) },
             register: { registry in
                 try registry.register("endless") { _ in
@@ -362,8 +379,9 @@ struct WorkerPoolTests {
         #expect(harness.pool.runningCount == 0)
     }
 
-    @Test func runningTwiceAtOnceIsATypedError() async throws {
-        let harness = try Harness { _ in }
+    @Test(arguments: StoreFixture.all)
+    func runningTwiceAtOnceIsATypedError(fixture: StoreFixture) async throws {
+        let harness = try await Harness(fixture: fixture) { _ in }
         try await withRunningPool(harness.pool) {
             try await eventually("running") { harness.pool.runningCount == 0 }
             let task = try await harness.service.create("noop", createdBy: .user("alice"))
