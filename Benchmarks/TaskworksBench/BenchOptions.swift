@@ -25,11 +25,13 @@ struct BenchOptions {
     var runs = 1
     /// How many tasks create concurrently in W1's enqueue phase (1 = one producer, as peers run).
     var producers = 1
+    /// W5: how many worker processes share the store.
+    var processes = 4
 
     static let usage = """
         usage: taskworks-bench --workload NAME [--store memory|file]
                                [--durability synchronous|batched|none] [--n N] [--concurrency C]
-                               [--runs R] [--producers P] [--directory DIR]
+                               [--runs R] [--producers P] [--processes K] [--directory DIR]
 
         workloads:
           w1          create N no-op tasks with the pool stopped, then drain them (N = 20000)
@@ -94,6 +96,7 @@ struct BenchOptions {
             case "--concurrency": options.concurrency = try positive(try value(for: flag), flag)
             case "--runs": options.runs = try positive(try value(for: flag), flag)
             case "--producers": options.producers = try positive(try value(for: flag), flag)
+            case "--processes": options.processes = try positive(try value(for: flag), flag)
             case "--help", "-h": throw UsageError(description: usage)
             default: throw UsageError(description: "unknown flag '\(flag)'\n\n\(usage)")
             }

@@ -65,7 +65,7 @@ extension Workload {
     /// W5: four processes (this binary, `--workload w5-worker`) drain one file store together.
     static func multiProcess(_ options: BenchOptions) async throws -> JSONLine {
         let n = options.n ?? 20_000
-        let processes = 4
+        let processes = options.processes
         let directory = freshDirectory()
         let registry = TaskRegistry()
         try registry.register("noop") { _ in ClosureTaskRunner { _ in nil } }

@@ -27,7 +27,7 @@ public struct TaskID: Hashable, Sendable, Codable, CustomStringConvertible {
     ///
     /// - Throws: ``TaskworksError/Code/invalidInput`` when the text is not a UUID.
     public init(parsing text: String) throws {
-        guard let uuid = UUID(uuidString: text) else {
+        guard let uuid = TaskID.parseUUID(text.utf8) else {
             throw TaskworksError.invalidInput(
                 "'\(text.prefix(80))' is not a task id; task ids are UUIDs such as "
                     + "'3f2504e0-4f89-41d3-9a0c-0305e82c3301'")
@@ -36,13 +36,64 @@ public struct TaskID: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 
     /// The lowercase text form, e.g. `3f2504e0-4f89-41d3-9a0c-0305e82c3301`.
-    public var description: String { uuid.uuidString.lowercased() }
+    public var description: String {
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        let bytes = uuid.uuid
+        return String(unsafeUninitializedCapacity: 36) { buffer in
+            var position = 0
+            withUnsafeBytes(of: bytes) { raw in
+                for (index, byte) in raw.enumerated() {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        buffer[position] = UInt8(ascii: "-")
+                        position += 1
+                    }
+                    buffer[position] = hex[Int(byte >> 4)]
+                    buffer[position + 1] = hex[Int(byte & 0x0F)]
+                    position += 2
+                }
+            }
+            return position
+        }
+    }
+
+    /// Parses `8-4-4-4-12` hex digits (any letter case) without going through `sscanf`.
+    static func parseUUID(_ text: some Collection<UInt8>) -> UUID? {
+        guard text.count == 36 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: 16)
+        var byteIndex = 0
+        var high: UInt8?
+        for (offset, character) in text.enumerated() {
+            if offset == 8 || offset == 13 || offset == 18 || offset == 23 {
+                guard character == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            let nibble: UInt8
+            switch character {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = character - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = character - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = character - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            if let first = high {
+                bytes[byteIndex] = first << 4 | nibble
+                byteIndex += 1
+                high = nil
+            } else {
+                high = nibble
+            }
+        }
+        return UUID(
+            uuid: (
+                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8],
+                bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+            ))
+    }
 
     /// Decodes an id from its text form.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
-        guard let uuid = UUID(uuidString: text) else {
+        guard let uuid = TaskID.parseUUID(text.utf8) else {
             throw DecodingError.dataCorruptedError(
                 in: container, debugDescription: "'\(text.prefix(80))' is not a task id (UUID)")
         }

@@ -4,9 +4,10 @@
 /// The pool runs `limit` worker loops. They share a small buffer of claimed tasks: a loop takes
 /// the next buffered task; when the buffer is empty one loop (the fetcher) claims a batch for the
 /// free slots. While tasks are short (their runs average under ``shortRun``), the batch also
-/// takes one extra round of work, so a freed slot refills without waiting for a claim and claims
-/// reach the store in batches; a buffered task then waits at most about one short run. Long
-/// tasks get no extra round, so no task sits claimed while another worker could run it.
+/// takes ``extraRounds`` extra rounds of work, so a freed slot refills without waiting for a
+/// claim and claims reach the store in batches (one `fsync` for many tasks); a buffered task then
+/// waits at most a few short runs. Long tasks get no extra round, so no task sits claimed while
+/// another worker could run it.
 struct WorkerPoolStateMachine: Sendable {
     enum Phase: Sendable, Equatable {
         case idle
@@ -37,8 +38,11 @@ struct WorkerPoolStateMachine: Sendable {
     private(set) var isFetching = false
     /// Moving average of how long runs take, in seconds (`nil` until the first run).
     private(set) var averageRunSeconds: Double?
-    /// Runs shorter than this on average earn the extra round of prefetched work.
+    /// Runs shorter than this on average earn extra rounds of prefetched work.
     static let shortRun = 0.05
+    /// How many rounds of work beyond the free slots a fetch takes while runs are short: a
+    /// buffered task then waits at most about this many short runs.
+    static let extraRounds = 3
 
     init(limit: Int) {
         self.limit = limit
@@ -70,8 +74,8 @@ struct WorkerPoolStateMachine: Sendable {
         if !isFetching {
             isFetching = true
             let freeSlots = max(1, limit - running)
-            let extraRound = (averageRunSeconds ?? .infinity) < WorkerPoolStateMachine.shortRun ? limit : 0
-            return .fetch(freeSlots + extraRound)
+            let runsAreShort = (averageRunSeconds ?? .infinity) < WorkerPoolStateMachine.shortRun
+            return .fetch(freeSlots + (runsAreShort ? WorkerPoolStateMachine.extraRounds * limit : 0))
         }
         return .wait
     }

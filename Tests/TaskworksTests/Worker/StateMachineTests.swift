@@ -88,7 +88,7 @@ struct WorkerPoolStateMachineTests {
         machine.runnerStopped(afterSeconds: 0.001)
         do {
             let value = machine.nextAction()
-            #expect(value == .fetch(4 + 4))
+            #expect(value == .fetch(4 + WorkerPoolStateMachine.extraRounds * 4))
         }
         _ = machine.fetched([])
         for _ in 0..<50 {

@@ -134,6 +134,9 @@ final class FileStoreEngine {
     }
 
     private func commit(_ writes: [FileStoreJob]) {
+        // Most of what other processes wrote is applied before taking the lock, so the lock is
+        // held only for the last few lines, the apply and the append.
+        catchUp(holdingLock: false)
         do {
             try lockFile.lockExclusive()
         } catch {
@@ -141,7 +144,11 @@ final class FileStoreEngine {
             for job in writes { job.fail(failure) }
             return
         }
-        defer { lockFile.unlock() }
+        // The lock covers catching up, applying and appending; it is released before the fsync
+        // so other processes append (and fsync) meanwhile. Callers still hear back only after
+        // this process's fsync, which also flushes everything appended before it.
+        var locked = true
+        defer { if locked { lockFile.unlock() } }
         catchUp(holdingLock: true)
         if let broken {
             for job in writes { job.fail(broken) }
@@ -163,6 +170,9 @@ final class FileStoreEngine {
                 try journal.append(bytes)
                 journalOffset += bytes.count
                 journalLines += outcomes.reduce(0) { $0 + $1.changed.count }
+                compactIfNeeded()
+                lockFile.unlock()
+                locked = false
                 if options.durability == .synchronous {
                     try journal.sync()
                 } else if unsyncedSince == nil {
@@ -170,7 +180,13 @@ final class FileStoreEngine {
                 }
             } catch {
                 let failure = error as? TaskworksError ?? .storageFailure("\(error)")
-                // Drop whatever part of the batch reached the file, and forget the batch in memory.
+                if !locked {
+                    // The bytes are in the file but not known to be on disk: other processes may
+                    // already have read them, so they stay; this batch reports the failure.
+                    for outcome in outcomes { outcome.complete(failure) }
+                    return
+                }
+                // Drop whatever part of the batch reached the file, and forget it in memory.
                 try? journal.truncate(to: journalOffset)
                 reloadAfterFailure()
                 for outcome in outcomes { outcome.complete(failure) }
@@ -178,7 +194,6 @@ final class FileStoreEngine {
             }
         }
         for outcome in outcomes { outcome.complete(nil) }
-        compactIfNeeded()
     }
 
     private func syncIfNeeded() {
