@@ -35,7 +35,10 @@ let package = Package(
             dependencies: ["Taskworks"],
             path: "Tests/TaskworksStoreHelper"
         ),
-        .testTarget(name: "TaskworksTests", dependencies: ["Taskworks", "TaskworksStoreHelper"]),
+        .testTarget(
+            name: "TaskworksTests",
+            dependencies: ["Taskworks", "TaskworksStoreHelper", "TaskworksBench"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,28 +5,26 @@ import Testing
     import Glibc
 #endif
 
-/// Starts `TaskworksStoreHelper` (built next to the test binary) as a child process.
+/// A child process: `TaskworksStoreHelper` or another executable built next to the test binary.
 struct ChildProcess {
     let process: Process
 
-    static var helperPath: String {
-        get throws {
-            let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-            var directory = testBinary.deletingLastPathComponent()
-            // On Linux the test binary is `<build>/debug/<Package>PackageTests.xctest`.
-            if directory.lastPathComponent.hasSuffix(".xctest") { directory.deleteLastPathComponent() }
-            let helper = directory.appendingPathComponent("TaskworksStoreHelper").path
-            guard FileManager.default.isExecutableFile(atPath: helper) else {
-                throw DeadlineExceeded(
-                    what: "the helper executable at \(helper); build with `swift build --build-tests`")
-            }
-            return helper
+    /// The path of an executable built next to the test binary.
+    static func builtExecutable(_ name: String) throws -> String {
+        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var directory = testBinary.deletingLastPathComponent()
+        // On Linux the test binary is `<build>/debug/<Package>PackageTests.xctest`.
+        if directory.lastPathComponent.hasSuffix(".xctest") { directory.deleteLastPathComponent() }
+        let path = directory.appendingPathComponent(name).path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw DeadlineExceeded(what: "the executable at \(path); build with `swift build --build-tests`")
         }
+        return path
     }
 
     static func start(_ arguments: [String]) throws -> ChildProcess {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try helperPath)
+        process.executableURL = URL(fileURLWithPath: try builtExecutable("TaskworksStoreHelper"))
         process.arguments = arguments
         process.standardInput = FileHandle.nullDevice
         try process.run()
