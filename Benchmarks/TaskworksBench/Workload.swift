@@ -4,7 +4,7 @@ import Taskworks
 
 /// The workloads of ../shared/WORKLOADS.md that this binary runs.
 enum Workload {
-    static let names = ["w1", "w2-hot", "w2-idle", "w3", "w4", "w5", "w6", "management", "w5-worker"]
+    static let names = ["w1", "w1-e2e", "w2-hot", "w2-idle", "w3", "w4", "w5", "w6", "management", "w5-worker"]
 
     static func run(_ options: BenchOptions) async throws {
         if options.workload == "w5-worker" {
@@ -15,6 +15,7 @@ enum Workload {
             let lines: [JSONLine]
             switch options.workload {
             case "w1": lines = [try await throughput(options)]
+            case "w1-e2e": lines = [try await endToEnd(options)]
             case "w2-hot": lines = [try await pickupLatency(options, idleGap: false)]
             case "w2-idle": lines = [try await pickupLatency(options, idleGap: true)]
             case "w3": lines = try await scaling(options)
@@ -101,6 +102,36 @@ enum Workload {
         line["drain_us_per_task"] = JSONLine.number(drain.microseconds / Double(n))
         line["runs_per_task_max"] = .integer(finishedRuns.load(ordering: .relaxed) == n ? 1 : 0)
         line["rss_mb"] = JSONLine.number(residentMegabytes(), decimals: 1)
+        return line
+    }
+
+    /// W1 end to end: the pool runs while one producer creates N no-op tasks; time until the
+    /// N-th task succeeded.
+    static func endToEnd(_ options: BenchOptions) async throws -> JSONLine {
+        let n = options.n ?? 20_000
+        let registry = TaskRegistry()
+        try registry.register("noop", defaults: TaskTypeDefaults(maxRetries: 0)) { _ in ClosureTaskRunner { _ in nil } }
+        let store = try await makeStore(options)
+        let service = TaskService(store: store, registry: registry)
+        let pool = WorkerPool(service: service, configuration: poolConfiguration(options))
+        let worker = Task { try await pool.run() }
+        let clock = ContinuousClock()
+        let start = clock.now
+        try await createTasks(n, producers: options.producers) {
+            try await service.create("noop", createdBy: .system)
+        }
+        while try await service.counts(for: .system)[.succeeded] < n {
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        let elapsed = clock.now - start
+        worker.cancel()
+        try await worker.value
+        if let file = store as? FileTaskStore { await file.close() }
+        var line = JSONLine()
+        line["workload"] = .string("w1-e2e")
+        line["n"] = .integer(Int64(n))
+        line["producers"] = .integer(Int64(options.producers))
+        line["end_to_end_per_sec"] = JSONLine.number(Double(n) / elapsed.microseconds * 1e6, decimals: 0)
         return line
     }
 

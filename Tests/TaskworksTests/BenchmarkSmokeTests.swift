@@ -19,6 +19,7 @@ struct BenchmarkSmokeTests {
         Case(
             arguments: ["--workload", "w1", "--store", "file", "--durability", "batched", "--n", "100"],
             fields: ["enqueue_per_sec", "drain_per_sec"]),
+        Case(arguments: ["--workload", "w1-e2e", "--n", "200"], fields: ["end_to_end_per_sec"]),
         Case(arguments: ["--workload", "w2-hot", "--n", "10"], fields: ["pickup_p50_ms", "pickup_p99_ms"]),
         Case(arguments: ["--workload", "w2-idle", "--n", "3"], fields: ["pickup_p50_ms", "pickup_p99_ms"]),
         Case(
