@@ -4,7 +4,9 @@ import Taskworks
 
 /// The workloads of ../shared/WORKLOADS.md that this binary runs.
 enum Workload {
-    static let names = ["w1", "w1-e2e", "w2-hot", "w2-idle", "w3", "w4", "w5", "w6", "management", "w5-worker"]
+    static let names = [
+        "w1", "w1-e2e", "w2-hot", "w2-idle", "w3", "w4", "w5", "w6", "management", "w5-worker",
+    ]
 
     static func run(_ options: BenchOptions) async throws {
         if options.workload == "w5-worker" {
@@ -110,7 +112,9 @@ enum Workload {
     static func endToEnd(_ options: BenchOptions) async throws -> JSONLine {
         let n = options.n ?? 20_000
         let registry = TaskRegistry()
-        try registry.register("noop", defaults: TaskTypeDefaults(maxRetries: 0)) { _ in ClosureTaskRunner { _ in nil } }
+        try registry.register("noop", defaults: TaskTypeDefaults(maxRetries: 0)) { _ in
+            ClosureTaskRunner { _ in nil }
+        }
         let store = try await makeStore(options)
         let service = TaskService(store: store, registry: registry)
         let pool = WorkerPool(service: service, configuration: poolConfiguration(options))
