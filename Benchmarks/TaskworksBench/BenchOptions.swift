@@ -51,6 +51,18 @@ struct BenchOptions {
         let description: String
     }
 
+    /// The enum case named `text`, or a usage error listing the choices.
+    static func choice<Choice: RawRepresentable & CaseIterable>(
+        _ text: String, _ what: String
+    ) throws -> Choice where Choice.RawValue == String {
+        guard let value = Choice(rawValue: text) else {
+            throw UsageError(
+                description: "unknown \(what) '\(text)'; choose one of "
+                    + Choice.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return value
+    }
+
     static func parse(_ arguments: [String]) throws -> BenchOptions {
         var options = BenchOptions()
         var index = 0
@@ -75,22 +87,8 @@ struct BenchOptions {
                         description: "unknown workload '\(options.workload)'; choose one of "
                             + Workload.names.joined(separator: ", "))
                 }
-            case "--store":
-                let text = try value(for: flag)
-                guard let kind = StoreKind(rawValue: text) else {
-                    throw UsageError(
-                        description: "unknown store '\(text)'; choose one of "
-                            + StoreKind.allCases.map(\.rawValue).joined(separator: ", "))
-                }
-                options.store = kind
-            case "--durability":
-                let text = try value(for: flag)
-                guard let kind = DurabilityKind(rawValue: text) else {
-                    throw UsageError(
-                        description: "unknown durability '\(text)'; choose one of "
-                            + DurabilityKind.allCases.map(\.rawValue).joined(separator: ", "))
-                }
-                options.durability = kind
+            case "--store": options.store = try choice(try value(for: flag), "store")
+            case "--durability": options.durability = try choice(try value(for: flag), "durability")
             case "--directory": options.directory = try value(for: flag)
             case "--log": options.log = try value(for: flag)
             case "--n": options.n = try positive(try value(for: flag), flag)

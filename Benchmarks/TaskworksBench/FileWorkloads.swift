@@ -161,16 +161,10 @@ extension Workload {
         let service = TaskService(store: counting, registry: registry)
         try await createTasks(n, producers: 1) { try await service.create("steps", createdBy: .system) }
         let writesBefore = counting.updates
-        let pool = WorkerPool(service: service, configuration: poolConfiguration(options))
         let clock = ContinuousClock()
         let start = clock.now
-        let worker = Task { try await pool.run() }
-        while try await service.counts(for: .system)[.succeeded] < n {
-            try await Task.sleep(for: .milliseconds(1))
-        }
+        try await runPool(service, options, until: n) {}
         let elapsed = clock.now - start
-        worker.cancel()
-        try await worker.value
         let writes = counting.updates - writesBefore
         var line = JSONLine()
         line["workload"] = .string("w6")

@@ -85,15 +85,9 @@ enum Workload {
             try await service.create("noop", createdBy: .system)
         }
         let enqueue = clock.now - enqueueStart
-        let pool = WorkerPool(service: service, configuration: poolConfiguration(options))
         let drainStart = clock.now
-        let worker = Task { try await pool.run() }
-        while try await service.counts(for: .system)[.succeeded] < n {
-            try await Task.sleep(for: .milliseconds(1))
-        }
+        try await runPool(service, options, until: n) {}
         let drain = clock.now - drainStart
-        worker.cancel()
-        try await worker.value
         if let file = store as? FileTaskStore { await file.close() }
         var line = JSONLine()
         line["workload"] = .string("w1")
@@ -117,19 +111,14 @@ enum Workload {
         }
         let store = try await makeStore(options)
         let service = TaskService(store: store, registry: registry)
-        let pool = WorkerPool(service: service, configuration: poolConfiguration(options))
-        let worker = Task { try await pool.run() }
         let clock = ContinuousClock()
         let start = clock.now
-        try await createTasks(n, producers: options.producers) {
-            try await service.create("noop", createdBy: .system)
-        }
-        while try await service.counts(for: .system)[.succeeded] < n {
-            try await Task.sleep(for: .milliseconds(1))
+        try await runPool(service, options, until: n) {
+            try await createTasks(n, producers: options.producers) {
+                try await service.create("noop", createdBy: .system)
+            }
         }
         let elapsed = clock.now - start
-        worker.cancel()
-        try await worker.value
         if let file = store as? FileTaskStore { await file.close() }
         var line = JSONLine()
         line["workload"] = .string("w1-e2e")
@@ -137,6 +126,22 @@ enum Workload {
         line["producers"] = .integer(Int64(options.producers))
         line["end_to_end_per_sec"] = JSONLine.number(Double(n) / elapsed.microseconds * 1e6, decimals: 0)
         return line
+    }
+
+    /// Runs a pool, calls `meanwhile`, and returns (after a graceful shutdown) once `n` tasks
+    /// have succeeded.
+    static func runPool(
+        _ service: TaskService, _ options: BenchOptions, until n: Int,
+        meanwhile: () async throws -> Void
+    ) async throws {
+        let pool = WorkerPool(service: service, configuration: poolConfiguration(options))
+        let worker = Task { try await pool.run() }
+        try await meanwhile()
+        while try await service.counts(for: .system)[.succeeded] < n {
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        worker.cancel()
+        try await worker.value
     }
 
     /// Runs `create` `n` times from `producers` concurrent tasks.

@@ -149,10 +149,11 @@ public final class WorkerPool: Sendable {
                 await signal.wait(timeout: configuration.pollInterval)
             case .fetch(let count):
                 let claimed: [TaskRecord]
+                let claimTime = service.clock.now()
                 do {
                     claimed = try await service.store.claim(
                         TaskClaimRequest(
-                            owner: configuration.workerID, now: service.clock.now(),
+                            owner: configuration.workerID, now: claimTime,
                             leaseDuration: configuration.leaseDuration, types: configuration.taskTypes,
                             limit: count))
                 } catch {
@@ -168,7 +169,7 @@ public final class WorkerPool: Sendable {
                     for unstarted in leftovers { await release(unstarted) }
                     if claimed.isEmpty {
                         idleWaitCount.add(1, ordering: .relaxed)
-                        await signal.wait(timeout: idleWait())
+                        await signal.wait(timeout: idleWait(afterClaimAt: claimTime))
                     }
                     continue
                 }
@@ -218,16 +219,17 @@ public final class WorkerPool: Sendable {
         }
     }
 
-    /// How long an idle loop sleeps: the poll interval, or less when a retry this pool scheduled
-    /// comes due sooner.
-    private func idleWait() -> Duration {
-        let now = service.clock.now()
+    /// How long an idle loop sleeps after a claim at `claimTime` found nothing: the poll
+    /// interval, or less when a retry this pool scheduled comes due sooner. A retry that came due
+    /// after the claim (while it ran) gets an immediate new claim.
+    private func idleWait(afterClaimAt claimTime: Date) -> Duration {
         let next = retryDueDates.withLock { dates -> Date? in
-            dates.removeAll { $0 <= now }
+            dates.removeAll { $0 <= claimTime }
             return dates.min()
         }
         guard let next else { return configuration.pollInterval }
-        return min(configuration.pollInterval, .milliseconds(Int64(next.timeIntervalSince(now) * 1000) + 1))
+        let untilDue = next.timeIntervalSince(service.clock.now())
+        return min(configuration.pollInterval, .milliseconds(max(1, Int64(untilDue * 1000) + 1)))
     }
 
     // MARK: - One task

@@ -279,16 +279,7 @@ struct FileTaskStoreTests {
         let started = Gate()
         let stopped = Gate()
         let workerRegistry = try Fixtures.registry()
-        try workerRegistry.register("long") { _ in
-            ClosureTaskRunner { _ in
-                started.open()
-                do { try await Gate().waitCancellable() } catch {
-                    stopped.open()
-                    throw error
-                }
-                return nil
-            }
-        }
+        try workerRegistry.register("long") { _ in blockingRunner(started: started, stopped: stopped) }
         let webRegistry = try Fixtures.registry()
         try webRegistry.register("long") { _ in ClosureTaskRunner { _ in nil } }
         let workerSide = TaskService(

@@ -96,3 +96,19 @@ final class ConcurrencyMeter: Sendable {
     var maximum: Int { state.withLock { $0.maximum } }
     var started: Int { state.withLock { $0.started } }
 }
+
+/// A runner that opens `started`, then blocks until its task is cancelled; it opens `stopped`
+/// when it gives up (only if the context reports the cancellation too, so tests see that the
+/// framework's flag and Swift cancellation agree), then rethrows.
+func blockingRunner(started: Gate, stopped: Gate) -> ClosureTaskRunner {
+    ClosureTaskRunner { context in
+        started.open()
+        do {
+            try await Gate().waitCancellable()
+        } catch {
+            if context.isCancelled { stopped.open() }
+            throw error
+        }
+        return nil
+    }
+}

@@ -179,18 +179,7 @@ struct WorkerPoolTests {
         let started = Gate()
         let sawCancellation = Gate()
         let harness = try await Harness(fixture: fixture) { registry in
-            try registry.register("long") { _ in
-                ClosureTaskRunner { context in
-                    started.open()
-                    do {
-                        try await Gate().waitCancellable()
-                    } catch {
-                        if context.isCancelled { sawCancellation.open() }
-                        throw error
-                    }
-                    return nil
-                }
-            }
+            try registry.register("long") { _ in blockingRunner(started: started, stopped: sawCancellation) }
         }
         try await withRunningPool(harness.pool) {
             let task = try await harness.service.create("long", createdBy: .user("alice"))
@@ -232,18 +221,7 @@ struct WorkerPoolTests {
         let started = Gate()
         let stopped = Gate()
         let harness = try await Harness(fixture: fixture) { registry in
-            try registry.register("long") { _ in
-                ClosureTaskRunner { _ in
-                    started.open()
-                    do {
-                        try await Gate().waitCancellable()
-                    } catch {
-                        stopped.open()
-                        throw error
-                    }
-                    return nil
-                }
-            }
+            try registry.register("long") { _ in blockingRunner(started: started, stopped: stopped) }
         }
         try await withRunningPool(harness.pool) {
             let task = try await harness.service.create("long", createdBy: .user("alice"))
