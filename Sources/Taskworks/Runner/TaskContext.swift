@@ -22,6 +22,8 @@ public final class TaskContext: Sendable {
         var progressDirty = false
         var artifact: TaskArtifact?
         var stopReason: StopReason?
+        /// Artifacts written through ``writeArtifact(fileName:contentType:_:)`` in this attempt.
+        var writtenArtifacts: [ArtifactKey] = []
         /// The task running the runner, cancelled when a stop is requested.
         var runner: Task<(any Encodable & Sendable)?, any Error>?
     }
@@ -31,10 +33,13 @@ public final class TaskContext: Sendable {
     private let state: LockedState<State>
     /// Wakes the pool's lease keeper when new progress needs writing.
     private let keeperSignal: WakeSignal?
+    /// Where ``writeArtifact(fileName:contentType:_:)`` stores files.
+    let artifactStore: (any ArtifactStore)?
 
-    init(task: TaskRecord, keeperSignal: WakeSignal? = nil) {
+    init(task: TaskRecord, keeperSignal: WakeSignal? = nil, artifactStore: (any ArtifactStore)? = nil) {
         self.task = task
         self.keeperSignal = keeperSignal
+        self.artifactStore = artifactStore
         self.state = LockedState(State(reportedProgress: task.progress))
     }
 
@@ -99,6 +104,42 @@ public final class TaskContext: Sendable {
     public func setArtifact(key: String, fileName: String) throws {
         let artifact = try TaskArtifact(key: key, fileName: fileName)
         state.withLock { $0.artifact = artifact }
+    }
+
+    /// Streams a file into the service's ``ArtifactStore`` under a fresh key and attaches it to
+    /// the task. The file appears atomically; if `produce` throws, or the attempt does not end
+    /// `succeeded`, the file is removed.
+    ///
+    /// ```swift
+    /// try await context.writeArtifact(fileName: "report.csv", contentType: "text/csv") { out in
+    ///     for row in rows { try await out.write(row.csvLine) }
+    /// }
+    /// ```
+    ///
+    /// - Throws: ``TaskworksError/Code/invalidInput`` when the service has no artifact store or
+    ///   the file name is unusable; whatever `produce` or the store throws.
+    @discardableResult
+    public func writeArtifact(
+        fileName: String, contentType: String, _ produce: (ArtifactWriter) async throws -> Void
+    ) async throws -> TaskArtifact {
+        guard let artifactStore else {
+            throw TaskworksError.invalidInput(
+                "no ArtifactStore is configured; pass artifacts: to TaskService(store:registry:artifacts:)")
+        }
+        let key = ArtifactKey(for: task.id)
+        let artifact = try TaskArtifact(key: key.rawValue, fileName: fileName, contentType: contentType)
+        _ = try await artifactStore.write(key, produce)
+        state.withLock {
+            $0.writtenArtifacts.append(key)
+            $0.artifact = artifact
+        }
+        return artifact
+    }
+
+    /// Keys this attempt wrote that the stored task does not keep (all of them unless the task
+    /// succeeded with one as its artifact).
+    func artifactsToDiscard(keeping kept: TaskArtifact?) -> [ArtifactKey] {
+        state.withLock { $0.writtenArtifacts.filter { $0.rawValue != kept?.key } }
     }
 
     /// The artifact set by the runner, if any.

@@ -22,7 +22,8 @@ extension TaskService {
     }
 
     /// Puts a failed or cancelled task back to pending with its error, result, progress and
-    /// artifact cleared and its attempts reset; ``TaskRecord/manualRetries`` counts these.
+    /// artifact cleared (the artifact's file is removed from the ``ArtifactStore``) and its
+    /// attempts reset; ``TaskRecord/manualRetries`` counts these.
     ///
     /// - Throws: ``TaskworksError/Code/taskNotFound``; ``TaskworksError/Code/invalidTransition``
     ///   unless the task is failed or cancelled.
@@ -30,16 +31,20 @@ extension TaskService {
     public func retry(_ id: TaskID, as caller: Caller) async throws -> TaskRecord {
         let caller = try caller.validated()
         let now = clock.now()
+        var previousArtifact: TaskArtifact?
         let stored = try await mutate(id) { task in
             guard caller.canSee(task) else { throw TaskworksError.taskNotFound(id) }
+            previousArtifact = task.artifact
             return (try TaskTransitions.retry(task, now: now), .retried)
         }
         wakeWorkers()
+        if let key = ownedKey(previousArtifact) { await discardArtifacts([key]) }
         return stored
     }
 
-    /// Soft-deletes a task `caller` may see: it is hidden from every read from now on. A pending
-    /// task is cancelled first; a running one is asked to stop and ends `cancelled`.
+    /// Soft-deletes a task `caller` may see: it is hidden from every read from now on and its
+    /// artifact's file is removed. A pending task is cancelled first; a running one is asked to
+    /// stop and ends `cancelled`.
     ///
     /// - Throws: ``TaskworksError/Code/taskNotFound``.
     public func delete(_ id: TaskID, as caller: Caller) async throws {
@@ -50,6 +55,7 @@ extension TaskService {
             return (TaskTransitions.delete(task, now: now), .deleted)
         }
         if stored.status == .running { runningContext(id)?.requestStop(.cancelRequested) }
+        if let key = ownedKey(stored.artifact) { await discardArtifacts([key]) }
     }
 
     /// Rescues running tasks whose lease expired (their worker crashed or hung): each goes back

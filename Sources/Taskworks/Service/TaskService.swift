@@ -44,6 +44,8 @@ public final class TaskService: Sendable {
     public let registry: TaskRegistry
     /// The clock stamped on every stored date.
     public let clock: any TaskClock
+    /// Where runners' artifacts are stored, if anywhere.
+    public let artifacts: (any ArtifactStore)?
     let configuration: Configuration
     let events = TaskEventBroadcaster()
     let callbacks: CompletionDispatcher
@@ -57,11 +59,12 @@ public final class TaskService: Sendable {
 
     /// Makes a service over `store`, running the types in `registry`.
     public init(
-        store: any TaskStore, registry: TaskRegistry, clock: any TaskClock = SystemTaskClock(),
-        configuration: Configuration = Configuration()
+        store: any TaskStore, registry: TaskRegistry, artifacts: (any ArtifactStore)? = nil,
+        clock: any TaskClock = SystemTaskClock(), configuration: Configuration = Configuration()
     ) {
         self.store = store
         self.registry = registry
+        self.artifacts = artifacts
         self.clock = clock
         self.configuration = configuration
         self.callbacks = CompletionDispatcher(errorHandler: configuration.callbackErrorHandler)
@@ -198,6 +201,45 @@ public final class TaskService: Sendable {
                 taskID: id)
         }
         return artifact
+    }
+
+    /// Opens the artifact of a task `caller` may see: its name, content type, size and bytes.
+    ///
+    /// ```swift
+    /// let download = try await service.openArtifact(of: id, as: .user("alice"))
+    /// for try await chunk in download.bytes { try output.write(contentsOf: chunk) }
+    /// ```
+    ///
+    /// - Throws: ``TaskworksError/Code/taskNotFound`` as ``task(_:as:)``;
+    ///   ``TaskworksError/Code/artifactNotFound`` when the task has no artifact in this service's
+    ///   ``ArtifactStore``.
+    public func openArtifact(of id: TaskID, as caller: Caller) async throws -> ArtifactDownload {
+        let artifact = try await artifact(of: id, as: caller)
+        guard let artifacts, let key = try? ArtifactKey(validating: artifact.key) else {
+            throw TaskworksError(
+                code: .artifactNotFound,
+                message: "task \(id)'s artifact is not kept in this service's artifact store", taskID: id)
+        }
+        let size = try await artifacts.size(of: key)
+        return ArtifactDownload(artifact: artifact, size: size, bytes: try await artifacts.read(key))
+    }
+
+    /// Removes artifacts no stored task refers to any more (best effort: a failure is written to
+    /// standard error, and the file stays).
+    func discardArtifacts(_ keys: [ArtifactKey]) async {
+        guard let artifacts else { return }
+        for key in keys {
+            do {
+                try await artifacts.delete(key)
+            } catch {
+                FileHandle.standardError.write(Data("taskworks: could not remove artifact \(key): \(error)\n".utf8))
+            }
+        }
+    }
+
+    /// The framework-made artifact key of `artifact`, if it has one.
+    func ownedKey(_ artifact: TaskArtifact?) -> ArtifactKey? {
+        artifact.flatMap { try? ArtifactKey(validating: $0.key) }
     }
 
     /// A stream of events about the tasks `caller` may see: created, started, progress,

@@ -241,38 +241,42 @@ public final class WorkerPool: Sendable {
     {
         service.events.publish(.started, claimed)
         let started = ContinuousClock.now
-        let (outcome, latest, progress) = await attempt(claimed, keeper: keeper)
+        let (outcome, latest, progress, context) = await attempt(claimed, keeper: keeper)
         let seconds = (ContinuousClock.now - started).seconds
         let wakeDrain = state.withLock { state -> Bool in
             state.runnerStopped(afterSeconds: seconds)
             return state.isDraining
         }
         if wakeDrain { signal.notify() }
-        guard let outcome else { return }  // lease lost: another worker owns the task now
+        guard let outcome else {
+            // Lease lost: another worker owns the task now; nothing this attempt wrote is kept.
+            await service.discardArtifacts(context?.artifactsToDiscard(keeping: nil) ?? [])
+            return
+        }
         if writeLatency.isSlow {
-            writes.addTask { await self.finish(latest, outcome: outcome, progress: progress) }
+            writes.addTask { await self.finish(latest, outcome: outcome, progress: progress, context: context) }
         } else {
-            await finish(latest, outcome: outcome, progress: progress)
+            await finish(latest, outcome: outcome, progress: progress, context: context)
         }
     }
 
     /// Puts a task this pool claimed but never started back to pending.
     private func release(_ task: TaskRecord) async {
-        await finish(task, outcome: .released, progress: 0)
+        await finish(task, outcome: .released, progress: 0, context: nil)
     }
 
     /// Runs the runner (when there is one to run) and says how the attempt ended.
     private func attempt(
         _ claimed: TaskRecord, keeper: LeaseKeeper
-    ) async -> (TaskTransitions.AttemptOutcome?, TaskRecord, progress: Int) {
+    ) async -> (TaskTransitions.AttemptOutcome?, TaskRecord, progress: Int, context: TaskContext?) {
         if state.withLock({ $0.isDraining }) {
-            return (.released, claimed, 0)
+            return (.released, claimed, 0, nil)
         }
         var claimed = claimed
         if let renewed = await renewIfClaimedLongAgo(claimed) {
             claimed = renewed
         } else {
-            return (nil, claimed, 0)  // another worker took it over while it waited in the buffer
+            return (nil, claimed, 0, nil)  // another worker took it over while it waited in the buffer
         }
         guard let entry = service.registry.entry(for: claimed.type) else {
             let known = service.registry.typeNames.joined(separator: ", ")
@@ -280,21 +284,21 @@ public final class WorkerPool: Sendable {
                 "task type '\(claimed.type)' is not registered in worker \(configuration.workerID) "
                 + "(registered: \(known.isEmpty ? "none" : known)); register it before starting the "
                 + "pool, or limit this pool with Configuration.taskTypes"
-            return (.failed(message: message, permanent: true), claimed, 0)
+            return (.failed(message: message, permanent: true), claimed, 0, nil)
         }
         let runner: any TaskRunner
         do {
             runner = try entry.factory.makeRunner(for: claimed)
         } catch {
-            return (TaskAttempt.failureOutcome(for: error), claimed, 0)
+            return (TaskAttempt.failureOutcome(for: error), claimed, 0, nil)
         }
-        let context = TaskContext(task: claimed, keeperSignal: keeper.signal)
+        let context = TaskContext(task: claimed, keeperSignal: keeper.signal, artifactStore: service.artifacts)
         keeper.register(context)
         service.registerRunning(context)
         let result = await context.run(runner)
         service.unregisterRunning(claimed.id)
         let latest = keeper.unregister(claimed.id) ?? claimed
-        return (TaskAttempt.outcome(of: result, context: context), latest, context.progress)
+        return (TaskAttempt.outcome(of: result, context: context), latest, context.progress, context)
     }
 
     /// A task that waited in the buffer for a third of its lease or more gets its lease renewed
@@ -318,8 +322,9 @@ public final class WorkerPool: Sendable {
         }
     }
 
+    /// Stores how the attempt ended, then removes artifact files the stored task does not keep.
     private func finish(
-        _ task: TaskRecord, outcome: TaskTransitions.AttemptOutcome, progress: Int
+        _ task: TaskRecord, outcome: TaskTransitions.AttemptOutcome, progress: Int, context: TaskContext?
     ) async {
         let owner = configuration.workerID
         var delay = Duration.zero
@@ -340,6 +345,10 @@ public final class WorkerPool: Sendable {
                 let event: TaskEvent.Kind =
                     next.status.isTerminal ? .finished : (outcome == .released ? .requeued : .retryScheduled)
                 return (next, event)
+            }
+            if let context {
+                let kept = stored.status == .succeeded ? stored.artifact : nil
+                await service.discardArtifacts(context.artifactsToDiscard(keeping: kept))
             }
             if stored.status == .pending && stored.leaseOwner == nil {
                 if outcome == .released {

@@ -31,11 +31,11 @@ struct PosixFile {
         return Int(info.st_size)
     }
 
-    /// Reads from `offset` to the end of the file.
-    func read(from offset: Int) throws -> [UInt8] {
+    /// Reads from `offset` to the end of the file, or at most `limit` bytes.
+    func read(from offset: Int, upTo limit: Int = .max) throws -> [UInt8] {
         let end = try size()
         guard end > offset else { return [] }
-        var bytes = [UInt8](repeating: 0, count: end - offset)
+        var bytes = [UInt8](repeating: 0, count: min(end - offset, limit))
         var done = 0
         while done < bytes.count {
             let count = bytes.withUnsafeMutableBytes { buffer in

@@ -36,6 +36,8 @@ enum TaskRecordJSON {
             TaskRecordJSON.appendString(artifact.key, to: &writer.bytes)
             writer.bytes += #","fileName":"#.utf8
             TaskRecordJSON.appendString(artifact.fileName, to: &writer.bytes)
+            writer.bytes += #","contentType":"#.utf8
+            TaskRecordJSON.appendString(artifact.contentType, to: &writer.bytes)
             writer.bytes.append(UInt8(ascii: "}"))
         }
         writer.integer("attempts", Int64(record.attempts))
@@ -489,15 +491,17 @@ enum TaskRecordJSON {
                 case "artifact":
                     var key: String?
                     var fileName: String?
+                    var contentType = "application/octet-stream"
                     try parser.object { parser, name in
                         switch name {
                         case "key": key = try parser.string()
                         case "fileName": fileName = try parser.string()
+                        case "contentType": contentType = try parser.string()
                         default: throw parser.fail("unexpected artifact key")
                         }
                     }
                     guard let key, let fileName else { throw parser.fail("incomplete artifact") }
-                    artifact = try TaskArtifact(key: key, fileName: fileName)
+                    artifact = try TaskArtifact(key: key, fileName: fileName, contentType: contentType)
                 case "attempts": attempts = try parser.int()
                 case "maxRetries": maxRetries = try parser.int()
                 case "manualRetries": manualRetries = try parser.int()
