@@ -8,15 +8,22 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Taskworks", targets: ["Taskworks"]),
+        .library(name: "UserExportPlugin", targets: ["UserExportPlugin"]),
         .executable(name: "taskworks-demo", targets: ["TaskworksDemo"]),
         .executable(name: "taskworks-bench", targets: ["TaskworksBench"]),
         .executable(name: "taskworks-quickstart", targets: ["TaskworksQuickStart"]),
     ],
     targets: [
         .target(name: "Taskworks"),
+        // Task-type plugins: dependency-free modules a host installs into its registry.
+        .target(
+            name: "UserExportPlugin",
+            dependencies: ["Taskworks"],
+            path: "Plugins/UserExport/Sources/UserExportPlugin"
+        ),
         .executableTarget(
             name: "TaskworksDemo",
-            dependencies: ["Taskworks"],
+            dependencies: ["Taskworks", "UserExportPlugin"],
             path: "Examples/TaskworksDemo"
         ),
         .executableTarget(
@@ -34,6 +41,11 @@ let package = Package(
             name: "TaskworksStoreHelper",
             dependencies: ["Taskworks"],
             path: "Tests/TaskworksStoreHelper"
+        ),
+        .testTarget(
+            name: "UserExportPluginTests",
+            dependencies: ["UserExportPlugin", "Taskworks", "TaskworksDemo"],
+            path: "Plugins/UserExport/Tests/UserExportPluginTests"
         ),
         .testTarget(
             name: "TaskworksTests",

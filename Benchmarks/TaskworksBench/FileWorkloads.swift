@@ -115,11 +115,11 @@ extension Workload {
         guard let directory = options.directory, let n = options.n, let log = options.log else {
             throw BenchOptions.UsageError(description: "w5-worker needs --directory, --n and --log")
         }
-        let ran = Mutex<[String]>([])
+        let (ranStream, ran) = AsyncStream.makeStream(of: String.self)
         let registry = TaskRegistry()
         try registry.register("noop") { _ in
             ClosureTaskRunner { context in
-                ran.withLock { $0.append(context.task.id.description) }
+                ran.yield(context.task.id.description)
                 return nil
             }
         }
@@ -137,7 +137,9 @@ extension Workload {
         worker.cancel()
         try await worker.value
         await store.close()
-        let ids = ran.withLock { $0 }
+        ran.finish()
+        var ids: [String] = []
+        for await id in ranStream { ids.append(id) }
         try Data((ids.joined(separator: "\n") + (ids.isEmpty ? "" : "\n")).utf8).write(
             to: URL(fileURLWithPath: log))
     }
@@ -182,21 +184,22 @@ extension Workload {
 /// A store that counts the writes passing through it (W6's "store writes caused").
 final class CountingStore: TaskStore {
     let base: any TaskStore
-    private let counters = Mutex((updates: 0, claims: 0))
+    private let updateCount = Atomic<Int>(0)
+    private let claimCount = Atomic<Int>(0)
 
     init(base: any TaskStore) { self.base = base }
 
-    var updates: Int { counters.withLock { $0.updates } }
-    var claims: Int { counters.withLock { $0.claims } }
+    var updates: Int { updateCount.load(ordering: .relaxed) }
+    var claims: Int { claimCount.load(ordering: .relaxed) }
 
     func insert(_ task: TaskRecord) async throws -> TaskRecord { try await base.insert(task) }
     func task(id: TaskID) async throws -> TaskRecord? { try await base.task(id: id) }
     func update(_ task: TaskRecord, expectedVersion: UInt64) async throws -> TaskUpdateResult {
-        counters.withLock { $0.updates += 1 }
+        updateCount.add(1, ordering: .relaxed)
         return try await base.update(task, expectedVersion: expectedVersion)
     }
     func claim(_ request: TaskClaimRequest) async throws -> [TaskRecord] {
-        counters.withLock { $0.claims += 1 }
+        claimCount.add(1, ordering: .relaxed)
         return try await base.claim(request)
     }
     func expiredLeases(at now: Date, limit: Int) async throws -> [TaskRecord] {

@@ -1,124 +1,136 @@
 import Foundation
 import Taskworks
+import UserExportPlugin
 
-// A tour of Taskworks in one process: three task types, two users and an admin, progress,
-// an automatic retry, a cancel, per-user visibility and a graceful shutdown.
+// taskworks-demo: two user exports through Taskworks, end to end. See `--help`.
 
-struct Thumbnail: Codable, Sendable {
-    var image: String
+func fail(_ message: String, code: Int32) -> Never {
+    FileHandle.standardError.write(Data("taskworks-demo: \(message)\n".utf8))
+    exit(code)
 }
 
-func line(_ text: String) {
-    print(text)
+let options: DemoOptions
+do {
+    guard let parsed = try DemoOptions.parse(Array(CommandLine.arguments.dropFirst())) else {
+        print(DemoOptions.help)
+        exit(0)
+    }
+    options = parsed
+} catch let error as DemoOptions.UsageError {
+    fail("\(error.message)\n\n\(DemoOptions.help)", code: 2)
+}
+
+let dataDirectory = URL(fileURLWithPath: options.dataDirectory).standardizedFileURL.path
+let store: any TaskStore
+let artifacts: LocalDirectoryArtifactStore
+do {
+    try FileManager.default.createDirectory(
+        atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    switch options.store {
+    case .file:
+        store = try await FileTaskStore(
+            directory: dataDirectory + "/store", options: .init(createDirectory: true))
+    case .memory:
+        store = InMemoryTaskStore()
+    }
+    artifacts = try LocalDirectoryArtifactStore(directory: dataDirectory + "/artifacts")
+    try FileManager.default.createDirectory(
+        atPath: dataDirectory + "/exports", withIntermediateDirectories: true)
+} catch {
+    fail("cannot use --data-dir \(options.dataDirectory): \(error)", code: 1)
 }
 
 let registry = TaskRegistry()
-try registry.register("thumbnail") { _ in
-    ClosureTaskRunner { context in
-        let input = try context.payload(as: Thumbnail.self)
-        for step in 1...10 {
-            try await Task.sleep(for: .milliseconds(25))  // stands in for real work
-            context.reportProgress(Double(step) * 10)
-        }
-        return ["thumbnail": "thumbs/\(input.image)"]
-    }
-}
-try registry.register("flaky_upload", defaults: TaskTypeDefaults(maxRetries: 2)) { _ in
-    ClosureTaskRunner { context in
-        if context.task.attempts == 1 {
-            throw TaskFailure.retryable("upload server answered 503 (first attempt fails on purpose)")
-        }
-        return "uploaded on attempt \(context.task.attempts)"
-    }
-}
-try registry.register("yearly_report") { _ in
-    ClosureTaskRunner { context in
-        for step in 1...1000 {
-            try await Task.sleep(for: .milliseconds(20))  // cancelled long before the end
-            context.reportProgress(Double(step) / 10)
-        }
-        return nil
-    }
-}
-
-let service = TaskService(store: InMemoryTaskStore(), registry: registry)
-var configuration = WorkerPool.Configuration(concurrency: 4)
-configuration.retryPolicy = RetryPolicy(initialDelay: .milliseconds(200))
-let pool = WorkerPool(service: service, configuration: configuration)
+try registry.install(UserExportPlugin(directory: SampleUserDirectory(count: options.users)))
+let service = TaskService(store: store, registry: registry, artifacts: artifacts)
+let pool = WorkerPool(service: service, configuration: .init(concurrency: 4))
 let worker = Task { try await pool.run() }
+let admin = Caller.admin("demo-admin")
 
-line("Taskworks demo: in-memory store, 4 workers, task types \(registry.typeNames.joined(separator: ", "))\n")
-
-let log = Task {
-    for await event in try service.events(for: .admin("demo-admin")) {
-        let task = event.task
-        let who = "\(task.type) \(task.id.description.prefix(8)) (\(task.createdBy))"
-        switch event.kind {
-        case .progress:
-            line("  \(who) at \(task.progress)%")
-        case .retryScheduled:
-            line("  \(who) will retry: \(task.errorMessage ?? "")")
-        case .finished:
-            line("  \(who) \(task.status.rawValue)\(task.result.map { " → \($0)" } ?? "")")
-        default:
-            line("  \(who) \(event.kind.rawValue)")
-        }
+print("Taskworks demo: \(options.users) sample users, \(options.store.rawValue) store in \(dataDirectory)")
+let earlier = try await service.list(TaskQuery(pageSize: 100), as: admin)
+if earlier.total > 0 {
+    print("\(earlier.total) tasks from earlier runs are still listed (they persisted):")
+    for task in earlier.items.prefix(4) {
+        let result = task.result.map { " \($0)" } ?? ""
+        print(
+            "  \(task.id.description.prefix(8))  \(task.type)  by \(task.createdBy)  \(task.status.rawValue)\(result)"
+        )
     }
 }
 
-var created: [TaskRecord] = []
-for image in ["cat.png", "dog.png", "owl.png"] {
-    created.append(
-        try await service.create("thumbnail", payload: Thumbnail(image: image), createdBy: .user("alice")))
+let display = ProgressDisplay()
+let onTerminal = isatty(STDOUT_FILENO) == 1
+let events = try service.events(for: admin)
+let exporters = ["alice": UserExportRequest(), "bob": UserExportRequest(status: .active)]
+var exports: [(user: String, id: TaskID)] = []
+for user in exporters.keys.sorted() {
+    let task = try await service.create(
+        UserExportPlugin.taskType, payload: exporters[user], createdBy: .user(user),
+        onComplete: { finished in
+            let rows = (try? finished.result?.decode(UserExportResult.self))?.rows
+            print(
+                "\(onTerminal ? "\n" : "")callback: \(user)'s export \(finished.status.rawValue)\(rows.map { " with \($0) rows" } ?? "")"
+            )
+        })
+    display.track(user)
+    exports.append((user, task.id))
 }
-created.append(
-    try await service.create("thumbnail", payload: Thumbnail(image: "fox.png"), createdBy: .user("bob")))
-created.append(
-    try await service.create("flaky_upload", options: TaskOptions(priority: 8), createdBy: .user("bob")))
-let report = try await service.create("yearly_report", createdBy: .user("alice"))
-created.append(report)
+let ids = Dictionary(uniqueKeysWithValues: exports.map { ($0.id, $0.user) })
 
-// Alice cannot see Bob's tasks, and cannot touch them either: they are simply not found.
-let bobsUpload = created[4]
+// Visibility: bob cannot see alice's task — it is simply not found — while an admin sees both.
+let alicesExport = exports[0].id
 do {
-    _ = try await service.cancel(bobsUpload.id, as: .user("alice"))
-} catch let error as TaskworksError {
-    line("alice cancelling bob's task → \(error.code.rawValue)")
+    _ = try await service.task(alicesExport, as: .user("bob"))
+    fail("bob could read alice's task; visibility is broken", code: 1)
+} catch let error as TaskworksError where error.code == .taskNotFound {
+    print("bob asks for alice's export → \(error.code.rawValue): \(error.message)")
 }
+let adminView = try await service.list(
+    TaskQuery(types: [UserExportPlugin.taskType], pageSize: 100), as: admin)
+let adminSeesBoth = exports.allSatisfy { export in adminView.items.contains { $0.id == export.id } }
+print(
+    "demo-admin lists \(adminView.total) user exports, including both of this run's: \(adminSeesBoth ? "yes" : "no")"
+)
 
-// Alice changes her mind about the long report once it is running.
-while try await service.task(report.id, as: .user("alice")).status == .pending {
-    try await Task.sleep(for: .milliseconds(10))
+var finished: [TaskID: TaskRecord] = [:]
+for await event in events {
+    guard let user = ids[event.task.id] else { continue }
+    if event.kind == .progress { display.update(user, event.task.progress) }
+    if event.kind == .finished {
+        display.update(user, event.task.progress)
+        finished[event.task.id] = event.task
+        if finished.count == exports.count { break }
+    }
 }
-try await service.cancel(report.id, as: .user("alice"))
-line("alice asked to cancel her yearly_report")
-
-// Wait until everything finished, then show what each caller sees.
-while try await service.counts(for: .system).byStatus.keys.contains(where: \.isActive) {
-    try await Task.sleep(for: .milliseconds(20))
-}
+display.finish()
 worker.cancel()
 try await worker.value
 await service.waitForCallbacks()
-log.cancel()
 
-line("\nWhat each caller sees:")
-for caller in [Caller.user("alice"), .user("bob"), .admin("demo-admin")] {
-    let page = try await service.list(TaskQuery(pageSize: 100), as: caller)
-    let counts = try await service.counts(for: caller)
-    let summary = counts.byStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key.rawValue)" }
-    line("  \(caller): \(page.total) tasks (\(summary.joined(separator: ", ")))")
+var failures = 0
+for export in exports {
+    guard let task = finished[export.id], task.status == .succeeded,
+        let result = try? task.result?.decode(UserExportResult.self)
+    else {
+        print("\(export.user)'s export did not succeed: \(finished[export.id]?.errorMessage ?? "unknown")")
+        failures += 1
+        continue
+    }
+    // Download the CSV the way a web app would: as its owner, through the service.
+    let download = try await service.openArtifact(of: export.id, as: .user(export.user))
+    let path = "\(dataDirectory)/exports/\(export.user)_\(download.artifact.fileName)"
+    _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+    let output = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    for try await chunk in download.bytes { try output.write(contentsOf: chunk) }
+    try output.close()
+    print("exported \(result.rows) users to \(path)")
 }
-
-line("\nAll tasks:")
-for task in try await service.list(
-    TaskQuery(sort: .createdAscending, pageSize: 100), as: .admin("demo-admin")
-).items {
-    let id = task.id.description.prefix(8)
-    line(
-        "  \(id)  \(task.type.padding(toLength: 14, withPad: " ", startingAt: 0)) "
-            + "\(task.createdBy.padding(toLength: 6, withPad: " ", startingAt: 0)) "
-            + "\(task.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) "
-            + "attempts \(task.attempts)  progress \(task.progress)%")
+if let file = store as? FileTaskStore { await file.close() }
+if options.reportMemory,
+    let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+    let peak = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+{
+    print("peak memory: \(peak.dropFirst("VmHWM:".count).trimmingCharacters(in: .whitespaces))")
 }
-line("\nThe pool shut down gracefully; every runner stopped before run() returned.")
+exit(failures == 0 ? 0 : 1)

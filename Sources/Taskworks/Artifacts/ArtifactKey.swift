@@ -23,7 +23,8 @@ public struct ArtifactKey: Sendable, Hashable, CustomStringConvertible {
     /// - Throws: ``TaskworksError/Code/invalidInput`` for anything else.
     public init(validating text: String) throws {
         func isLowerHex(_ byte: UInt8) -> Bool {
-            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
         }
         let bytes = Array(text.utf8)
         guard bytes.count == 53, TaskID.parseUUID(bytes[0..<36]) != nil,

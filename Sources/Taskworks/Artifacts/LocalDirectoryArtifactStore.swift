@@ -37,14 +37,16 @@ public final class LocalDirectoryArtifactStore: ArtifactStore {
         } else if createDirectory {
             do {
                 try FileManager.default.createDirectory(
-                    atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                    atPath: directory, withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: 0o700])
             } catch {
                 throw TaskworksError.storageFailure(
                     "could not create the artifact directory \(directory): \(error)", path: directory)
             }
         } else {
             throw TaskworksError(
-                code: .invalidInput, message: "the artifact directory \(directory) does not exist", path: directory)
+                code: .invalidInput, message: "the artifact directory \(directory) does not exist",
+                path: directory)
         }
         self.directory = directory
     }
@@ -55,7 +57,9 @@ public final class LocalDirectoryArtifactStore: ArtifactStore {
     }
 
     /// Streams `produce`'s bytes into a temporary file, then `fsync`s and renames it into place.
-    public func write(_ key: ArtifactKey, _ produce: (ArtifactWriter) async throws -> Void) async throws -> Int {
+    public func write(_ key: ArtifactKey, _ produce: (ArtifactWriter) async throws -> Void) async throws
+        -> Int
+    {
         let temporaryPath = path(for: key) + ".partial"
         let file = try PosixFile.opening(temporaryPath, flags: O_WRONLY | O_CREAT | O_TRUNC)
         let writer = BufferedFileWriter(file: file)
@@ -65,7 +69,9 @@ public final class LocalDirectoryArtifactStore: ArtifactStore {
             let size = try writer.finish()
             try file.sync()
             file.closeFile()
-            guard rename(temporaryPath, path(for: key)) == 0 else { throw PosixFile.failure("rename", temporaryPath) }
+            guard rename(temporaryPath, path(for: key)) == 0 else {
+                throw PosixFile.failure("rename", temporaryPath)
+            }
             try PosixFile.syncDirectory(directory)
             return size
         } catch {

@@ -31,7 +31,8 @@ public struct TaskArtifact: Sendable, Codable, Hashable {
             !contentType.unicodeScalars.contains(where: \.isControl)
         else {
             throw TaskworksError.invalidInput(
-                "content type '\(contentType.prefix(80))' is not usable: give a media type such as 'text/csv'")
+                "content type '\(contentType.prefix(80))' is not usable: give a media type such as 'text/csv'"
+            )
         }
         self.key = key
         self.fileName = fileName
@@ -47,7 +48,8 @@ public struct TaskArtifact: Sendable, Codable, Hashable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         key = try container.decode(String.self, forKey: .key)
         fileName = try container.decode(String.self, forKey: .fileName)
-        contentType = try container.decodeIfPresent(String.self, forKey: .contentType) ?? "application/octet-stream"
+        contentType =
+            try container.decodeIfPresent(String.self, forKey: .contentType) ?? "application/octet-stream"
     }
 }
 

@@ -232,7 +232,8 @@ public final class TaskService: Sendable {
             do {
                 try await artifacts.delete(key)
             } catch {
-                FileHandle.standardError.write(Data("taskworks: could not remove artifact \(key): \(error)\n".utf8))
+                FileHandle.standardError.write(
+                    Data("taskworks: could not remove artifact \(key): \(error)\n".utf8))
             }
         }
     }

@@ -254,7 +254,9 @@ public final class WorkerPool: Sendable {
             return
         }
         if writeLatency.isSlow {
-            writes.addTask { await self.finish(latest, outcome: outcome, progress: progress, context: context) }
+            writes.addTask {
+                await self.finish(latest, outcome: outcome, progress: progress, context: context)
+            }
         } else {
             await finish(latest, outcome: outcome, progress: progress, context: context)
         }
@@ -292,7 +294,8 @@ public final class WorkerPool: Sendable {
         } catch {
             return (TaskAttempt.failureOutcome(for: error), claimed, 0, nil)
         }
-        let context = TaskContext(task: claimed, keeperSignal: keeper.signal, artifactStore: service.artifacts)
+        let context = TaskContext(
+            task: claimed, keeperSignal: keeper.signal, artifactStore: service.artifacts)
         keeper.register(context)
         service.registerRunning(context)
         let result = await context.run(runner)

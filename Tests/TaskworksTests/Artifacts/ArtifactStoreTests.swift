@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Taskworks
 
 @Suite("Artifacts")
@@ -52,7 +53,8 @@ struct ArtifactStoreTests {
         let read = try await bytes(of: try await store.read(key))
         #expect(read.count == 100_008)
         #expect(read.suffix(8) == Array("the end\n".utf8))
-        let mode = try FileManager.default.attributesOfItem(atPath: store.path(for: key))[.posixPermissions] as? Int
+        let mode =
+            try FileManager.default.attributesOfItem(atPath: store.path(for: key))[.posixPermissions] as? Int
         #expect(mode == 0o600)
     }
 
@@ -93,7 +95,10 @@ struct ArtifactStoreTests {
                 return nil
             }
         }
-        return (TaskService(store: InMemoryTaskStore(), registry: registry, artifacts: artifacts), artifacts, registry)
+        return (
+            TaskService(store: InMemoryTaskStore(), registry: registry, artifacts: artifacts), artifacts,
+            registry
+        )
     }
 
     @Test func ownersAndAdminsDownloadOthersGetNotFound() async throws {
@@ -101,7 +106,9 @@ struct ArtifactStoreTests {
         let pool = WorkerPool(service: service, configuration: Fixtures.poolConfiguration())
         try await withRunningPool(pool) {
             let task = try await service.create("report", createdBy: .user("alice"))
-            try await eventually("report done") { try await service.task(task.id, as: .system).status == .succeeded }
+            try await eventually("report done") {
+                try await service.task(task.id, as: .system).status == .succeeded
+            }
             for caller in [Caller.user("alice"), .admin("root")] {
                 let download = try await service.openArtifact(of: task.id, as: caller)
                 #expect(download.artifact.fileName == "report.csv")
@@ -129,7 +136,9 @@ struct ArtifactStoreTests {
         let pool = WorkerPool(service: service, configuration: Fixtures.poolConfiguration())
         try await withRunningPool(pool) {
             let task = try await service.create("report", payload: ["fail": true], createdBy: .user("alice"))
-            try await eventually("report failed") { try await service.task(task.id, as: .system).status == .failed }
+            try await eventually("report failed") {
+                try await service.task(task.id, as: .system).status == .failed
+            }
             try await eventually("file removed") { try files(in: artifacts).isEmpty }
             #expect(try await service.task(task.id, as: .system).artifact == nil)
         }
