@@ -15,14 +15,23 @@ public struct TaskOptions: Sendable {
     public var timeout: Duration?
     /// Do not start before this date.
     public var runAfter: Date?
+    /// Do not start until this long after creation (give `runAfter` or `delay`, not both).
+    public var delay: Duration?
+    /// While a task with this key is pending or running, creating another returns that task
+    /// instead of a duplicate (``TaskService/submit(_:payload:options:createdBy:onComplete:)``
+    /// says which happened). Checked atomically by the store, also across processes.
+    public var uniqueKey: String?
 
     /// Makes options; every value is optional.
     public init(
-        maxRetries: Int? = nil, priority: Int? = nil, timeout: Duration? = nil, runAfter: Date? = nil
+        maxRetries: Int? = nil, priority: Int? = nil, timeout: Duration? = nil, runAfter: Date? = nil,
+        delay: Duration? = nil, uniqueKey: String? = nil
     ) {
         self.maxRetries = maxRetries
         self.priority = priority
         self.timeout = timeout
         self.runAfter = runAfter
+        self.delay = delay
+        self.uniqueKey = uniqueKey
     }
 }

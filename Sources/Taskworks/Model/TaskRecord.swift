@@ -55,6 +55,8 @@ public struct TaskRecord: Sendable, Codable, Hashable, Identifiable {
     public var leaseExpiresAt: Date?
     /// Increases by one on every stored change; used for compare-and-set.
     public var version: UInt64
+    /// At most one pending or running task holds a given unique key.
+    public var uniqueKey: String?
 
     /// The per-attempt time limit, if any.
     public var timeout: Duration? {
@@ -72,6 +74,7 @@ public struct TaskRecord: Sendable, Codable, Hashable, Identifiable {
         maxRetries: Int = TaskTypeDefaults.standardMaxRetries,
         timeout: Duration? = nil,
         runAfter: Date? = nil,
+        uniqueKey: String? = nil,
         createdAt: Date
     ) {
         self.id = id
@@ -98,6 +101,7 @@ public struct TaskRecord: Sendable, Codable, Hashable, Identifiable {
         self.leaseOwner = nil
         self.leaseExpiresAt = nil
         self.version = 0
+        self.uniqueKey = uniqueKey
     }
 
     /// Decodes this task's payload as `T`.

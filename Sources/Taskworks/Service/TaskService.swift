@@ -50,7 +50,8 @@ public final class TaskService: Sendable {
     let events = TaskEventBroadcaster()
     let callbacks: CompletionDispatcher
     private let perTaskCallbacks = LockedState<[TaskID: TaskCompletionHandler]>([:])
-    private let wakeSignals = LockedState<[ObjectIdentifier: WakeSignal]>([:])
+    /// Pools in this process to wake when work appears, with the date it becomes due.
+    private let wakeTargets = LockedState<[ObjectIdentifier: @Sendable (Date?) -> Void]>([:])
     private let runningContexts = LockedState<[TaskID: TaskContext]>([:])
 
     /// How often a compare-and-set write is retried against concurrent writers before giving up
@@ -90,9 +91,10 @@ public final class TaskService: Sendable {
         _ type: String, payload: some Encodable & Sendable, options: TaskOptions = TaskOptions(),
         createdBy: Caller, onComplete: TaskCompletionHandler? = nil
     ) async throws -> TaskRecord {
-        try await create(
+        try await submit(
             type, json: try JSONValue(encoding: payload), options: options, createdBy: createdBy,
-            onComplete: onComplete)
+            onComplete: onComplete
+        ).task
     }
 
     /// Creates a pending task of a registered type without a payload.
@@ -103,13 +105,42 @@ public final class TaskService: Sendable {
         _ type: String, options: TaskOptions = TaskOptions(), createdBy: Caller,
         onComplete: TaskCompletionHandler? = nil
     ) async throws -> TaskRecord {
-        try await create(type, json: nil, options: options, createdBy: createdBy, onComplete: onComplete)
+        try await submit(type, json: nil, options: options, createdBy: createdBy, onComplete: onComplete).task
     }
 
-    private func create(
+    /// Creates a task like ``create(_:payload:options:createdBy:onComplete:)`` and says whether it
+    /// did: when ``TaskOptions/uniqueKey`` is held by a pending or running task, nothing is created
+    /// and that task comes back with ``TaskCreation/isDuplicate`` set (its `onComplete` is not
+    /// attached to the existing task).
+    ///
+    /// ```swift
+    /// let creation = try await service.submit(
+    ///     "rebuild_index", payload: Rebuild(), options: .init(uniqueKey: "rebuild-index"), createdBy: .system)
+    /// if creation.isDuplicate { print("already queued:", creation.task.id) }
+    /// ```
+    ///
+    /// - Throws: as ``create(_:payload:options:createdBy:onComplete:)``.
+    public func submit(
+        _ type: String, payload: some Encodable & Sendable, options: TaskOptions = TaskOptions(),
+        createdBy: Caller, onComplete: TaskCompletionHandler? = nil
+    ) async throws -> TaskCreation {
+        try await submit(
+            type, json: try JSONValue(encoding: payload), options: options, createdBy: createdBy,
+            onComplete: onComplete)
+    }
+
+    /// ``submit(_:payload:options:createdBy:onComplete:)`` without a payload.
+    public func submit(
+        _ type: String, options: TaskOptions = TaskOptions(), createdBy: Caller,
+        onComplete: TaskCompletionHandler? = nil
+    ) async throws -> TaskCreation {
+        try await submit(type, json: nil, options: options, createdBy: createdBy, onComplete: onComplete)
+    }
+
+    private func submit(
         _ type: String, json: JSONValue?, options: TaskOptions, createdBy caller: Caller,
         onComplete: TaskCompletionHandler?
-    ) async throws -> TaskRecord {
+    ) async throws -> TaskCreation {
         let caller = try caller.validated()
         guard let entry = registry.entry(for: type) else {
             throw TaskworksError.unknownTaskType(type, known: registry.typeNames)
@@ -120,6 +151,7 @@ public final class TaskService: Sendable {
         try TaskTypeDefaults.checkPriority(priority, context: "priority")
         try TaskTypeDefaults.checkRetries(maxRetries, context: "maxRetries")
         try TaskTypeDefaults.checkTimeout(timeout, context: "timeout")
+        try TaskService.checkScheduling(options)
         do {
             try entry.factory.validatePayload(json)
         } catch let error as TaskworksError {
@@ -128,9 +160,11 @@ public final class TaskService: Sendable {
             throw TaskworksError.invalidInput("the payload for task type '\(type)' was refused: \(error)")
         }
         let now = clock.now()
+        let runAfter = options.runAfter ?? options.delay.map { now.addingTimeInterval($0.timeInterval) }
         let record = TaskRecord(
             type: type, priority: priority, payload: json, createdBy: caller.creatorID,
-            maxRetries: maxRetries, timeout: timeout, runAfter: options.runAfter, createdAt: now)
+            maxRetries: maxRetries, timeout: timeout, runAfter: runAfter, uniqueKey: options.uniqueKey,
+            createdAt: now)
         // Registered before the insert so a worker that finishes the task at once finds it.
         if let onComplete { perTaskCallbacks.withLock { $0[record.id] = onComplete } }
         let stored: TaskRecord
@@ -140,9 +174,31 @@ public final class TaskService: Sendable {
             if onComplete != nil { perTaskCallbacks.withLock { _ = $0.removeValue(forKey: record.id) } }
             throw error
         }
+        guard stored.id == record.id else {
+            if onComplete != nil { perTaskCallbacks.withLock { _ = $0.removeValue(forKey: record.id) } }
+            return TaskCreation(task: stored, isDuplicate: true)
+        }
         events.publish(.created, stored)
-        wakeWorkers()
-        return stored
+        wakeWorkers(dueAt: stored.runAfter > now ? stored.runAfter : nil)
+        return TaskCreation(task: stored, isDuplicate: false)
+    }
+
+    private static func checkScheduling(_ options: TaskOptions) throws {
+        if options.runAfter != nil && options.delay != nil {
+            throw TaskworksError.invalidInput("give runAfter or delay, not both")
+        }
+        if let delay = options.delay, delay < .zero {
+            throw TaskworksError.invalidInput("delay must not be negative; got \(delay)")
+        }
+        if let key = options.uniqueKey {
+            guard !key.isEmpty, key.utf8.count <= 200,
+                !key.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            else {
+                throw TaskworksError.invalidInput(
+                    "uniqueKey '\(key.prefix(80))' is not usable: give 1–200 bytes without control characters"
+                )
+            }
+        }
     }
 
     // MARK: - Read
@@ -313,17 +369,18 @@ public final class TaskService: Sendable {
         callbacks.dispatch(stored, to: handlers)
     }
 
-    func wakeWorkers() {
-        let signals = wakeSignals.withLock { Array($0.values) }
-        for signal in signals { signal.notify() }
+    /// Wakes this process's pools: work is claimable now, or (with `due`) from that date.
+    func wakeWorkers(dueAt due: Date? = nil) {
+        let targets = wakeTargets.withLock { Array($0.values) }
+        for target in targets { target(due) }
     }
 
-    func addWakeSignal(_ signal: WakeSignal) {
-        wakeSignals.withLock { $0[ObjectIdentifier(signal)] = signal }
+    func addWakeTarget(_ owner: AnyObject, _ wake: @escaping @Sendable (Date?) -> Void) {
+        wakeTargets.withLock { $0[ObjectIdentifier(owner)] = wake }
     }
 
-    func removeWakeSignal(_ signal: WakeSignal) {
-        wakeSignals.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(signal)) }
+    func removeWakeTarget(_ owner: AnyObject) {
+        wakeTargets.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(owner)) }
     }
 
     func registerRunning(_ context: TaskContext) {

@@ -103,6 +103,8 @@ struct InMemoryTaskIndex: Sendable {
     private var order = CreationOrder()
     private var orderByCreator: [String: CreationOrder] = [:]
     private var counts: [CountKey: Int] = [:]
+    /// The task holding each unique key while it is pending or running.
+    private var activeUniqueKeys: [String: Int] = [:]
     private var countsByCreator: [String: [CountKey: Int]] = [:]
 
     init() {}
@@ -114,6 +116,9 @@ struct InMemoryTaskIndex: Sendable {
     mutating func insert(_ task: TaskRecord) throws -> TaskRecord {
         guard handles[task.id] == nil else {
             throw TaskworksError.invalidInput("a task with id \(task.id) already exists")
+        }
+        if let key = task.uniqueKey, let holder = activeUniqueKeys[key] {
+            return slots[holder].record
         }
         var stored = task
         stored.version = 1
@@ -139,6 +144,7 @@ struct InMemoryTaskIndex: Sendable {
             if task.deletedAt == nil { adjustCounts(for: task, by: 1) }
             if task.status == .running { running.insert(handle) }
             if task.status == .pending && task.deletedAt == nil { schedule(handle) }
+            trackUniqueKey(old: nil, new: task, at: handle)
             return false
         }
         let old = slots[handle].record
@@ -298,7 +304,20 @@ struct InMemoryTaskIndex: Sendable {
             running.remove(handle)
         }
         if new.errorMessage != old.errorMessage { slots[handle].searchKey = TaskQuery.searchKey(of: new) }
+        trackUniqueKey(old: old, new: new, at: handle)
         slots[handle].record = new
+    }
+
+    private static func holdsUniqueKey(_ task: TaskRecord) -> String? {
+        guard let key = task.uniqueKey, task.status.isActive, task.deletedAt == nil else { return nil }
+        return key
+    }
+
+    private mutating func trackUniqueKey(old: TaskRecord?, new: TaskRecord, at handle: Int) {
+        if let key = old.flatMap(InMemoryTaskIndex.holdsUniqueKey), activeUniqueKeys[key] == handle {
+            activeUniqueKeys[key] = nil
+        }
+        if let key = InMemoryTaskIndex.holdsUniqueKey(new) { activeUniqueKeys[key] = handle }
     }
 
     /// The task at `handle` if it passes every filter of `query`, search included; the fields

@@ -17,7 +17,9 @@ import Foundation
 ///   and never claimed.
 /// - **Time** comes from the caller (`now` arguments); a store reads no clock of its own.
 public protocol TaskStore: Sendable {
-    /// Stores a new task with version 1 and returns the stored copy.
+    /// Stores a new task with version 1 and returns the stored copy — unless `task.uniqueKey` is
+    /// held by a pending or running (not deleted) task: then nothing is stored and that task is
+    /// returned (the caller sees a different id). The check and the insert are one atomic step.
     ///
     /// - Throws: ``TaskworksError/Code/invalidInput`` when a task with this id exists.
     func insert(_ task: TaskRecord) async throws -> TaskRecord

@@ -35,8 +35,8 @@ public final class WorkerPool: Sendable {
     private let writeLatency = WriteLatency()
     /// Claimed tasks that never started when shutdown began; the drain hands them back.
     private let unstartedAtShutdown = LockedState<[TaskRecord]>([])
-    /// When the retries this pool scheduled come due, so an idle pool wakes for them before the
-    /// next poll.
+    /// When the retries this pool scheduled and the delayed tasks created in this process come
+    /// due, so an idle pool wakes for them before the next poll.
     private let retryDueDates = LockedState<[Date]>([])
     /// How many times the pool found no work and went idle (tests use it to know the pool is
     /// waiting, so a task finishing proves it was woken rather than found by the claim before).
@@ -92,9 +92,12 @@ public final class WorkerPool: Sendable {
                 code: .alreadyRunning,
                 message: "this WorkerPool is already running; call run() once, or make another pool")
         }
-        service.addWakeSignal(signal)
+        service.addWakeTarget(self) { [signal, retryDueDates] due in
+            if let due { retryDueDates.withLock { $0.append(due) } }
+            signal.notify()
+        }
         defer {
-            service.removeWakeSignal(signal)
+            service.removeWakeTarget(self)
             state.withLock { $0.stopped() }
         }
         // The loops run in their own task so that cancelling run() starts the graceful shutdown

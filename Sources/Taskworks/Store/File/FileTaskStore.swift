@@ -149,7 +149,7 @@ public final class FileTaskStore: TaskStore {
     public func insert(_ task: TaskRecord) async throws -> TaskRecord {
         try await perform(.write) { index in
             let stored = try index.insert(task)
-            return (stored, [stored])
+            return (stored, stored.id == task.id ? [stored] : [])
         }
     }
 

@@ -54,6 +54,7 @@ enum TaskRecordJSON {
         if let owner = record.leaseOwner { writer.string("leaseOwner", owner) }
         if let date = record.leaseExpiresAt { writer.date("leaseExpiresAt", date) }
         writer.integer("version", Int64(bitPattern: record.version))
+        if let key = record.uniqueKey { writer.string("uniqueKey", key) }
         bytes = writer.finish()
     }
 
@@ -473,6 +474,7 @@ enum TaskRecordJSON {
             var leaseOwner: String?
             var leaseExpiresAt: Date?
             var version: Int64?
+            var uniqueKey: String?
             try object { parser, key in
                 switch key {
                 case "id":
@@ -516,6 +518,7 @@ enum TaskRecordJSON {
                 case "leaseOwner": leaseOwner = try parser.string()
                 case "leaseExpiresAt": leaseExpiresAt = try parser.date()
                 case "version": version = try parser.integer()
+                case "uniqueKey": uniqueKey = try parser.string()
                 default: throw parser.fail("unexpected key \(key)")
                 }
             }
@@ -542,6 +545,7 @@ enum TaskRecordJSON {
             record.leaseOwner = leaseOwner
             record.leaseExpiresAt = leaseExpiresAt
             record.version = UInt64(bitPattern: version)
+            record.uniqueKey = uniqueKey
             return record
         }
     }
