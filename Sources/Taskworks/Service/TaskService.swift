@@ -137,7 +137,7 @@ public final class TaskService: Sendable {
         try await submit(type, json: nil, options: options, createdBy: createdBy, onComplete: onComplete)
     }
 
-    private func submit(
+    func submit(
         _ type: String, json: JSONValue?, options: TaskOptions, createdBy caller: Caller,
         onComplete: TaskCompletionHandler?
     ) async throws -> TaskCreation {

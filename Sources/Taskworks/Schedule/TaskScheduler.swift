@@ -1,0 +1,222 @@
+import Foundation
+
+/// Creates the runs of recurring tasks. Run one per process next to (or without) a
+/// ``WorkerPool``; any number of processes sharing a store may run the same schedules.
+///
+/// Guarantees:
+/// - **No overlap**: a tick is skipped (and reported as ``Outcome/skipped(schedule:tick:running:)``)
+///   while the previous run of that schedule is pending or running.
+/// - **No burst after downtime**: a scheduler that was down or asleep for many ticks fires once,
+///   for the latest tick that passed, not once per missed tick.
+/// - **Once per tick across processes**: each tick is claimed by compare-and-set on a small hidden
+///   record per schedule (a soft-deleted task of type `taskworks.schedule`), so of several
+///   processes with the same schedules exactly one creates each tick's task.
+/// - **Run now**: ``runNow(_:)`` creates a run on demand (still never overlapping).
+///
+/// ```swift
+/// let scheduler = TaskScheduler(service: service)
+/// try scheduler.add(TaskSchedule(name: "refresh-cache", taskType: "refresh_cache",
+///                                trigger: .interval(.seconds(300), runAtStart: true)))
+/// let scheduling = Task { try await scheduler.run() }
+/// ```
+public final class TaskScheduler: Sendable {
+    /// What happened to one schedule at one tick.
+    public enum Outcome: Sendable, Hashable {
+        /// A run was created.
+        case fired(schedule: String, tick: Date, task: TaskRecord)
+        /// The previous run is still pending or running, so this tick created nothing.
+        case skipped(schedule: String, tick: Date, running: TaskRecord)
+    }
+
+    /// The service runs are created through (as ``Caller/system``).
+    public let service: TaskService
+    private let schedules = LockedState<[String: TaskSchedule]>([:])
+    /// When each schedule fires next, as this process sees it.
+    private let nextDue = LockedState<[String: Date]>([:])
+    private let started = LockedState(false)
+    private let wake = WakeSignal()
+    private let onOutcome: @Sendable (Outcome) -> Void
+
+    /// Makes a scheduler; `onOutcome` hears every fired and skipped tick (default: skips are
+    /// written to standard error).
+    public init(service: TaskService, onOutcome: (@Sendable (Outcome) -> Void)? = nil) {
+        self.service = service
+        self.onOutcome =
+            onOutcome ?? { outcome in
+                if case .skipped(let name, let tick, let running) = outcome {
+                    FileHandle.standardError.write(
+                        Data(
+                            "taskworks: schedule \(name) skipped its \(tick) tick: run \(running.id) is still \(running.status.rawValue)\n"
+                                .utf8))
+                }
+            }
+    }
+
+    /// Adds a schedule (while running too).
+    ///
+    /// - Throws: ``TaskworksError/Code/invalidInput`` when the name is taken;
+    ///   ``TaskworksError/Code/unknownTaskType`` when its task type is not registered.
+    public func add(_ schedule: TaskSchedule) throws {
+        guard service.registry.contains(schedule.taskType) else {
+            throw TaskworksError.unknownTaskType(schedule.taskType, known: service.registry.typeNames)
+        }
+        try schedules.withLock { schedules in
+            guard schedules[schedule.name] == nil else {
+                throw TaskworksError.invalidInput("a schedule named '\(schedule.name)' is already added")
+            }
+            schedules[schedule.name] = schedule
+        }
+        if started.withLock({ $0 }) { planFirstTick(schedule, now: service.clock.now()) }
+        wake.notify()
+    }
+
+    /// The names of the added schedules, sorted.
+    public var scheduleNames: [String] { schedules.withLock { $0.keys.sorted() } }
+
+    /// Fires every schedule that is due at the service clock's current time, once, and returns
+    /// what happened. ``run()`` calls this; tests call it with an injected clock.
+    @discardableResult
+    public func tick() async throws -> [Outcome] {
+        let now = service.clock.now()
+        if !started.withLock({ state in
+            defer { state = true }
+            return state
+        }) {
+            for schedule in schedules.withLock({ Array($0.values) }) { planFirstTick(schedule, now: now) }
+        }
+        var outcomes: [Outcome] = []
+        for schedule in schedules.withLock({ $0.values.sorted { $0.name < $1.name } }) {
+            guard let due = nextDue.withLock({ $0[schedule.name] }), due <= now else { continue }
+            // No burst: however many ticks passed, fire once, for the latest one.
+            var tick = due
+            var steps = 0
+            while let next = schedule.nextTick(after: tick), next <= now, steps < 1_000_000 {
+                tick = next
+                steps += 1
+            }
+            nextDue.withLock { $0[schedule.name] = schedule.nextTick(after: now) }
+            if let outcome = try await fire(schedule, tick: tick) { outcomes.append(outcome) }
+        }
+        return outcomes
+    }
+
+    /// Creates a run of `name` now, whatever its timing; returns `.skipped` when the previous run
+    /// is still pending or running.
+    ///
+    /// - Throws: ``TaskworksError/Code/invalidInput`` when no schedule has that name.
+    @discardableResult
+    public func runNow(_ name: String) async throws -> Outcome {
+        guard let schedule = schedules.withLock({ $0[name] }) else {
+            throw TaskworksError.invalidInput(
+                "no schedule is named '\(name.prefix(100))'; added: \(scheduleNames.joined(separator: ", "))")
+        }
+        let outcome = try await create(schedule, tick: service.clock.now())
+        onOutcome(outcome)
+        return outcome
+    }
+
+    /// Fires due schedules until the calling task is cancelled, sleeping until the next tick.
+    public func run() async throws {
+        while !Task.isCancelled {
+            try await tick()
+            let now = service.clock.now()
+            let next = nextDue.withLock { $0.values.min() }
+            let wait = next.map { max(0.001, $0.timeIntervalSince(now)) } ?? 60
+            await wake.wait(timeout: .milliseconds(Int64(min(wait, 60) * 1000)))
+        }
+    }
+
+    private func planFirstTick(_ schedule: TaskSchedule, now: Date) {
+        var first = schedule.nextTick(after: now)
+        if case .interval(let seconds, true) = schedule.timing {
+            // Run at start: the latest aligned tick, claimed like any other, so it fires unless
+            // some process already ran that tick.
+            first = Date(
+                timeIntervalSince1970: (now.timeIntervalSince1970 / seconds).rounded(.down) * seconds)
+        }
+        nextDue.withLock { $0[schedule.name] = first }
+    }
+
+    /// Claims `tick` for `schedule` (once across every process), then creates the run.
+    private func fire(_ schedule: TaskSchedule, tick: Date) async throws -> Outcome? {
+        guard try await claim(tick, of: schedule) else { return nil }
+        let outcome = try await create(schedule, tick: tick)
+        onOutcome(outcome)
+        return outcome
+    }
+
+    private func create(_ schedule: TaskSchedule, tick: Date) async throws -> Outcome {
+        var options = schedule.options
+        options.uniqueKey = schedule.uniqueKey
+        let creation = try await service.submit(
+            schedule.taskType, json: schedule.payload, options: options, createdBy: .system, onComplete: nil)
+        return creation.isDuplicate
+            ? .skipped(schedule: schedule.name, tick: tick, running: creation.task)
+            : .fired(schedule: schedule.name, tick: tick, task: creation.task)
+    }
+
+    // MARK: - The per-schedule tick record
+
+    static let markerType = "taskworks.schedule"
+
+    /// Compare-and-set on the schedule's hidden record: `true` when this call moved its last tick
+    /// forward to `tick`, `false` when a process already fired this tick (or a later one).
+    private func claim(_ tick: Date, of schedule: TaskSchedule) async throws -> Bool {
+        let store = service.store
+        let id = TaskScheduler.markerID(for: schedule.name)
+        for _ in 0..<TaskService.maximumWriteAttempts {
+            var marker: TaskRecord
+            if let existing = try await store.task(id: id) {
+                marker = existing
+            } else {
+                var fresh = TaskRecord(
+                    id: id, type: TaskScheduler.markerType, createdBy: Caller.systemCreatorID,
+                    maxRetries: 0, createdAt: service.clock.now())
+                fresh.status = .succeeded
+                fresh.deletedAt = fresh.createdAt  // hidden from every list, count and claim
+                fresh.payload = .object(["schedule": .string(schedule.name)])
+                do {
+                    marker = try await store.insert(fresh)
+                } catch let error as TaskworksError where error.code == .invalidInput {
+                    continue  // another process created it first: read theirs
+                }
+            }
+            if case .double(let last)? = marker.result, last >= tick.timeIntervalSinceReferenceDate {
+                return false
+            }
+            var next = marker
+            next.result = .double(tick.timeIntervalSinceReferenceDate)
+            next.updatedAt = service.clock.now()
+            if case .updated = try await store.update(next, expectedVersion: marker.version) { return true }
+        }
+        throw TaskworksError(
+            code: .contention, message: "schedule \(schedule.name)'s tick record kept changing; try again")
+    }
+
+    /// A stable id per schedule name (FNV-1a over the name, twice), the same in every process.
+    static func markerID(for name: String) -> TaskID {
+        func fnv(_ seed: UInt64) -> UInt64 {
+            var hash = seed
+            for byte in "taskworks.schedule:\(name)".utf8 {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x0000_0100_0000_01B3
+            }
+            return hash
+        }
+        let high = fnv(0xcbf2_9ce4_8422_2325)
+        let low = fnv(0x8422_2325_cbf2_9ce4)
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for index in 0..<8 {
+            bytes[index] = UInt8(truncatingIfNeeded: high >> (8 * UInt64(7 - index)))
+            bytes[8 + index] = UInt8(truncatingIfNeeded: low >> (8 * UInt64(7 - index)))
+        }
+        bytes[6] = (bytes[6] & 0x0F) | 0x80  // version 8: custom
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        return TaskID(
+            uuid: UUID(
+                uuid: (
+                    bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8],
+                    bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+                )))
+    }
+}
