@@ -39,7 +39,8 @@ struct CronExpressionTests {
             expression: "0 9 * * MON-FRI", zone: "UTC", start: "2026-11-27T10:00:00Z",  // a Friday
             expected: ["2026-11-30T09:00:00Z", "2026-12-01T09:00:00Z"]),
         Sequence(
-            expression: "0 0 1,15 * SUN", zone: "UTC", start: "2026-11-25T00:00:00Z",  // day of month OR Sunday
+            // day of month OR Sunday
+            expression: "0 0 1,15 * SUN", zone: "UTC", start: "2026-11-25T00:00:00Z",
             expected: ["2026-11-29T00:00:00Z", "2026-12-01T00:00:00Z", "2026-12-06T00:00:00Z"]),
         // New York springs forward on 2026-03-08: 02:30 does not exist that day.
         Sequence(

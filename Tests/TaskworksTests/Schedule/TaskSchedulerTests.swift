@@ -62,7 +62,8 @@ struct TaskSchedulerTests {
         try await finishAll(service)
         clock.advance(by: 3600 + 15)
         let outcomes = try await scheduler.tick()
-        #expect(firedTicks(outcomes) == [Date(timeIntervalSince1970: 1_795_687_260 + 3600)])  // the latest tick
+        // the latest tick
+        #expect(firedTicks(outcomes) == [Date(timeIntervalSince1970: 1_795_687_260 + 3600)])
         #expect(try await service.counts(for: .system).total == 2)
     }
 
@@ -94,7 +95,8 @@ struct TaskSchedulerTests {
             services.append(service)
             schedulers.append(scheduler)
         }
-        for scheduler in schedulers { #expect(try await scheduler.tick().isEmpty) }  // start: first tick 10:01
+        // start: first tick 10:01
+        for scheduler in schedulers { #expect(try await scheduler.tick().isEmpty) }
         var fired = 0
         for _ in 0..<6 {
             clock.advance(by: 60)

@@ -16,7 +16,8 @@ struct DelayedAndUniqueTaskTests {
         #expect(second.task.id == first.task.id)
         #expect(try await service.counts(for: .system).total == 1)
         _ = try await service.store.claim(Fixtures.claim(now: Date().addingTimeInterval(1)))
-        #expect(try await service.submit("noop", options: options, createdBy: .system).isDuplicate)  // running
+        // running
+        #expect(try await service.submit("noop", options: options, createdBy: .system).isDuplicate)
         try await service.store.force(first.task.id) {
             $0.status = .succeeded
             $0.leaseOwner = nil
