@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Taskworks
 import UserExportPlugin
 
@@ -44,7 +45,16 @@ let registry = TaskRegistry()
 try registry.install(UserExportPlugin(directory: SampleUserDirectory(count: options.users)))
 let service = TaskService(store: store, registry: registry, artifacts: artifacts)
 let pool = WorkerPool(service: service, configuration: .init(concurrency: 4))
-let worker = Task { try await pool.run() }
+// Ctrl-C (or SIGTERM) shuts the pool down gracefully; a second one forces it.
+let worker = Task { try await SignalHandling.run(pool) }
+let allFinished = Atomic<Bool>(false)
+Task {
+    _ = try? await worker.value
+    if !allFinished.load(ordering: .acquiring) {
+        print("\ninterrupted: unfinished exports are pending again and will run on the next start")
+        exit(130)
+    }
+}
 let admin = Caller.admin("demo-admin")
 
 print("Taskworks demo: \(options.users) sample users, \(options.store.rawValue) store in \(dataDirectory)")
@@ -104,7 +114,8 @@ for await event in events {
     }
 }
 display.finish()
-worker.cancel()
+allFinished.store(true, ordering: .releasing)
+pool.shutdown()
 try await worker.value
 await service.waitForCallbacks()
 

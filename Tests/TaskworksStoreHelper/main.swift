@@ -13,6 +13,9 @@ import Taskworks
 //                                          it with SIGKILL.
 //   taskworks-store-helper drain DIR LOG N run a pool until N tasks succeeded; append "run ID"
 //                                          to LOG for every run.
+//   taskworks-store-helper serve DIR LOG GRACE_MS
+//                                          run long tasks under SignalHandling.run until SIGTERM;
+//                                          append "start ID" per run and "exited" at the end.
 
 /// Appends whole lines to a log with one `write` each (O_APPEND keeps lines from interleaving).
 final class LineLog: Sendable {
@@ -79,6 +82,20 @@ case "drain":
     running.cancel()
     try await running.value
     await store.close()
+case "serve":
+    guard arguments.count == 5, let grace = Int(arguments[4]) else { fail("serve needs GRACE_MS") }
+    try registry.register("long") { _ in
+        ClosureTaskRunner { context in
+            log.line("start \(context.task.id)")
+            try await Task.sleep(for: .seconds(600))
+            return nil
+        }
+    }
+    configuration.shutdownGracePeriod = .milliseconds(grace)
+    let pool = WorkerPool(service: service, configuration: configuration)
+    try await SignalHandling.run(pool)
+    await store.close()
+    log.line("exited")
 default:
     fail("unknown mode \(arguments[1])")
 }

@@ -33,6 +33,8 @@ public final class WorkerPool: Sendable {
     private let supervisorSignal = WakeSignal()
     /// How long outcome writes take; slow stores get them off the worker loop.
     private let writeLatency = WriteLatency()
+    /// A forced shutdown was asked for: stop running tasks without waiting out the grace period.
+    private let forceStop = LockedState(false)
     /// Claimed tasks that never started when shutdown began; the drain hands them back.
     private let unstartedAtShutdown = LockedState<[TaskRecord]>([])
     /// When the retries this pool scheduled and the delayed tasks created in this process come
@@ -72,10 +74,14 @@ public final class WorkerPool: Sendable {
         signal.notify()
     }
 
-    /// Begins a graceful shutdown, as cancelling the task running ``run()`` does.
-    public func shutdown() {
-        guard let unstarted = state.withLock({ $0.beginShutdown() }) else { return }
-        unstartedAtShutdown.withLock { $0 += unstarted }
+    /// Begins a graceful shutdown, as cancelling the task running ``run()`` does. With `force`,
+    /// running tasks are stopped at once instead of after the grace period (they go back to
+    /// pending, their attempt not counted); forcing also works after a graceful shutdown began.
+    public func shutdown(force: Bool = false) {
+        if force { forceStop.withLock { $0 = true } }
+        if let unstarted = state.withLock({ $0.beginShutdown() }) {
+            unstartedAtShutdown.withLock { $0 += unstarted }
+        }
         supervisorSignal.notify()
         signal.notify()
     }
@@ -99,6 +105,7 @@ public final class WorkerPool: Sendable {
         defer {
             service.removeWakeTarget(self)
             state.withLock { $0.stopped() }
+            forceStop.withLock { $0 = false }
         }
         // The loops run in their own task so that cancelling run() starts the graceful shutdown
         // instead of cancelling every runner at once (child tasks would inherit the
@@ -214,7 +221,7 @@ public final class WorkerPool: Sendable {
         let deadline = ContinuousClock.now + configuration.shutdownGracePeriod
         while state.withLock({ $0.running }) > 0 {
             let remaining = deadline - ContinuousClock.now
-            if remaining <= .zero {
+            if remaining <= .zero || forceStop.withLock({ $0 }) {
                 for context in keeper.contexts { context.requestStop(.shutdown) }
                 return
             }
