@@ -210,4 +210,8 @@ final class CountingStore: TaskStore {
     func recentTasks(createdBy: String, createdSince: Date, limit: Int) async throws -> [TaskRecord] {
         try await base.recentTasks(createdBy: createdBy, createdSince: createdSince, limit: limit)
     }
+    func removableTasks(_ criteria: RemovalCriteria, limit: Int) async throws -> [TaskRecord] {
+        try await base.removableTasks(criteria, limit: limit)
+    }
+    func remove(_ tasks: [TaskRecord]) async throws -> Int { try await base.remove(tasks) }
 }

@@ -78,4 +78,38 @@ extension TaskService {
         if rescued > 0 { wakeWorkers() }
         return rescued
     }
+
+    /// Removes for good what `policy` no longer keeps — finished tasks past their age, deleted
+    /// tasks past their grace period — with their artifacts, in batches of ``RetentionPolicy/batchSize``,
+    /// stopping after `maximumBatches`. A task retried or changed meanwhile stays. Worker pools
+    /// with ``WorkerPool/Configuration/retention`` set call this every ``RetentionPolicy/interval``.
+    ///
+    /// - Returns: How many tasks were removed.
+    @discardableResult
+    public func pruneTasks(_ policy: RetentionPolicy, maximumBatches: Int = 10) async throws -> Int {
+        try policy.validate()
+        let now = clock.now()
+        let criteria = RemovalCriteria(
+            finishedBefore: now.addingTimeInterval(-policy.keepFinishedFor.timeInterval),
+            finishedBeforeByType: policy.keepFinishedForByType.mapValues {
+                now.addingTimeInterval(-$0.timeInterval)
+            },
+            deletedBefore: now.addingTimeInterval(-policy.keepDeletedFor.timeInterval))
+        var removed = 0
+        for _ in 0..<maximumBatches {
+            let batch = try await store.removableTasks(criteria, limit: policy.batchSize)
+            guard !batch.isEmpty else { break }
+            let count = try await store.remove(batch)
+            removed += count
+            // Artifacts of tasks that stayed (changed meanwhile) are still referenced: keep them.
+            var survivors = Set<TaskID>()
+            if count < batch.count {
+                for task in batch where try await store.task(id: task.id) != nil { survivors.insert(task.id) }
+            }
+            await discardArtifacts(
+                batch.filter { !survivors.contains($0.id) }.compactMap { ownedKey($0.artifact) })
+            if count == 0 { break }
+        }
+        return removed
+    }
 }

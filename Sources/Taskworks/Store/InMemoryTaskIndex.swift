@@ -19,6 +19,8 @@ struct InMemoryTaskIndex: Sendable {
         var scheduleSerial: UInt64
         /// ``TaskQuery/searchKey(of:)``, kept so a search never formats ids or folds case.
         var searchKey: String
+        /// Removed for good; the slot stays until the next rebuild so handles stay valid.
+        var isRemoved = false
     }
 
     private struct ReadyEntry: Comparable {
@@ -94,6 +96,7 @@ struct InMemoryTaskIndex: Sendable {
     /// Every task, at a stable position (its handle); scans read fields in place.
     private var slots: [Slot] = []
     private var handles: [TaskID: Int] = [:]
+    private var removedCount = 0
     private var nextSequence: UInt64 = 0
     private var nextSerial: UInt64 = 0
     private var readyByType: [String: BinaryHeap<ReadyEntry>] = [:]
@@ -158,7 +161,57 @@ struct InMemoryTaskIndex: Sendable {
     }
 
     /// Every task in insertion order.
-    var allRecords: [TaskRecord] { slots.map(\.record) }
+    var allRecords: [TaskRecord] { slots.filter { !$0.isRemoved }.map(\.record) }
+
+    func removableTasks(_ criteria: RemovalCriteria, limit: Int) -> [TaskRecord] {
+        var found: [TaskRecord] = []
+        let latest = criteria.latestCreation
+        for entry in order.entries {
+            if entry.createdAt >= latest || found.count == limit { break }
+            let slot = slots[entry.handle]
+            if !slot.isRemoved && criteria.allows(slot.record) { found.append(slot.record) }
+        }
+        return found
+    }
+
+    /// Removes the tasks whose stored version still matches; returns the removed copies.
+    mutating func remove(_ tasks: [TaskRecord]) -> [TaskRecord] {
+        var removed: [TaskRecord] = []
+        for task in tasks {
+            guard let handle = handles[task.id], slots[handle].record.version == task.version else {
+                continue
+            }
+            let record = slots[handle].record
+            if record.deletedAt == nil { adjustCounts(for: record, by: -1) }
+            running.remove(handle)
+            if let key = InMemoryTaskIndex.holdsUniqueKey(record), activeUniqueKeys[key] == handle {
+                activeUniqueKeys[key] = nil
+            }
+            handles[task.id] = nil
+            slots[handle].isRemoved = true
+            slots[handle].record.payload = nil
+            slots[handle].record.result = nil
+            slots[handle].searchKey = ""
+            removedCount += 1
+            removed.append(record)
+        }
+        // Once most slots are tombstones, rebuild: memory stays proportional to live tasks.
+        if removedCount > 1024 && removedCount * 2 > slots.count { rebuild() }
+        return removed
+    }
+
+    /// Applies a removal read from a journal (no version check: it was checked when written).
+    mutating func removeReplayed(_ id: TaskID) {
+        guard let handle = handles[id] else { return }
+        _ = remove([slots[handle].record])
+    }
+
+    private mutating func rebuild() {
+        var fresh = InMemoryTaskIndex()
+        fresh.latestClaimTime = latestClaimTime
+        for slot in slots where !slot.isRemoved { fresh.upsert(slot.record) }
+        self = fresh
+    }
 
     mutating func update(_ task: TaskRecord, expectedVersion: UInt64) -> TaskUpdateResult {
         guard let handle = handles[task.id] else { return .notFound }
@@ -282,7 +335,7 @@ struct InMemoryTaskIndex: Sendable {
             // Past the cut-off only active tasks qualify; stop once all of them were seen.
             if entry.createdAt < createdSince && activeSeen >= activeTotal { break }
             let record = slots[entry.handle].record
-            guard record.deletedAt == nil else { continue }
+            guard record.deletedAt == nil, !slots[entry.handle].isRemoved else { continue }
             let isActive = record.status.isActive
             if isActive { activeSeen += 1 }
             if isActive || record.createdAt >= createdSince {
@@ -323,7 +376,7 @@ struct InMemoryTaskIndex: Sendable {
     /// The task at `handle` if it passes every filter of `query`, search included; the fields
     /// are read in place and the record is copied only when it matches.
     private func match(_ handle: Int, _ query: TaskQuery, needle: [UInt8]?) -> TaskRecord? {
-        guard query.matchesIgnoringSearch(slots[handle].record) else { return nil }
+        guard !slots[handle].isRemoved, query.matchesIgnoringSearch(slots[handle].record) else { return nil }
         if let needle, !SubstringSearch.contains(slots[handle].searchKey, needle) { return nil }
         return slots[handle].record
     }
@@ -364,7 +417,7 @@ struct InMemoryTaskIndex: Sendable {
 
     private func isCurrent(handle: Int, serial: UInt64) -> Bool {
         slots[handle].scheduleSerial == serial && slots[handle].record.status == .pending
-            && slots[handle].record.deletedAt == nil
+            && slots[handle].record.deletedAt == nil && !slots[handle].isRemoved
     }
 
     private mutating func promoteDueTasks(now: Date) {

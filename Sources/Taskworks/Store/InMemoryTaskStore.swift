@@ -53,4 +53,14 @@ public final class InMemoryTaskStore: TaskStore {
     public func recentTasks(createdBy: String, createdSince: Date, limit: Int) async throws -> [TaskRecord] {
         index.withLock { $0.recentTasks(createdBy: createdBy, createdSince: createdSince, limit: limit) }
     }
+
+    /// Tasks the criteria allow removing. See ``TaskStore/removableTasks(_:limit:)``.
+    public func removableTasks(_ criteria: RemovalCriteria, limit: Int) async throws -> [TaskRecord] {
+        index.withLock { $0.removableTasks(criteria, limit: limit) }
+    }
+
+    /// Removes tasks for good, version-checked. See ``TaskStore/remove(_:)``.
+    public func remove(_ tasks: [TaskRecord]) async throws -> Int {
+        index.withLock { $0.remove(tasks).count }
+    }
 }

@@ -57,6 +57,15 @@ public protocol TaskStore: Sendable {
     /// Up to `limit` of `createdBy`'s tasks that were created at or after `createdSince` or are
     /// still `pending`/`running`, newest first.
     func recentTasks(createdBy: String, createdSince: Date, limit: Int) async throws -> [TaskRecord]
+
+    /// Up to `limit` tasks that `criteria` allows removing (``RemovalCriteria/allows(_:)``),
+    /// deleted ones included, oldest first. Reading them changes nothing.
+    func removableTasks(_ criteria: RemovalCriteria, limit: Int) async throws -> [TaskRecord]
+
+    /// Removes each given task for good — only if its stored version still equals the given
+    /// copy's (a task retried meanwhile stays) — and returns how many were removed. A removed task
+    /// is gone from every read, as if it never existed.
+    func remove(_ tasks: [TaskRecord]) async throws -> Int
 }
 
 /// The outcome of a compare-and-set ``TaskStore/update(_:expectedVersion:)``.

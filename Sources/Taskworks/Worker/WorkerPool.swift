@@ -197,11 +197,17 @@ public final class WorkerPool: Sendable {
         }
     }
 
-    /// Rescues expired leases every poll interval until `stop` is notified.
+    /// Rescues expired leases every poll interval, and runs retention when configured, until
+    /// `stop` is notified.
     private func sweepExpiredLeases(until stop: WakeSignal) async {
+        var nextRetention = ContinuousClock.now
         while !state.withLock({ $0.isDraining }) {
             do {
                 try await service.rescueExpiredLeases()
+                if let retention = configuration.retention, ContinuousClock.now >= nextRetention {
+                    nextRetention = ContinuousClock.now + retention.interval
+                    try await service.pruneTasks(retention)
+                }
             } catch {
                 configuration.storeErrorHandler(error)
             }

@@ -35,6 +35,9 @@ extension WorkerPool {
         /// Called when the store fails during a claim, renewal or sweep; the pool keeps going
         /// and retries after ``pollInterval``. Default: a line on standard error.
         public var storeErrorHandler: @Sendable (any Error) -> Void
+        /// Removes old finished and deleted tasks every ``RetentionPolicy/interval``; `nil` (the
+        /// default) keeps everything.
+        public var retention: RetentionPolicy?
 
         /// Makes a configuration.
         public init(concurrency: Int = 10) {
@@ -45,6 +48,7 @@ extension WorkerPool {
             self.shutdownGracePeriod = .seconds(10)
             self.retryPolicy = RetryPolicy()
             self.taskTypes = nil
+            self.retention = nil
             let suffix = UUID().uuidString.prefix(8).lowercased()
             self.workerID = "worker-\(ProcessInfo.processInfo.processIdentifier)-\(suffix)"
             self.storeErrorHandler = { error in
@@ -82,6 +86,7 @@ extension WorkerPool {
                 throw TaskworksError.invalidInput("workerID must be 1–200 bytes")
             }
             try retryPolicy.validate()
+            try retention?.validate()
         }
     }
 }

@@ -98,10 +98,11 @@ struct TaskSchedulerTests {
         // start: first tick 10:01
         for scheduler in schedulers { #expect(try await scheduler.tick().isEmpty) }
         var fired = 0
+        let (first, second) = (schedulers[0], schedulers[1])
         for _ in 0..<6 {
             clock.advance(by: 60)
-            async let a = schedulers[0].tick()
-            async let b = schedulers[1].tick()
+            async let a = first.tick()
+            async let b = second.tick()
             fired += firedTicks(try await a).count + firedTicks(try await b).count
             try await finishAll(services[0])
         }

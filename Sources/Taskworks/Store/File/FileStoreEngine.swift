@@ -28,6 +28,8 @@ struct FileStoreJob: Sendable {
 /// What a job did, and how to answer its caller.
 struct FileStoreJobOutcome: Sendable {
     var changed: [TaskRecord]
+    /// Tasks removed for good (journaled as `{"remove": id}`).
+    var removed: [TaskID] = []
     /// Called once: with `nil` when the changes are stored (or there were none), otherwise with
     /// the error that kept them from being stored.
     let complete: @Sendable (TaskworksError?) -> Void
@@ -159,6 +161,7 @@ final class FileStoreEngine {
         for job in writes {
             let outcome = job.execute(&index)
             for record in outcome.changed { TaskRecordJSON.appendJournalLine(record, to: &bytes) }
+            for id in outcome.removed { bytes += Array("{\"remove\":\"\(id)\"}\n".utf8) }
             outcomes.append(outcome)
         }
         if !bytes.isEmpty {
@@ -169,7 +172,7 @@ final class FileStoreEngine {
                 }
                 try journal.append(bytes)
                 journalOffset += bytes.count
-                journalLines += outcomes.reduce(0) { $0 + $1.changed.count }
+                journalLines += outcomes.reduce(0) { $0 + $1.changed.count + $1.removed.count }
                 compactIfNeeded()
                 lockFile.unlock()
                 locked = false
@@ -235,6 +238,7 @@ final class FileStoreEngine {
                 journalLines = lineNumber
                 lineOffset += line.count + 1
                 if case .task(let task) = entry { index.upsert(task) }
+                if case .remove(let id) = entry { index.removeReplayed(id) }
                 if case .rotate(let next) = entry {
                     try switchJournal(to: next)
                     break
@@ -264,6 +268,7 @@ final class FileStoreEngine {
             let decoded = try decoder.decode(FileStoreFormat.JournalLine.self, from: Data(line))
             if let task = decoded.task { return .task(task) }
             if let next = decoded.rotate { return .rotate(next) }
+            if let id = decoded.remove { return .remove(id) }
             throw TaskworksError.invalidInput("the line holds neither a task nor a rotation")
         } catch {
             throw TaskworksError.corruptStore(

@@ -6,8 +6,9 @@ import Foundation
 /// lock                  empty; holds the advisory lock every writer takes
 /// snapshot.json         line 1: {"format":"taskworks-file-store","version":1,"generation":G,"tasks":N}
 ///                       then one task per line (JSON)
-/// journal-G.jsonl       one change per line: {"task":{…}} (the whole task after the change),
-///                       ended by {"rotate":G+1} when a compaction started generation G+1
+/// journal-G.jsonl       one change per line: {"task":{…}} (the whole task after the change) or
+///                       {"remove":"<id>"} (retention removed it), ended by {"rotate":G+1} when a
+///                       compaction started generation G+1
 /// snapshot.json.tmp     a compaction in progress (removed on open)
 /// ```
 enum FileStoreFormat {
@@ -41,6 +42,7 @@ enum FileStoreFormat {
     struct JournalLine: Codable {
         var task: TaskRecord?
         var rotate: Int?
+        var remove: TaskID?
     }
 
     static func encoder() -> JSONEncoder {

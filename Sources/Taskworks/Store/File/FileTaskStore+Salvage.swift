@@ -66,6 +66,7 @@ extension FileTaskStore {
             for (offset, line) in lines(of: name).enumerated() {
                 switch TaskRecordJSON.journalEntry(line) {
                 case .task(let record): keep(record)
+                case .remove(let id): latest[id] = nil
                 case .rotate: continue
                 case nil:
                     if let record = (try? decoder.decode(FileStoreFormat.JournalLine.self, from: Data(line)))?
@@ -84,10 +85,11 @@ extension FileTaskStore {
             try FileStoreFormat.encoder().encode(
                 FileStoreFormat.SnapshotHeader(
                     format: FileStoreFormat.formatName, version: FileStoreFormat.version, generation: 1,
-                    tasks: order.count)))
+                    tasks: order.filter { latest[$0] != nil }.count)))
         bytes.append(UInt8(ascii: "\n"))
-        for id in order {
-            if let record = latest[id] { TaskRecordJSON.appendRecord(record, to: &bytes) }
+        let survivors = order.compactMap { latest[$0] }
+        for record in survivors {
+            TaskRecordJSON.appendRecord(record, to: &bytes)
             bytes.append(UInt8(ascii: "\n"))
         }
         let temporaryPath = destination + "/" + FileStoreFormat.snapshotTemporaryFile
@@ -99,6 +101,6 @@ extension FileTaskStore {
             throw PosixFile.failure("rename", temporaryPath)
         }
         try PosixFile.syncDirectory(destination)
-        return SalvageReport(recoveredTasks: order.count, skippedLines: skipped)
+        return SalvageReport(recoveredTasks: survivors.count, skippedLines: skipped)
     }
 }

@@ -145,6 +145,32 @@ public final class FileTaskStore: TaskStore {
         }
     }
 
+    /// A write job that removes tasks and journals their ids.
+    private func performRemoval(_ body: @escaping @Sendable (inout InMemoryTaskIndex) -> [TaskID])
+        async throws -> Int
+    {
+        try await withCheckedThrowingContinuation { continuation in
+            let job = FileStoreJob(
+                kind: .write,
+                execute: { index in
+                    let removed = body(&index)
+                    return FileStoreJobOutcome(changed: [], removed: removed) { error in
+                        if let error {
+                            continuation.resume(throwing: error)
+                        } else {
+                            continuation.resume(returning: removed.count)
+                        }
+                    }
+                },
+                fail: { error in continuation.resume(throwing: error) })
+            if !jobs.push(job) {
+                continuation.resume(
+                    throwing: TaskworksError.storageFailure(
+                        "the file store at \(directory) is closed; open it again", path: directory))
+            }
+        }
+    }
+
     /// Stores a new task durably. See ``TaskStore/insert(_:)``.
     public func insert(_ task: TaskRecord) async throws -> TaskRecord {
         try await perform(.write) { index in
@@ -196,5 +222,16 @@ public final class FileTaskStore: TaskStore {
         try await perform(.read) { index in
             (index.recentTasks(createdBy: createdBy, createdSince: createdSince, limit: limit), [])
         }
+    }
+
+    /// Tasks the criteria allow removing. See ``TaskStore/removableTasks(_:limit:)``.
+    public func removableTasks(_ criteria: RemovalCriteria, limit: Int) async throws -> [TaskRecord] {
+        try await perform(.read) { index in (index.removableTasks(criteria, limit: limit), []) }
+    }
+
+    /// Removes tasks for good, version-checked, journaled as `{"remove": id}` lines; the next
+    /// compaction leaves them out of the snapshot. See ``TaskStore/remove(_:)``.
+    public func remove(_ tasks: [TaskRecord]) async throws -> Int {
+        try await performRemoval { index in index.remove(tasks).map(\.id) }
     }
 }

@@ -169,6 +169,7 @@ enum TaskRecordJSON {
     enum JournalEntry {
         case task(TaskRecord)
         case rotate(Int)
+        case remove(TaskID)
     }
 
     struct SyntaxError: Error, CustomStringConvertible {
@@ -188,6 +189,11 @@ enum TaskRecordJSON {
                     switch key {
                     case "task": entry = .task(try parser.record())
                     case "rotate": entry = .rotate(Int(try parser.integer()))
+                    case "remove":
+                        guard let uuid = TaskID.parseUUID(try parser.string().utf8) else {
+                            throw parser.fail("bad id")
+                        }
+                        entry = .remove(TaskID(uuid: uuid))
                     default: throw SyntaxError(offset: parser.position, reason: "unexpected key \(key)")
                     }
                 }

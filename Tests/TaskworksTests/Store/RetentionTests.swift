@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+
+@testable import Taskworks
+
+@Suite("Retention")
+struct RetentionTests {
+    static let now = Fixtures.start.addingTimeInterval(30 * 86_400)
+    static let criteria = RemovalCriteria(
+        finishedBefore: now.addingTimeInterval(-7 * 86_400), finishedBeforeByType: ["audit": Fixtures.start],
+        deletedBefore: now.addingTimeInterval(-86_400))
+
+    /// Seeds one task per case; returns the ids that must be removable.
+    private func seed(_ store: any TaskStore) async throws -> (removable: Set<TaskID>, all: [TaskID]) {
+        var removable: Set<TaskID> = []
+        var all: [TaskID] = []
+        func add(
+            _ type: String = "noop", status: TaskStatus, finishedDaysAgo: Double? = nil,
+            deletedDaysAgo: Double? = nil,
+            removable expected: Bool
+        ) async throws {
+            let record = try await store.insert(Fixtures.record(type: type, createdAt: Fixtures.start))
+            try await store.force(record.id) { task in
+                task.status = status
+                task.finishedAt = finishedDaysAgo.map { RetentionTests.now.addingTimeInterval(-$0 * 86_400) }
+                task.deletedAt = deletedDaysAgo.map { RetentionTests.now.addingTimeInterval(-$0 * 86_400) }
+            }
+            all.append(record.id)
+            if expected { removable.insert(record.id) }
+        }
+        try await add(status: .succeeded, finishedDaysAgo: 10, removable: true)
+        try await add(status: .failed, finishedDaysAgo: 8, removable: true)
+        try await add(status: .cancelled, finishedDaysAgo: 3, removable: false)
+        try await add(status: .pending, removable: false)
+        try await add(status: .running, removable: false)
+        try await add(status: .cancelled, finishedDaysAgo: 9, deletedDaysAgo: 2, removable: true)
+        try await add(status: .cancelled, finishedDaysAgo: 9, deletedDaysAgo: 0.5, removable: false)
+        // Kept longer by its type.
+        try await add("audit", status: .succeeded, finishedDaysAgo: 20, removable: false)
+        try await add(
+            TaskScheduler.markerType, status: .succeeded, finishedDaysAgo: 20, deletedDaysAgo: 20,
+            removable: false)
+        return (removable, all)
+    }
+
+    @Test(arguments: StoreFixture.all)
+    func exactlyTheExpiredTasksAreRemovedAndOnlyIfUnchanged(fixture: StoreFixture) async throws {
+        let store = try await fixture.make()
+        let (removable, all) = try await seed(store)
+        let found = try await store.removableTasks(RetentionTests.criteria, limit: 100)
+        #expect(Set(found.map(\.id)) == removable)
+        #expect(try await store.removableTasks(RetentionTests.criteria, limit: 1).count == 1)
+
+        // One of them changed since it was read (retried, say): it stays.
+        var changed = try #require(found.first)
+        changed = try await store.force(changed.id) { $0.errorMessage = "touched" }
+        #expect(try await store.remove(found) == removable.count - 1)
+        #expect(try await store.task(id: changed.id) != nil)
+        for id in removable where id != changed.id {
+            #expect(try await store.task(id: id) == nil)
+        }
+        let remaining = all.filter { !removable.contains($0) || $0 == changed.id }
+        var visible = 0
+        for id in remaining {
+            let task = try #require(try await store.task(id: id))
+            if task.deletedAt == nil { visible += 1 }
+        }
+        #expect(try await store.query(TaskQuery(pageSize: 100)).total == visible)
+        #expect(try await store.counts(createdBy: nil).total == visible)
+        #expect(try await store.remove(found) == 0)
+    }
+
+    @Test func removalsSurviveAReopenAndACompaction() async throws {
+        let directory = try TemporaryDirectory.make()
+        var options = FileTaskStore.Options()
+        options.compactionThreshold = 2048
+        let store = try await FileTaskStore(directory: directory.path, options: options)
+        let (removable, all) = try await seed(store)
+        let found = try await store.removableTasks(RetentionTests.criteria, limit: 100)
+        #expect(try await store.remove(found) == removable.count)
+        let before = try await store.counts(createdBy: nil)
+        await store.close()
+        let reopened = try await FileTaskStore(directory: directory.path, options: options)
+        #expect(try await reopened.counts(createdBy: nil) == before)
+        for id in all { #expect((try await reopened.task(id: id) == nil) == removable.contains(id)) }
+        for _ in 0..<20 { _ = try await reopened.insert(Fixtures.record()) }  // forces compactions
+        await reopened.close()
+        let compacted = try await FileTaskStore(directory: directory.path)
+        for id in removable { #expect(try await compacted.task(id: id) == nil) }
+        let snapshot = try String(
+            contentsOf: directory.appendingPathComponent("snapshot.json"), encoding: .utf8)
+        for id in removable { #expect(!snapshot.contains(id.description)) }
+    }
+
+    @Test func pruningRemovesOldTasksWithTheirArtifactsAndAPoolRunsIt() async throws {
+        let clock = ManualClock()
+        let artifacts = try LocalDirectoryArtifactStore(directory: TemporaryDirectory.make().path)
+        let registry = try Fixtures.registry()
+        try registry.register("report") { _ in
+            ClosureTaskRunner { context in
+                try await context.writeArtifact(fileName: "r.csv", contentType: "text/csv") {
+                    try await $0.write("x")
+                }
+                return nil
+            }
+        }
+        let service = TaskService(
+            store: InMemoryTaskStore(), registry: registry, artifacts: artifacts, clock: clock)
+        var configuration = Fixtures.poolConfiguration()
+        configuration.pollInterval = .milliseconds(10)
+        configuration.retention = RetentionPolicy(keepFinishedFor: .seconds(3600), interval: .milliseconds(1))
+        let pool = WorkerPool(service: service, configuration: configuration)
+        try await withRunningPool(pool) {
+            let old = try await service.create("report", createdBy: .user("alice"))
+            try await eventually("report done") {
+                try await service.task(old.id, as: .system).status == .succeeded
+            }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: artifacts.directory).count == 1)
+            clock.advance(by: 2 * 3600)
+            let fresh = try await service.create("noop", createdBy: .user("alice"))
+            try await eventually("old report pruned") { try await service.store.task(id: old.id) == nil }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: artifacts.directory).isEmpty)
+            try await eventually("fresh task done") {
+                try await service.task(fresh.id, as: .system).status == .succeeded
+            }
+            #expect(try await service.store.task(id: fresh.id) != nil)
+        }
+        await #expect(throws: TaskworksError.self) {
+            try await service.pruneTasks(RetentionPolicy(keepFinishedFor: .seconds(-1)))
+        }
+    }
+}
