@@ -14,7 +14,7 @@ let package = Package(
         .executable(name: "taskworks-quickstart", targets: ["TaskworksQuickStart"]),
     ],
     targets: [
-        .target(name: "Taskworks"),
+        .target(name: "Taskworks", resources: [.copy("Resources/openapi.json")]),
         // Task-type plugins: dependency-free modules a host installs into its registry.
         .target(
             name: "UserExportPlugin",
