@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+/// Starts the example server on a free loopback port and uses it over HTTP as a client would.
+@Suite("hummingbird-host")
+struct HummingbirdHostTests {
+    @Test func anExportCreatedOverHTTPRunsAndDownloadsAndStaysPrivate() async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("hb-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let output = scratch.appendingPathComponent("stdout")
+        try Data().write(to: output)
+        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var directory = testBinary.deletingLastPathComponent()
+        if directory.lastPathComponent.hasSuffix(".xctest") { directory.deleteLastPathComponent() }
+        let server = Process()
+        server.executableURL = directory.appendingPathComponent("hummingbird-host")
+        server.arguments = [
+            "--port", "0", "--data-dir", scratch.appendingPathComponent("data").path, "--users", "2000",
+        ]
+        server.standardOutput = try FileHandle(forWritingTo: output)
+        try server.run()
+        defer { server.terminate() }
+
+        let port = try await poll("the server to listen") { () -> Int? in
+            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+            guard
+                let range = text.range(
+                    of: #"listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression)
+            else { return nil }
+            return Int(text[range].split(separator: ":").last ?? "")
+        }
+        let http = LoopbackHTTP(port: port)
+
+        let page = try http.send("GET", "/")
+        #expect(page.status == 200)
+        #expect(page.text.contains("<title>Tasks — Taskworks</title>"))
+        #expect(try http.send("GET", "/api/tasks").status == 401)
+
+        let created = try http.send(
+            "POST", "/api/tasks", user: "alice",
+            body: #"{"type":"user_export","payload":{"status":"active"}}"#)
+        #expect(created.status == 201, "\(created.text)")
+        let id = try #require(created.json?["id"] as? String)
+        let refused = try http.send(
+            "POST", "/api/tasks", user: "alice", body: #"{"type":"user_export","payload":{"status":"gone"}}"#)
+        #expect(refused.status == 400)
+
+        let finished = try await poll("the export to finish") { () -> [String: Any]? in
+            let task = try http.send("GET", "/api/tasks/\(id)", user: "alice").json
+            return task?["status"] as? String == "succeeded" ? task : nil
+        }
+        #expect(finished["progress"] as? Int == 100)
+        #expect(try http.send("GET", "/api/tasks/\(id)", user: "bob").status == 404)
+        #expect(try http.send("GET", "/api/tasks/\(id)/artifact", user: "bob").status == 404)
+
+        let download = try http.send("GET", "/api/tasks/\(id)/artifact", user: "alice")
+        #expect(download.status == 200)
+        #expect(
+            download.headers["content-disposition"]?.hasPrefix("attachment; filename=\"users_export_") == true
+        )
+        let lines = download.text.split(separator: "\r\n")
+        #expect(
+            lines.first
+                == "Username,Email,Full Name,Phone,Status,Source,Roles,MFA Enabled,Last Login,Created At")
+        #expect(lines.count == 501)  // 2,000 users, a quarter of them active
+
+        let link = try #require(
+            try http.send("POST", "/api/tasks/\(id)/artifact/link", user: "alice").json?["url"] as? String)
+        #expect(try http.send("GET", link).status == 200)  // no session: the signature is enough
+        #expect(
+            try http.send("GET", link.replacingOccurrences(of: "user:alice", with: "user:bob")).status == 403)
+    }
+
+    private func poll<T>(_ what: String, _ check: () throws -> T?) async throws -> T {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if let value = try check() { return value }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw LoopbackHTTP.Failure(description: "timed out waiting for \(what)")
+    }
+}

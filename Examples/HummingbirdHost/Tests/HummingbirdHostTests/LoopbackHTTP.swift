@@ -1,0 +1,99 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A minimal HTTP/1.1 client over a loopback TCP socket (one request per connection), so the
+/// test talks to the server directly whatever proxy settings the environment carries.
+struct LoopbackHTTP {
+    struct Response {
+        let status: Int
+        let headers: [String: String]
+        let body: [UInt8]
+        var text: String { String(decoding: body, as: UTF8.self) }
+        var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] }
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    let port: Int
+
+    func send(_ method: String, _ target: String, user: String? = nil, body: String = "") throws -> Response {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw Failure(description: "socket() failed") }
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else { throw Failure(description: "connect to 127.0.0.1:\(port) failed") }
+        var request = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        if let user { request += "X-Demo-User: \(user)\r\n" }
+        request += "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
+        let bytes = Array(request.utf8)
+        var sent = 0
+        while sent < bytes.count {
+            let count = bytes[sent...].withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, 0) }
+            guard count > 0 else { throw Failure(description: "send failed") }
+            sent += count
+        }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+            if count <= 0 { break }
+            received += buffer[0..<count]
+        }
+        return try parse(received)
+    }
+
+    private func parse(_ bytes: [UInt8]) throws -> Response {
+        let separator = Array("\r\n\r\n".utf8)
+        guard
+            let end = (0...(max(0, bytes.count - 4))).first(where: {
+                Array(bytes[$0..<min($0 + 4, bytes.count)]) == separator
+            })
+        else { throw Failure(description: "no HTTP header in \(bytes.count) bytes") }
+        let head = String(decoding: bytes[0..<end], as: UTF8.self).components(separatedBy: "\r\n")
+        guard let statusLine = head.first,
+            let status = Int(statusLine.split(separator: " ").dropFirst().first ?? "")
+        else {
+            throw Failure(description: "bad status line")
+        }
+        var headers: [String: String] = [:]
+        for line in head.dropFirst() {
+            if let colon = line.firstIndex(of: ":") {
+                headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                    in: .whitespaces)
+            }
+        }
+        var body = Array(bytes[(end + 4)...])
+        if headers["transfer-encoding"]?.lowercased() == "chunked" { body = try unchunk(body) }
+        return Response(status: status, headers: headers, body: body)
+    }
+
+    private func unchunk(_ bytes: [UInt8]) throws -> [UInt8] {
+        var output: [UInt8] = []
+        var index = 0
+        while index < bytes.count {
+            guard
+                let lineEnd = (index..<(bytes.count - 1)).first(where: {
+                    bytes[$0] == 13 && bytes[$0 + 1] == 10
+                }),
+                let size = Int(String(decoding: bytes[index..<lineEnd], as: UTF8.self), radix: 16)
+            else { throw Failure(description: "bad chunk") }
+            if size == 0 { break }
+            output += bytes[(lineEnd + 2)..<(lineEnd + 2 + size)]
+            index = lineEnd + 2 + size + 2
+        }
+        return output
+    }
+}

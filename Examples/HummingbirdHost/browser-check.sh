@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Loads the task page in headless Chromium against a running hummingbird-host with one
+# finished export, checks the page shows its progress bar at 100 %, and saves a screenshot to
+# .build/task-page.png. Installs Debian's chromium when missing. Run from Examples/HummingbirdHost
+# after `swift build`.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+browser=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$browser" ]; then
+    echo "installing Debian's chromium for the browser check"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq chromium > /dev/null
+    browser=$(command -v chromium)
+fi
+
+scratch=$(mktemp -d)
+server_log="$scratch/server.log"
+.build/debug/hummingbird-host --port 0 --data-dir "$scratch/data" --users 3000 > "$server_log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true; rm -rf "$scratch"' EXIT
+
+port=""
+for _ in $(seq 1 300); do
+    port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$server_log" | grep -o '[0-9]*$' || true)
+    [ -n "$port" ] && break
+    sleep 0.1
+done
+[ -n "$port" ] || { echo "the server did not start"; cat "$server_log"; exit 1; }
+base="http://127.0.0.1:$port"
+http() { curl --silent --show-error --noproxy '*' "$@"; }
+
+id=$(http -X POST -H 'X-Demo-User: alice' -d '{"type":"user_export","payload":{}}' "$base/api/tasks" \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')
+for _ in $(seq 1 300); do
+    status=$(http -H 'X-Demo-User: alice' "$base/api/tasks/$id" | python3 -c 'import json, sys; print(json.load(sys.stdin)["status"])')
+    [ "$status" = succeeded ] && break
+    sleep 0.1
+done
+[ "$status" = succeeded ] || { echo "the export did not finish: $status"; exit 1; }
+
+flags=(--headless --no-sandbox --disable-gpu --no-proxy-server --virtual-time-budget=5000 --window-size=1100,640)
+dom=$("$browser" "${flags[@]}" --dump-dom "$base/?user=alice" 2>/dev/null)
+if ! grep -q "data-task-id=\"$id\" data-progress=\"100\"" <<< "$dom"; then
+    echo "the task page does not show export $id at 100 %:"
+    echo "$dom" | head -c 3000
+    exit 1
+fi
+grep -q '>succeeded<' <<< "$dom" || { echo "the task page does not show the export as succeeded"; exit 1; }
+grep -q 'Download users_export_' <<< "$dom" || { echo "the task page offers no download"; exit 1; }
+mkdir -p .build
+"$browser" "${flags[@]}" --screenshot="$PWD/.build/task-page.png" "$base/?user=alice" 2>/dev/null
+[ -s .build/task-page.png ] || { echo "no screenshot was written"; exit 1; }
+echo "task page shows export $id at 100 % with a download; screenshot: $PWD/.build/task-page.png"
