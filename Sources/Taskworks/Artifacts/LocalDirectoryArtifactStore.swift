@@ -25,29 +25,12 @@ public final class LocalDirectoryArtifactStore: ArtifactStore {
     /// Opens the store, creating the directory (mode 0700) when `createDirectory` is `true`.
     ///
     /// - Throws: ``TaskworksError/Code/invalidInput`` when the directory is missing (and not to
-    ///   be created) or is a file; ``TaskworksError/Code/storageFailure`` when it cannot be made.
+    ///   be created) or is a file; ``TaskworksError/Code/storageFailure`` when it cannot be made
+    ///   or is not writable.
     public init(directory: String, createDirectory: Bool = true) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else {
-                throw TaskworksError(
-                    code: .invalidInput, message: "the artifact path \(directory) is a file, not a directory",
-                    path: directory)
-            }
-        } else if createDirectory {
-            do {
-                try FileManager.default.createDirectory(
-                    atPath: directory, withIntermediateDirectories: true,
-                    attributes: [.posixPermissions: 0o700])
-            } catch {
-                throw TaskworksError.storageFailure(
-                    "could not create the artifact directory \(directory): \(error)", path: directory)
-            }
-        } else {
-            throw TaskworksError(
-                code: .invalidInput, message: "the artifact directory \(directory) does not exist",
-                path: directory)
-        }
+        try PosixFile.prepareDirectory(
+            directory, create: createDirectory, role: "artifact",
+            missingAdvice: "create it (mode 0700) or pass createDirectory: true")
         self.directory = directory
     }
 

@@ -49,7 +49,12 @@ public final class TaskContext: Sendable {
         // An unstructured task on purpose: it is the handle a stop request cancels, and it is
         // awaited right here, so it never outlives the attempt. `immediate` starts it on this
         // thread, so a runner that does not suspend costs no thread hand-off at all.
-        let task = Task.immediate { try await runner.run(self) }
+        let task: Task<(any Encodable & Sendable)?, any Error>
+        if #available(macOS 26, iOS 26, tvOS 26, watchOS 26, visionOS 26, *) {
+            task = Task.immediate { try await runner.run(self) }
+        } else {
+            task = Task { try await runner.run(self) }
+        }
         let stopAlreadyRequested = state.withLock { state -> Bool in
             state.runner = task
             return state.stopReason != nil

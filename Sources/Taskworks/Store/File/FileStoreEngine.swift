@@ -430,39 +430,9 @@ final class FileStoreEngine {
     // MARK: - Opening
 
     private static func checkDirectory(_ directory: String, create: Bool) throws {
-        var isDirectory: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
-            guard create else {
-                throw TaskworksError(
-                    code: .invalidInput,
-                    message: "the store directory \(directory) does not exist; create it (mode 0700) or "
-                        + "open with Options(createDirectory: true)",
-                    path: directory)
-            }
-            do {
-                try FileManager.default.createDirectory(
-                    atPath: directory, withIntermediateDirectories: true,
-                    attributes: [.posixPermissions: 0o700])
-            } catch {
-                throw TaskworksError.storageFailure(
-                    "could not create the store directory \(directory): \(error)", path: directory)
-            }
-            isDirectory = true
-        }
-        guard isDirectory.boolValue else {
-            throw TaskworksError(
-                code: .invalidInput,
-                message: "the store path \(directory) is a file, not a directory; give a directory path",
-                path: directory)
-        }
-        var info = stat()
-        let ownerCanWrite = stat(directory, &info) == 0 && (info.st_mode & S_IWUSR) != 0
-        guard ownerCanWrite, access(directory, W_OK | X_OK) == 0 else {
-            throw TaskworksError.storageFailure(
-                "the store directory \(directory) is not writable; give this process write permission "
-                    + "(the store keeps it at mode 0700)",
-                path: directory)
-        }
+        try PosixFile.prepareDirectory(
+            directory, create: create, role: "store",
+            missingAdvice: "create it (mode 0700) or open with Options(createDirectory: true)")
     }
 
     private static func checkForForeignFiles(_ directory: String) throws {

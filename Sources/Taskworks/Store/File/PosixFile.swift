@@ -87,6 +87,44 @@ struct PosixFile {
         _ = flock(descriptor, LOCK_UN)
     }
 
+    /// Makes sure `directory` is a directory this process can write: creates it (mode 0700) when
+    /// missing and `create` is set. `role` names it in errors ("store", "artifact").
+    ///
+    /// - Throws: ``TaskworksError/Code/invalidInput`` when it is missing (and not to be created)
+    ///   or is a file; ``TaskworksError/Code/storageFailure`` when it cannot be made or written.
+    static func prepareDirectory(_ directory: String, create: Bool, role: String, missingAdvice: String) throws {
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            guard create else {
+                throw TaskworksError(
+                    code: .invalidInput, message: "the \(role) directory \(directory) does not exist; \(missingAdvice)",
+                    path: directory)
+            }
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw TaskworksError.storageFailure(
+                    "could not create the \(role) directory \(directory): \(error)", path: directory)
+            }
+            isDirectory = true
+        }
+        guard isDirectory.boolValue else {
+            throw TaskworksError(
+                code: .invalidInput,
+                message: "the \(role) path \(directory) is a file, not a directory; give a directory path",
+                path: directory)
+        }
+        var info = stat()
+        let ownerCanWrite = stat(directory, &info) == 0 && (info.st_mode & S_IWUSR) != 0
+        guard ownerCanWrite, access(directory, W_OK | X_OK) == 0 else {
+            throw TaskworksError.storageFailure(
+                "the \(role) directory \(directory) is not writable; give this process write permission "
+                    + "(Taskworks keeps it at mode 0700)",
+                path: directory)
+        }
+    }
+
     /// Makes a rename or file creation in `directory` durable.
     static func syncDirectory(_ directory: String) throws {
         let file = try PosixFile.opening(directory, flags: O_RDONLY | O_DIRECTORY)
