@@ -92,17 +92,21 @@ struct PosixFile {
     ///
     /// - Throws: ``TaskworksError/Code/invalidInput`` when it is missing (and not to be created)
     ///   or is a file; ``TaskworksError/Code/storageFailure`` when it cannot be made or written.
-    static func prepareDirectory(_ directory: String, create: Bool, role: String, missingAdvice: String) throws {
+    static func prepareDirectory(_ directory: String, create: Bool, role: String, missingAdvice: String)
+        throws
+    {
         var isDirectory: ObjCBool = false
         if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
             guard create else {
                 throw TaskworksError(
-                    code: .invalidInput, message: "the \(role) directory \(directory) does not exist; \(missingAdvice)",
+                    code: .invalidInput,
+                    message: "the \(role) directory \(directory) does not exist; \(missingAdvice)",
                     path: directory)
             }
             do {
                 try FileManager.default.createDirectory(
-                    atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                    atPath: directory, withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: 0o700])
             } catch {
                 throw TaskworksError.storageFailure(
                     "could not create the \(role) directory \(directory): \(error)", path: directory)
