@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A closure called once a task reaches a terminal state (`succeeded`, `failed`, `cancelled`).
 /// It may throw; the error is reported through ``TaskService/Configuration/callbackErrorHandler``
 /// and never affects the task or the pool.
@@ -27,6 +29,7 @@ public final class TaskRegistry: Sendable {
     }
 
     private let state = LockedState(State())
+    private let observerCount = Atomic<Int>(0)
 
     /// Makes an empty registry.
     public init() {}
@@ -78,13 +81,19 @@ public final class TaskRegistry: Sendable {
                 state.observers[typeName, default: []].append(contentsOf: handlers)
             }
         }
+        observerCount.add(
+            staged.observers.values.reduce(0) { $0 + $1.count }, ordering: .sequentiallyConsistent)
     }
 
     /// Adds an observer called exactly once each time a task of `typeName` reaches a terminal
     /// state in this process (after the state is stored, off the worker's path).
     public func onComplete(of typeName: String, _ handler: @escaping TaskCompletionHandler) {
         state.withLock { $0.observers[typeName, default: []].append(handler) }
+        observerCount.add(1, ordering: .sequentiallyConsistent)
     }
+
+    /// Whether any observer is registered (lets terminal writes skip the lookup when none is).
+    var hasObservers: Bool { observerCount.load(ordering: .sequentiallyConsistent) > 0 }
 
     /// Whether `typeName` is registered.
     public func contains(_ typeName: String) -> Bool {

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Fans task events out to any number of `AsyncStream`s, each filtered by its caller's
 /// visibility. Publishing with no subscribers costs one lock.
 final class TaskEventBroadcaster: Sendable {
@@ -12,6 +14,8 @@ final class TaskEventBroadcaster: Sendable {
     }
 
     private let state = LockedState(State())
+    /// Open streams, so publishing with none costs one atomic load instead of a lock.
+    private let subscriberCount = Atomic<Int>(0)
 
     init() {}
 
@@ -23,13 +27,17 @@ final class TaskEventBroadcaster: Sendable {
             state.subscribers[state.nextID] = Subscriber(caller: caller, continuation: continuation)
             return state.nextID
         }
+        subscriberCount.add(1, ordering: .sequentiallyConsistent)
         continuation.onTermination = { [weak self] _ in
-            self?.state.withLock { _ = $0.subscribers.removeValue(forKey: id) }
+            guard let self else { return }
+            let removed = self.state.withLock { $0.subscribers.removeValue(forKey: id) != nil }
+            if removed { self.subscriberCount.subtract(1, ordering: .sequentiallyConsistent) }
         }
         return stream
     }
 
     func publish(_ kind: TaskEvent.Kind, _ task: TaskRecord) {
+        guard subscriberCount.load(ordering: .sequentiallyConsistent) > 0 else { return }
         let targets = state.withLock { state -> [AsyncStream<TaskEvent>.Continuation] in
             guard !state.subscribers.isEmpty else { return [] }
             return state.subscribers.values.compactMap { subscriber in
@@ -47,6 +55,7 @@ final class TaskEventBroadcaster: Sendable {
             defer { state.subscribers.removeAll() }
             return state.subscribers.values.map(\.continuation)
         }
+        subscriberCount.subtract(all.count, ordering: .sequentiallyConsistent)
         for continuation in all { continuation.finish() }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The one way host code creates and manages tasks. Every call names its ``Caller``, and
 /// per-creator visibility is enforced here: a user sees and touches only the tasks they created;
@@ -52,7 +53,10 @@ public final class TaskService: Sendable {
     private let perTaskCallbacks = LockedState<[TaskID: TaskCompletionHandler]>([:])
     /// Pools in this process to wake when work appears, with the date it becomes due.
     private let wakeTargets = LockedState<[ObjectIdentifier: @Sendable (Date?) -> Void]>([:])
-    private let runningContexts = LockedState<[TaskID: TaskContext]>([:])
+    /// The pools running in this process, asked for a running task's context on cancel.
+    private let runningTaskLookups = LockedState<[ObjectIdentifier: @Sendable (TaskID) -> TaskContext?]>([:])
+    /// How many per-task completion closures wait, so terminal writes skip the lock when none do.
+    private let pendingCallbackCount = Atomic<Int>(0)
 
     /// How often a compare-and-set write is retried against concurrent writers before giving up
     /// with ``TaskworksError/Code/contention``.
@@ -166,16 +170,16 @@ public final class TaskService: Sendable {
             maxRetries: maxRetries, timeout: timeout, runAfter: runAfter, uniqueKey: options.uniqueKey,
             createdAt: now)
         // Registered before the insert so a worker that finishes the task at once finds it.
-        if let onComplete { perTaskCallbacks.withLock { $0[record.id] = onComplete } }
+        if let onComplete { addCallback(onComplete, for: record.id) }
         let stored: TaskRecord
         do {
             stored = try await store.insert(record)
         } catch {
-            if onComplete != nil { perTaskCallbacks.withLock { _ = $0.removeValue(forKey: record.id) } }
+            if onComplete != nil { _ = takeCallback(for: record.id) }
             throw error
         }
         guard stored.id == record.id else {
-            if onComplete != nil { perTaskCallbacks.withLock { _ = $0.removeValue(forKey: record.id) } }
+            if onComplete != nil { _ = takeCallback(for: record.id) }
             return TaskCreation(task: stored, isDuplicate: true)
         }
         events.publish(.created, stored)
@@ -362,11 +366,24 @@ public final class TaskService: Sendable {
     func didStore(_ stored: TaskRecord, replacing previous: TaskRecord, event: TaskEvent.Kind?) {
         if let event { events.publish(event, stored) }
         guard stored.status.isTerminal, !previous.status.isTerminal else { return }
-        var handlers = registry.observers(for: stored.type)
-        if let own = perTaskCallbacks.withLock({ $0.removeValue(forKey: stored.id) }) {
+        var handlers = registry.hasObservers ? registry.observers(for: stored.type) : []
+        if pendingCallbackCount.load(ordering: .sequentiallyConsistent) > 0,
+            let own = takeCallback(for: stored.id)
+        {
             handlers.insert(own, at: 0)
         }
         callbacks.dispatch(stored, to: handlers)
+    }
+
+    private func addCallback(_ callback: @escaping TaskCompletionHandler, for id: TaskID) {
+        perTaskCallbacks.withLock { $0[id] = callback }
+        pendingCallbackCount.add(1, ordering: .sequentiallyConsistent)
+    }
+
+    private func takeCallback(for id: TaskID) -> TaskCompletionHandler? {
+        let callback = perTaskCallbacks.withLock { $0.removeValue(forKey: id) }
+        if callback != nil { pendingCallbackCount.subtract(1, ordering: .sequentiallyConsistent) }
+        return callback
     }
 
     /// Wakes this process's pools: work is claimable now, or (with `due`) from that date.
@@ -383,15 +400,17 @@ public final class TaskService: Sendable {
         wakeTargets.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(owner)) }
     }
 
-    func registerRunning(_ context: TaskContext) {
-        runningContexts.withLock { $0[context.task.id] = context }
+    func addRunningTaskLookup(_ owner: AnyObject, _ lookup: @escaping @Sendable (TaskID) -> TaskContext?) {
+        runningTaskLookups.withLock { $0[ObjectIdentifier(owner)] = lookup }
     }
 
-    func unregisterRunning(_ id: TaskID) {
-        runningContexts.withLock { _ = $0.removeValue(forKey: id) }
+    func removeRunningTaskLookup(_ owner: AnyObject) {
+        runningTaskLookups.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(owner)) }
     }
 
+    /// The context of a task running in one of this process's pools, if any.
     func runningContext(_ id: TaskID) -> TaskContext? {
-        runningContexts.withLock { $0[id] }
+        let lookups = runningTaskLookups.withLock { Array($0.values) }
+        return lookups.lazy.compactMap { $0(id) }.first
     }
 }

@@ -62,6 +62,11 @@ final class LeaseKeeper: Sendable {
         state.withLock { $0.attempts.removeValue(forKey: id)?.latest }
     }
 
+    /// The context of a running attempt of task `id`, if this keeper watches one.
+    func context(for id: TaskID) -> TaskContext? {
+        state.withLock { $0.attempts[id]?.context }
+    }
+
     var contexts: [TaskContext] {
         state.withLock { $0.attempts.values.map(\.context) }
     }

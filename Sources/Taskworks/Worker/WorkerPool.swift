@@ -122,6 +122,8 @@ public final class WorkerPool: Sendable {
     /// after the drain, once every loop has ended.
     private func runLoops() async {
         let keeper = LeaseKeeper(service: service, configuration: configuration)
+        service.addRunningTaskLookup(keeper) { [keeper] id in keeper.context(for: id) }
+        defer { service.removeRunningTaskLookup(keeper) }
         let sweeperStop = WakeSignal()
         await withDiscardingTaskGroup { group in
             group.addTask { await keeper.run() }
@@ -313,9 +315,7 @@ public final class WorkerPool: Sendable {
         let context = TaskContext(
             task: claimed, keeperSignal: keeper.signal, artifactStore: service.artifacts)
         keeper.register(context)
-        service.registerRunning(context)
         let result = await context.run(runner)
-        service.unregisterRunning(claimed.id)
         let latest = keeper.unregister(claimed.id) ?? claimed
         return (TaskAttempt.outcome(of: result, context: context), latest, context.progress, context)
     }
