@@ -8,13 +8,7 @@ public struct ArtifactKey: Sendable, Hashable, CustomStringConvertible {
 
     /// A fresh key for an artifact of `task`.
     public init(for task: TaskID) {
-        let random = RandomUUIDSource.randomBytes(8)
-        let hex = Array("0123456789abcdef".utf8)
-        var suffix = ""
-        for byte in random {
-            suffix.unicodeScalars.append(Unicode.Scalar(hex[Int(byte >> 4)]))
-            suffix.unicodeScalars.append(Unicode.Scalar(hex[Int(byte & 0x0F)]))
-        }
+        let suffix = LowercaseHex.encode(RandomUUIDSource.randomBytes(8))
         rawValue = "\(task)-\(suffix)"
     }
 

@@ -58,7 +58,7 @@ public struct DownloadLinkSigner: Sendable {
     }
 
     private func signature(id: TaskID, caller: String, expires: Int64) -> String {
-        HMACSHA256.hex(
+        LowercaseHex.encode(
             HMACSHA256.authenticationCode(for: Array("\(id)\n\(caller)\n\(expires)".utf8), key: secret))
     }
 

@@ -124,12 +124,9 @@ extension Duration {
         return parts.seconds * 1000 + parts.attoseconds / 1_000_000_000_000_000
     }
 
-    /// The duration in seconds as a `Double`.
-    var seconds: Double {
+    /// The duration in seconds, as a `TimeInterval`.
+    var timeInterval: TimeInterval {
         let parts = components
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
-
-    /// The duration as a `TimeInterval`.
-    var timeInterval: TimeInterval { seconds }
 }

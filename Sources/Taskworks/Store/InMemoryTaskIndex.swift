@@ -112,8 +112,6 @@ struct InMemoryTaskIndex: Sendable {
 
     init() {}
 
-    var taskCount: Int { slots.count }
-
     func task(id: TaskID) -> TaskRecord? { handles[id].map { slots[$0].record } }
 
     mutating func insert(_ task: TaskRecord) throws -> TaskRecord {

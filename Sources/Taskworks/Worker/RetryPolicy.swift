@@ -34,8 +34,8 @@ public struct RetryPolicy: Sendable, Hashable {
     /// number in `0..<1` for the jitter.
     public func delay(afterAttempt attempt: Int, random: Double) -> Duration {
         let exponent = Double(max(0, attempt - 1))
-        let base = initialDelay.seconds * pow(max(1, multiplier), exponent)
-        let capped = min(base, maximumDelay.seconds)
+        let base = initialDelay.timeInterval * pow(max(1, multiplier), exponent)
+        let capped = min(base, maximumDelay.timeInterval)
         let spread = min(1, max(0, jitter))
         let factor = 1 + spread * (2 * min(max(random, 0), 1) - 1)
         return .milliseconds(Int64((max(0, capped * factor) * 1000).rounded()))

@@ -54,7 +54,7 @@ enum TaskAttempt {
     }
 
     static func describe(_ duration: Duration) -> String {
-        let seconds = duration.seconds
+        let seconds = duration.timeInterval
         return seconds < 1 ? "\(duration.wholeMilliseconds) ms" : String(format: "%.3g s", seconds)
     }
 }

@@ -260,7 +260,7 @@ public final class WorkerPool: Sendable {
         service.events.publish(.started, claimed)
         let started = ContinuousClock.now
         let (outcome, latest, progress, context) = await attempt(claimed, keeper: keeper)
-        let seconds = (ContinuousClock.now - started).seconds
+        let seconds = (ContinuousClock.now - started).timeInterval
         let wakeDrain = state.withLock { state -> Bool in
             state.runnerStopped(afterSeconds: seconds)
             return state.isDraining

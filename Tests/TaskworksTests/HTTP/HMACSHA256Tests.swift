@@ -13,31 +13,31 @@ struct HMACSHA256Tests {
         ),
     ])
     func sha256MatchesFIPSVectors(message: String, digest: String) {
-        #expect(HMACSHA256.hex(HMACSHA256.sha256(Array(message.utf8))) == digest)
+        #expect(LowercaseHex.encode(HMACSHA256.sha256(Array(message.utf8))) == digest)
     }
 
     @Test func sha256OfAMillionAs() {
         #expect(
-            HMACSHA256.hex(HMACSHA256.sha256([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)))
+            LowercaseHex.encode(HMACSHA256.sha256([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)))
                 == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
     @Test func hmacMatchesRFC4231() {
         // Test case 1: 20 bytes of 0x0b, "Hi There".
         #expect(
-            HMACSHA256.hex(
+            LowercaseHex.encode(
                 HMACSHA256.authenticationCode(
                     for: Array("Hi There".utf8), key: [UInt8](repeating: 0x0b, count: 20)))
                 == "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7")
         // Test case 2: key "Jefe".
         #expect(
-            HMACSHA256.hex(
+            LowercaseHex.encode(
                 HMACSHA256.authenticationCode(
                     for: Array("what do ya want for nothing?".utf8), key: Array("Jefe".utf8)))
                 == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
         // Test case 6: a 131-byte key is hashed first.
         #expect(
-            HMACSHA256.hex(
+            LowercaseHex.encode(
                 HMACSHA256.authenticationCode(
                     for: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8),
                     key: [UInt8](repeating: 0xaa, count: 131)))

@@ -484,7 +484,7 @@ enum TaskRecordJSON {
             try object { parser, key in
                 switch key {
                 case "id":
-                    guard let uuid = UUID(uuidString: try parser.string()) else {
+                    guard let uuid = TaskID.parseUUID(try parser.string().utf8) else {
                         throw parser.fail("bad id")
                     }
                     id = TaskID(uuid: uuid)
