@@ -9,12 +9,15 @@ let package = Package(
     products: [
         .library(name: "Taskworks", targets: ["Taskworks"]),
         .library(name: "UserExportPlugin", targets: ["UserExportPlugin"]),
+        .library(name: "TaskStoreConformance", targets: ["TaskStoreConformance"]),
         .executable(name: "taskworks-demo", targets: ["TaskworksDemo"]),
         .executable(name: "taskworks-bench", targets: ["TaskworksBench"]),
         .executable(name: "taskworks-quickstart", targets: ["TaskworksQuickStart"]),
     ],
     targets: [
         .target(name: "Taskworks", resources: [.copy("Resources/openapi.json")]),
+        // The TaskStore contract as runnable checks, for any store in any package.
+        .target(name: "TaskStoreConformance", dependencies: ["Taskworks"]),
         // Task-type plugins: dependency-free modules a host installs into its registry.
         .target(
             name: "UserExportPlugin",
@@ -49,7 +52,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TaskworksTests",
-            dependencies: ["Taskworks", "TaskworksStoreHelper", "TaskworksBench"]
+            dependencies: ["Taskworks", "TaskStoreConformance", "TaskworksStoreHelper", "TaskworksBench"]
         ),
     ],
     swiftLanguageModes: [.v6]

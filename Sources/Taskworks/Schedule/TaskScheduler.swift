@@ -157,7 +157,9 @@ public final class TaskScheduler: Sendable {
 
     // MARK: - The per-schedule tick record
 
-    static let markerType = "taskworks.schedule"
+    /// The type of the hidden, soft-deleted record that holds each schedule's last fired tick.
+    /// Stores keep such records like any other task; retention never removes them.
+    public static let markerType = "taskworks.schedule"
 
     /// Compare-and-set on the schedule's hidden record: `true` when this call moved its last tick
     /// forward to `tick`, `false` when a process already fired this tick (or a later one).
