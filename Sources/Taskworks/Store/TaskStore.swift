@@ -1,8 +1,8 @@
 import Foundation
 
 /// Where tasks live. Implement this to put Taskworks on another backend (PostgreSQL, Redis,
-/// SQLite…); a store that passes the conformance suite in `Tests/TaskworksTests/StoreConformance`
-/// is correct.
+/// SQLite…); a store that passes the conformance suite (the `TaskStoreConformance` product) is
+/// correct.
 ///
 /// ## Contract
 /// - **Atomic single-task writes.** Every method is atomic with respect to every other call on
@@ -66,6 +66,18 @@ public protocol TaskStore: Sendable {
     /// copy's (a task retried meanwhile stays) — and returns how many were removed. A removed task
     /// is gone from every read, as if it never existed.
     func remove(_ tasks: [TaskRecord]) async throws -> Int
+
+    /// Signals that tasks may have become claimable through another process or host (a task
+    /// created or put back to pending there), so idle pools claim at once instead of waiting
+    /// for their next poll. Each call returns a new stream for one pool; the stream ends when its
+    /// consumer stops. `nil`, the default, means the store cannot tell: pools then rely on their
+    /// poll interval for work from elsewhere (work made in this process always wakes them).
+    func workAvailableSignals() -> AsyncStream<Void>?
+}
+
+extension TaskStore {
+    /// No signals: pools poll for work from other processes.
+    public func workAvailableSignals() -> AsyncStream<Void>? { nil }
 }
 
 /// The outcome of a compare-and-set ``TaskStore/update(_:expectedVersion:)``.

@@ -125,6 +125,13 @@ public final class WorkerPool: Sendable {
         service.addRunningTaskLookup(keeper) { [keeper] id in keeper.context(for: id) }
         defer { service.removeRunningTaskLookup(keeper) }
         let sweeperStop = WakeSignal()
+        // Work made by other processes or hosts, when the store can tell (PostgreSQL's NOTIFY).
+        let remoteWork = service.store.workAvailableSignals().map { signals in
+            Task { [signal] in
+                for await _ in signals { signal.notify() }
+            }
+        }
+        defer { remoteWork?.cancel() }
         await withDiscardingTaskGroup { group in
             group.addTask { await keeper.run() }
             group.addTask { await self.sweepExpiredLeases(until: sweeperStop) }

@@ -219,6 +219,23 @@ enum TaskRecordJSON {
         }
     }
 
+    /// Reads one JSON value (a payload or result stored as text).
+    static func value(_ text: String) -> Result<JSONValue, SyntaxError> {
+        var text = text
+        return text.withUTF8 { buffer in
+            var parser = Parser(bytes: buffer)
+            do {
+                let value = try parser.value()
+                try parser.end()
+                return .success(value)
+            } catch let error as SyntaxError {
+                return .failure(error)
+            } catch {
+                return .failure(SyntaxError(offset: parser.position, reason: "\(error)"))
+            }
+        }
+    }
+
     private struct Parser {
         let bytes: UnsafeBufferPointer<UInt8>
         var position = 0
