@@ -114,12 +114,15 @@ public struct TaskClaimRequest: Sendable, Hashable {
         self.limit = limit
     }
 
+    /// When the leases this claim hands out expire: `now + leaseDuration`.
+    public var leaseExpiry: Date { now.addingTimeInterval(leaseDuration.timeInterval) }
+
     /// Applies the claim to one eligible task: what every store stores for it.
     public func claimed(_ task: TaskRecord) -> TaskRecord {
         var claimed = task
         claimed.status = .running
         claimed.leaseOwner = owner
-        claimed.leaseExpiresAt = now.addingTimeInterval(leaseDuration.timeInterval)
+        claimed.leaseExpiresAt = leaseExpiry
         claimed.attempts += 1
         claimed.startedAt = now
         claimed.updatedAt = now

@@ -1,0 +1,183 @@
+import Foundation
+import PostgresNIO
+import Taskworks
+
+extension PostgresTaskStore {
+    /// Inserts with `NOTIFY`; a task with a unique key is inserted under an advisory lock on the
+    /// key, after checking no pending or running task holds it.
+    public func insert(_ task: TaskRecord) async throws -> TaskRecord {
+        var expected = task
+        expected.version = 1
+        return try await withRetries("inserting task \(task.id)") { attempt in
+            let inserted: TaskRecord?
+            if let key = task.uniqueKey {
+                switch try await insertUnique(task, key: key) {
+                case .held(let holder): return holder
+                case .inserted(let record): inserted = record
+                }
+            } else {
+                inserted = try await records(insertStatement(task)).first?.record
+            }
+            if let inserted { return inserted }
+            // The id exists. On a retry it may be this very insert, committed before the
+            // connection broke: then it is a success, not a duplicate.
+            if attempt > 1, let existing = try await self.task(id: task.id), existing.isSameCreation(as: expected) {
+                return existing
+            }
+            throw TaskworksError.invalidInput("a task with id \(task.id) already exists")
+        }
+    }
+
+    private enum UniqueInsert: Sendable {
+        case held(TaskRecord)
+        case inserted(TaskRecord?)
+    }
+
+    private func insertUnique(_ task: TaskRecord, key: String) async throws -> UniqueInsert {
+        let lockKey = "\(configuration.schema):\(key)"
+        let holderQuery = PostgresQuery(
+            unsafeSQL: """
+                SELECT \(TaskRow.columns) FROM \(tasksTable)
+                WHERE unique_key = $1 AND status IN ('pending', 'running') AND deleted_at IS NULL
+                ORDER BY seq LIMIT 1
+                """,
+            binds: { var binds = PostgresBindings(); binds.append(key); return binds }())
+        let insert = insertStatement(task)
+        return try await client.withTransaction(logger: logger) { connection in
+            // Held to commit: racing inserts of one key take turns, and each one's check below
+            // (a new statement, so a new snapshot) sees the earlier one's committed row.
+            _ = try await connection.query(
+                "SELECT pg_advisory_xact_lock(hashtextextended(\(lockKey), 0))", logger: logger)
+            for try await row in try await connection.query(holderQuery, logger: logger) {
+                return .held(try TaskRow.record(from: row).record)
+            }
+            for try await row in try await connection.query(insert, logger: logger) {
+                return .inserted(try TaskRow.record(from: row).record)
+            }
+            return .inserted(nil)
+        }
+    }
+
+    private func insertStatement(_ task: TaskRecord) -> PostgresQuery {
+        var binds = PostgresBindings(capacity: 28)
+        TaskRow.appendInsertValues(of: task, to: &binds)
+        binds.append(notificationChannel)
+        let placeholders = (1...27).map { "$\($0)" }.joined(separator: ", ")
+        return PostgresQuery(
+            unsafeSQL: """
+                WITH inserted AS (
+                    INSERT INTO \(tasksTable) (\(TaskRow.insertColumns)) VALUES (\(placeholders))
+                    ON CONFLICT (id) DO NOTHING
+                    RETURNING \(TaskRow.columns)
+                )
+                SELECT \(TaskRow.columns(qualifiedBy: "inserted")), pg_notify($28, '') FROM inserted
+                """, binds: binds)
+    }
+
+    /// `UPDATE … WHERE id = $1 AND version = $2`; a task put to pending sends `NOTIFY`.
+    public func update(_ task: TaskRecord, expectedVersion: UInt64) async throws -> TaskUpdateResult {
+        var binds = PostgresBindings(capacity: 25)
+        binds.append(task.id.uuid)
+        binds.append(Int64(truncatingIfNeeded: expectedVersion))
+        binds.append(notificationChannel)
+        TaskRow.appendMutableValues(of: task, to: &binds)
+        let assignments = TaskRow.mutableColumns.enumerated().map { "\($1) = $\($0 + 4)" }.joined(separator: ", ")
+        let statement = PostgresQuery(
+            unsafeSQL: """
+                WITH updated AS (
+                    UPDATE \(tasksTable) SET \(assignments), version = version + 1
+                    WHERE id = $1 AND version = $2
+                    RETURNING \(TaskRow.columns)
+                )
+                SELECT \(TaskRow.columns(qualifiedBy: "updated")),
+                    CASE WHEN updated.status = 'pending' THEN pg_notify($3, '') END
+                FROM updated
+                """, binds: binds)
+        return try await withRetries("updating task \(task.id)") { attempt in
+            if let stored = try await records(statement).first?.record { return .updated(stored) }
+            guard let current = try await self.task(id: task.id) else { return .notFound }
+            // On a retry the write may have committed before the connection broke.
+            if attempt > 1, current.version == expectedVersion + 1, current.isSameState(as: task) {
+                return .updated(current)
+            }
+            return .conflict(current: current)
+        }
+    }
+
+    /// One statement: lock the next eligible rows with `FOR UPDATE SKIP LOCKED`, lease them.
+    public func claim(_ request: TaskClaimRequest) async throws -> [TaskRecord] {
+        guard request.limit > 0 else { return [] }
+        var binds = PostgresBindings(capacity: 6)
+        binds.append(TaskRow.seconds(request.now))
+        binds.append(Int64(request.limit))
+        binds.append(request.owner)
+        binds.append(TaskRow.seconds(request.leaseExpiry))
+        var typeFilter = ""
+        if let types = request.types {
+            binds.append(Array(types))
+            typeFilter = "AND type = ANY($5)"
+        }
+        let statement = PostgresQuery(
+            unsafeSQL: """
+                WITH next AS (
+                    SELECT id FROM \(tasksTable)
+                    WHERE status = 'pending' AND deleted_at IS NULL AND run_after <= $1 \(typeFilter)
+                    ORDER BY priority DESC, created_at, seq
+                    LIMIT $2
+                    FOR UPDATE SKIP LOCKED
+                )
+                UPDATE \(tasksTable) AS t
+                SET status = 'running', lease_owner = $3, lease_expires_at = $4, attempts = t.attempts + 1,
+                    started_at = $1, updated_at = $1, version = t.version + 1
+                FROM next WHERE t.id = next.id
+                RETURNING \(TaskRow.columns(qualifiedBy: "t"))
+                """, binds: binds)
+        // A claim whose answer was lost leaves its tasks leased to this owner; they are rescued
+        // when the lease expires. Retrying is safe: no task is ever run twice.
+        let claimed = try await withRetries("claiming tasks") { _ in try await records(statement) }
+        return claimed.sorted { a, b in
+            if a.record.priority != b.record.priority { return a.record.priority > b.record.priority }
+            if a.record.createdAt != b.record.createdAt { return a.record.createdAt < b.record.createdAt }
+            return a.sequence < b.sequence
+        }.map(\.record)
+    }
+
+    /// `DELETE … WHERE (id, version)` matches each given copy.
+    public func remove(_ tasks: [TaskRecord]) async throws -> Int {
+        guard !tasks.isEmpty else { return 0 }
+        var binds = PostgresBindings(capacity: 2)
+        binds.append(tasks.map(\.id.uuid))
+        binds.append(tasks.map { Int64(truncatingIfNeeded: $0.version) })
+        let statement = PostgresQuery(
+            unsafeSQL: """
+                DELETE FROM \(tasksTable) AS t
+                USING unnest($1::uuid[], $2::bigint[]) AS r(id, version)
+                WHERE t.id = r.id AND t.version = r.version
+                RETURNING t.id
+                """, binds: binds)
+        return try await withRetries("removing \(tasks.count) tasks") { _ in
+            var count = 0
+            for try await _ in try await client.query(statement, logger: logger) { count += 1 }
+            return count
+        }
+    }
+}
+
+extension TaskRecord {
+    /// Whether `other` is the same creation: the fields fixed at insert, payload included.
+    func isSameCreation(as other: TaskRecord) -> Bool {
+        id == other.id && type == other.type && createdBy == other.createdBy && createdAt == other.createdAt
+            && payload == other.payload && uniqueKey == other.uniqueKey
+    }
+
+    /// Whether this stored task holds exactly the mutable state `written` asked for.
+    func isSameState(as written: TaskRecord) -> Bool {
+        var expected = written
+        expected.id = id
+        expected.type = type
+        expected.createdBy = createdBy
+        expected.createdAt = createdAt
+        expected.version = version
+        return self == expected
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import PostgresNIO
+import Taskworks
+
+/// How a `TaskRecord` maps to a row of the `tasks` table and back. Dates are `float8` seconds
+/// since 2001-01-01 (`Date.timeIntervalSinceReferenceDate`), so every date round-trips to the
+/// bit; payloads and results are JSON text written by `JSONValue.jsonText`.
+enum TaskRow {
+    /// The columns every read selects, in the order ``record(from:)`` decodes them.
+    static let columns = """
+        id, type, status, priority, payload, result, error_message, progress, created_by, artifact_key, \
+        artifact_file_name, artifact_content_type, attempts, max_retries, manual_retries, timeout_ms, run_after, \
+        created_at, started_at, finished_at, updated_at, deleted_at, cancel_requested, lease_owner, \
+        lease_expires_at, version, unique_key, seq
+        """
+
+    /// The same columns qualified by `alias` (for statements that join).
+    static func columns(qualifiedBy alias: String) -> String {
+        columns.split(separator: ",").map { "\(alias).\($0.trimmingCharacters(in: .whitespaces))" }
+            .joined(separator: ", ")
+    }
+
+    /// The columns an insert writes, in the order ``appendInsertValues(of:to:)`` binds them.
+    static let insertColumns = """
+        id, type, status, priority, payload, result, error_message, progress, created_by, artifact_key, \
+        artifact_file_name, artifact_content_type, attempts, max_retries, manual_retries, timeout_ms, run_after, \
+        created_at, started_at, finished_at, updated_at, deleted_at, cancel_requested, lease_owner, \
+        lease_expires_at, version, unique_key
+        """
+
+    /// The mutable columns an update writes (`SET col = $n, …`), in ``appendMutableValues(of:to:)``
+    /// order; `id`, `type`, `created_by` and `created_at` never change.
+    static let mutableColumns = [
+        "status", "priority", "payload", "result", "error_message", "progress", "artifact_key",
+        "artifact_file_name", "artifact_content_type", "attempts", "max_retries", "manual_retries", "timeout_ms",
+        "run_after", "started_at", "finished_at", "updated_at", "deleted_at", "cancel_requested", "lease_owner",
+        "lease_expires_at", "unique_key",
+    ]
+
+    static func appendInsertValues(of task: TaskRecord, to binds: inout PostgresBindings) {
+        binds.append(task.id.uuid)
+        binds.append(task.type)
+        binds.append(task.status.rawValue)
+        binds.append(Int64(task.priority))
+        binds.append(task.payload?.jsonText)
+        binds.append(task.result?.jsonText)
+        binds.append(task.errorMessage)
+        binds.append(Int64(task.progress))
+        binds.append(task.createdBy)
+        binds.append(task.artifact?.key)
+        binds.append(task.artifact?.fileName)
+        binds.append(task.artifact?.contentType)
+        binds.append(Int64(task.attempts))
+        binds.append(Int64(task.maxRetries))
+        binds.append(Int64(task.manualRetries))
+        binds.append(task.timeoutMilliseconds)
+        binds.append(seconds(task.runAfter))
+        binds.append(seconds(task.createdAt))
+        binds.append(task.startedAt.map(seconds))
+        binds.append(task.finishedAt.map(seconds))
+        binds.append(seconds(task.updatedAt))
+        binds.append(task.deletedAt.map(seconds))
+        binds.append(task.cancelRequested)
+        binds.append(task.leaseOwner)
+        binds.append(task.leaseExpiresAt.map(seconds))
+        binds.append(Int64(1))
+        binds.append(task.uniqueKey)
+    }
+
+    static func appendMutableValues(of task: TaskRecord, to binds: inout PostgresBindings) {
+        binds.append(task.status.rawValue)
+        binds.append(Int64(task.priority))
+        binds.append(task.payload?.jsonText)
+        binds.append(task.result?.jsonText)
+        binds.append(task.errorMessage)
+        binds.append(Int64(task.progress))
+        binds.append(task.artifact?.key)
+        binds.append(task.artifact?.fileName)
+        binds.append(task.artifact?.contentType)
+        binds.append(Int64(task.attempts))
+        binds.append(Int64(task.maxRetries))
+        binds.append(Int64(task.manualRetries))
+        binds.append(task.timeoutMilliseconds)
+        binds.append(seconds(task.runAfter))
+        binds.append(task.startedAt.map(seconds))
+        binds.append(task.finishedAt.map(seconds))
+        binds.append(seconds(task.updatedAt))
+        binds.append(task.deletedAt.map(seconds))
+        binds.append(task.cancelRequested)
+        binds.append(task.leaseOwner)
+        binds.append(task.leaseExpiresAt.map(seconds))
+        binds.append(task.uniqueKey)
+    }
+
+    /// A stored date as the store writes it.
+    static func seconds(_ date: Date) -> Double { date.timeIntervalSinceReferenceDate }
+
+    /// A row selected with ``columns`` as a task, and its insertion sequence number.
+    ///
+    /// - Throws: ``TaskworksError/Code/corruptStore`` when a value is not one the store writes.
+    static func record(from row: PostgresRow) throws -> (record: TaskRecord, sequence: Int64) {
+        let cells = row.makeRandomAccess()
+        var index = 0
+        func next<T: PostgresDecodable>(_ type: T.Type) throws -> T {
+            defer { index += 1 }
+            do {
+                return try cells[index].decode(T.self)
+            } catch {
+                throw TaskworksError(
+                    code: .corruptStore,
+                    message: "column \(cells[index].columnName) of a tasks row is not a \(T.self): \(error); "
+                        + "the table was changed outside Taskworks")
+            }
+        }
+        func date(_ seconds: Double) -> Date { Date(timeIntervalSinceReferenceDate: seconds) }
+        func json(_ text: String?) throws -> JSONValue? {
+            guard let text else { return nil }
+            do {
+                return try JSONValue(jsonText: text)
+            } catch {
+                throw TaskworksError(
+                    code: .corruptStore, message: "a stored payload or result is not JSON: \(error)")
+            }
+        }
+
+        let id = TaskID(uuid: try next(UUID.self))
+        let type = try next(String.self)
+        let statusText = try next(String.self)
+        guard let status = TaskStatus(rawValue: statusText) else {
+            throw TaskworksError(
+                code: .corruptStore, message: "task \(id) has status '\(statusText.prefix(40))', which Taskworks "
+                    + "never writes; the table was changed outside Taskworks", taskID: id)
+        }
+        var record = TaskRecord(
+            id: id, type: type, priority: Int(try next(Int64.self)), createdBy: "", createdAt: Date())
+        record.status = status
+        record.payload = try json(try next(String?.self))
+        record.result = try json(try next(String?.self))
+        record.errorMessage = try next(String?.self)
+        record.progress = Int(try next(Int64.self))
+        record.createdBy = try next(String.self)
+        let artifactKey = try next(String?.self)
+        let artifactFileName = try next(String?.self)
+        let artifactContentType = try next(String?.self)
+        if let artifactKey, let artifactFileName {
+            record.artifact = try TaskArtifact(
+                key: artifactKey, fileName: artifactFileName,
+                contentType: artifactContentType ?? "application/octet-stream")
+        }
+        record.attempts = Int(try next(Int64.self))
+        record.maxRetries = Int(try next(Int64.self))
+        record.manualRetries = Int(try next(Int64.self))
+        record.timeoutMilliseconds = try next(Int64?.self)
+        record.runAfter = date(try next(Double.self))
+        record.createdAt = date(try next(Double.self))
+        record.startedAt = try next(Double?.self).map(date)
+        record.finishedAt = try next(Double?.self).map(date)
+        record.updatedAt = date(try next(Double.self))
+        record.deletedAt = try next(Double?.self).map(date)
+        record.cancelRequested = try next(Bool.self)
+        record.leaseOwner = try next(String?.self)
+        record.leaseExpiresAt = try next(Double?.self).map(date)
+        let version = try next(Int64.self)
+        guard version >= 1 else {
+            throw TaskworksError(
+                code: .corruptStore, message: "task \(id) has version \(version); versions start at 1", taskID: id)
+        }
+        record.version = UInt64(version)
+        record.uniqueKey = try next(String?.self)
+        let sequence = try next(Int64.self)
+        return (record, sequence)
+    }
+}
