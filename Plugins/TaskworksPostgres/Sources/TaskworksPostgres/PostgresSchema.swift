@@ -10,67 +10,68 @@ import Taskworks
 /// newest migration is newer than this code knows is refused, never written.
 enum PostgresSchema {
     /// The migrations this code knows, oldest first. Append only: never edit a released one.
-    static let migrations: [(version: Int, description: String, statements: @Sendable (String) -> [String])] = [
-        (
-            1, "tasks table, claim, lease, listing, unique-key and retention indexes",
-            { schema in
-                [
-                    """
-                    CREATE TABLE \(schema).tasks (
-                        seq bigint GENERATED ALWAYS AS IDENTITY,
-                        id uuid PRIMARY KEY,
-                        type text NOT NULL,
-                        status text NOT NULL
-                            CHECK (status IN ('pending', 'running', 'succeeded', 'failed', 'cancelled')),
-                        priority bigint NOT NULL,
-                        payload text,
-                        result text,
-                        error_message text,
-                        progress bigint NOT NULL,
-                        created_by text NOT NULL,
-                        artifact_key text,
-                        artifact_file_name text,
-                        artifact_content_type text,
-                        attempts bigint NOT NULL,
-                        max_retries bigint NOT NULL,
-                        manual_retries bigint NOT NULL,
-                        timeout_ms bigint,
-                        run_after float8 NOT NULL,
-                        created_at float8 NOT NULL,
-                        started_at float8,
-                        finished_at float8,
-                        updated_at float8 NOT NULL,
-                        deleted_at float8,
-                        cancel_requested boolean NOT NULL,
-                        lease_owner text,
-                        lease_expires_at float8,
-                        version bigint NOT NULL,
-                        unique_key text
-                    )
-                    """,
-                    // The claim: pending, not deleted, highest priority then oldest.
-                    """
-                    CREATE INDEX tasks_claim ON \(schema).tasks (priority DESC, created_at, seq)
-                        WHERE status = 'pending' AND deleted_at IS NULL
-                    """,
-                    "CREATE INDEX tasks_leases ON \(schema).tasks (lease_expires_at) WHERE status = 'running'",
-                    "CREATE INDEX tasks_created ON \(schema).tasks (created_at DESC, seq DESC) WHERE deleted_at IS NULL",
-                    """
-                    CREATE INDEX tasks_creator ON \(schema).tasks (created_by, created_at DESC, seq DESC)
-                        WHERE deleted_at IS NULL
-                    """,
-                    """
-                    CREATE INDEX tasks_unique_key ON \(schema).tasks (unique_key)
-                        WHERE unique_key IS NOT NULL AND status IN ('pending', 'running') AND deleted_at IS NULL
-                    """,
-                    """
-                    CREATE INDEX tasks_finished ON \(schema).tasks (created_at, seq)
-                        WHERE status IN ('succeeded', 'failed', 'cancelled')
-                    """,
-                ]
-            }
-        )
-    ]
+    static let migrations: [(version: Int, description: String, statements: @Sendable (String) -> [String])] =
+        [
+            (
+                1, "tasks table, claim, lease, listing, unique-key and retention indexes",
+                { schema in
+                    [
+                        """
+                        CREATE TABLE \(schema).tasks (
+                            seq bigint GENERATED ALWAYS AS IDENTITY,
+                            id uuid PRIMARY KEY,
+                            type text NOT NULL,
+                            status text NOT NULL
+                                CHECK (status IN ('pending', 'running', 'succeeded', 'failed', 'cancelled')),
+                            priority bigint NOT NULL,
+                            payload text,
+                            result text,
+                            error_message text,
+                            progress bigint NOT NULL,
+                            created_by text NOT NULL,
+                            artifact_key text,
+                            artifact_file_name text,
+                            artifact_content_type text,
+                            attempts bigint NOT NULL,
+                            max_retries bigint NOT NULL,
+                            manual_retries bigint NOT NULL,
+                            timeout_ms bigint,
+                            run_after float8 NOT NULL,
+                            created_at float8 NOT NULL,
+                            started_at float8,
+                            finished_at float8,
+                            updated_at float8 NOT NULL,
+                            deleted_at float8,
+                            cancel_requested boolean NOT NULL,
+                            lease_owner text,
+                            lease_expires_at float8,
+                            version bigint NOT NULL,
+                            unique_key text
+                        )
+                        """,
+                        // The claim: pending, not deleted, highest priority then oldest.
+                        """
+                        CREATE INDEX tasks_claim ON \(schema).tasks (priority DESC, created_at, seq)
+                            WHERE status = 'pending' AND deleted_at IS NULL
+                        """,
+                        "CREATE INDEX tasks_leases ON \(schema).tasks (lease_expires_at) WHERE status = 'running'",
+                        "CREATE INDEX tasks_created ON \(schema).tasks (created_at DESC, seq DESC) WHERE deleted_at IS NULL",
+                        """
+                        CREATE INDEX tasks_creator ON \(schema).tasks (created_by, created_at DESC, seq DESC)
+                            WHERE deleted_at IS NULL
+                        """,
+                        """
+                        CREATE INDEX tasks_unique_key ON \(schema).tasks (unique_key)
+                            WHERE unique_key IS NOT NULL AND status IN ('pending', 'running') AND deleted_at IS NULL
+                        """,
+                        """
+                        CREATE INDEX tasks_finished ON \(schema).tasks (created_at, seq)
+                            WHERE status IN ('succeeded', 'failed', 'cancelled')
+                        """,
+                    ]
+                }
+            )
+        ]
 
     /// The newest migration this code knows.
     static var latestVersion: Int { migrations.last?.version ?? 0 }
@@ -82,8 +83,10 @@ enum PostgresSchema {
     static func migrate(_ client: PostgresClient, schema: String, logger: Logger) async throws -> [Int] {
         try await client.withTransaction(logger: logger) { connection in
             let lockKey = "taskworks.migrate.\(schema)"
-            _ = try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(lockKey), 0))", logger: logger)
-            _ = try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
+            _ = try await connection.query(
+                "SELECT pg_advisory_xact_lock(hashtextextended(\(lockKey), 0))", logger: logger)
+            _ = try await connection.query(
+                PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
             _ = try await connection.query(
                 PostgresQuery(
                     unsafeSQL: """
@@ -95,13 +98,15 @@ enum PostgresSchema {
                         """), logger: logger)
             var current = 0
             let rows = try await connection.query(
-                PostgresQuery(unsafeSQL: "SELECT coalesce(max(version), 0) FROM \(schema).taskworks_migrations"),
+                PostgresQuery(
+                    unsafeSQL: "SELECT coalesce(max(version), 0) FROM \(schema).taskworks_migrations"),
                 logger: logger)
             for try await row in rows { current = try row.decode(Int.self) }
             guard current <= latestVersion else {
                 throw TaskworksError(
                     code: .corruptStore,
-                    message: "schema '\(schema)' is at migration \(current), newer than this TaskworksPostgres "
+                    message:
+                        "schema '\(schema)' is at migration \(current), newer than this TaskworksPostgres "
                         + "knows (\(latestVersion)); upgrade the package on this host, or point it at another schema. "
                         + "Nothing was written.")
             }
@@ -112,7 +117,8 @@ enum PostgresSchema {
                 }
                 _ = try await connection.query(
                     PostgresQuery(
-                        unsafeSQL: "INSERT INTO \(schema).taskworks_migrations (version, description) VALUES ($1, $2)",
+                        unsafeSQL:
+                            "INSERT INTO \(schema).taskworks_migrations (version, description) VALUES ($1, $2)",
                         binds: {
                             var binds = PostgresBindings()
                             binds.append(migration.version)

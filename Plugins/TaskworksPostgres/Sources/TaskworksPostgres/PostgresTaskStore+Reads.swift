@@ -9,7 +9,9 @@ extension PostgresTaskStore {
         binds.append(id.uuid)
         let statement = PostgresQuery(
             unsafeSQL: "SELECT \(TaskRow.columns) FROM \(tasksTable) WHERE id = $1", binds: binds)
-        return try await withRetries("reading task \(id)") { _ in try await records(statement).first?.record }
+        return try await withRetries("reading task \(id)") { [self] _ in
+            try await records(statement).first?.record
+        }
     }
 
     /// Running tasks whose lease expired before `now`, oldest lease first.
@@ -23,7 +25,9 @@ extension PostgresTaskStore {
                 WHERE status = 'running' AND lease_expires_at < $1
                 ORDER BY lease_expires_at, seq LIMIT $2
                 """, binds: binds)
-        return try await withRetries("finding expired leases") { _ in try await records(statement).map(\.record) }
+        return try await withRetries("finding expired leases") { [self] _ in
+            try await records(statement).map(\.record)
+        }
     }
 
     /// One page of `query`, with the total over all pages. Search is a case-insensitive literal
@@ -42,7 +46,8 @@ extension PostgresTaskStore {
         let countStatement = PostgresQuery(
             unsafeSQL: "SELECT count(*) FROM \(tasksTable) WHERE \(filter)", binds: binds)
         guard let offset = query.offset else {
-            let total = try await withRetries("counting tasks") { _ in try await count(countStatement) }
+            let total = try await withRetries("counting tasks") { [self] _ in try await count(countStatement)
+            }
             return TaskPage(items: [], total: total, page: query.page, pageSize: query.pageSize)
         }
         var pageBinds = binds
@@ -53,7 +58,7 @@ extension PostgresTaskStore {
                 SELECT \(TaskRow.columns), count(*) OVER () FROM \(tasksTable) WHERE \(filter)
                 ORDER BY \(order) LIMIT $\(binds.count + 1) OFFSET $\(binds.count + 2)
                 """, binds: pageBinds)
-        return try await withRetries("listing tasks") { _ in
+        return try await withRetries("listing tasks") { [self] _ in
             var items: [TaskRecord] = []
             var total = 0
             for try await row in try await client.query(pageStatement, logger: logger) {
@@ -91,7 +96,8 @@ extension PostgresTaskStore {
             // strpos, not LIKE: the search text is never a pattern.
             let needle = parameter { $0.append(search) }
             conditions.append(
-                "strpos(lower(type || chr(10) || id::text || chr(10) || coalesce(error_message, '')), lower(\(needle))) > 0")
+                "strpos(lower(type || chr(10) || id::text || chr(10) || coalesce(error_message, '')), lower(\(needle))) > 0"
+            )
         }
         return conditions.joined(separator: " AND ")
     }
@@ -112,15 +118,17 @@ extension PostgresTaskStore {
             filter += " AND created_by = $1"
         }
         let statement = PostgresQuery(
-            unsafeSQL: "SELECT status, type, count(*) FROM \(tasksTable) WHERE \(filter) GROUP BY status, type",
+            unsafeSQL:
+                "SELECT status, type, count(*) FROM \(tasksTable) WHERE \(filter) GROUP BY status, type",
             binds: binds)
-        return try await withRetries("counting tasks") { _ in
+        return try await withRetries("counting tasks") { [self] _ in
             var counts = TaskCounts()
             for try await row in try await client.query(statement, logger: logger) {
                 let (statusText, type, count) = try row.decode((String, String, Int).self)
                 guard let status = TaskStatus(rawValue: statusText) else {
                     throw TaskworksError(
-                        code: .corruptStore, message: "a task has status '\(statusText.prefix(40))', which "
+                        code: .corruptStore,
+                        message: "a task has status '\(statusText.prefix(40))', which "
                             + "Taskworks never writes; the table was changed outside Taskworks")
                 }
                 counts.byStatus[status, default: 0] += count
@@ -143,7 +151,9 @@ extension PostgresTaskStore {
                     AND (created_at >= $2 OR status IN ('pending', 'running'))
                 ORDER BY created_at DESC, seq DESC LIMIT $3
                 """, binds: binds)
-        return try await withRetries("reading recent tasks") { _ in try await records(statement).map(\.record) }
+        return try await withRetries("reading recent tasks") { [self] _ in
+            try await records(statement).map(\.record)
+        }
     }
 
     /// Finished or deleted tasks `criteria` allows removing, oldest first.
@@ -168,6 +178,8 @@ extension PostgresTaskStore {
                     END
                 ORDER BY created_at, seq LIMIT $6
                 """, binds: binds)
-        return try await withRetries("finding removable tasks") { _ in try await records(statement).map(\.record) }
+        return try await withRetries("finding removable tasks") { [self] _ in
+            try await records(statement).map(\.record)
+        }
     }
 }

@@ -6,9 +6,12 @@ extension PostgresTaskStore {
     /// Inserts with `NOTIFY`; a task with a unique key is inserted under an advisory lock on the
     /// key, after checking no pending or running task holds it.
     public func insert(_ task: TaskRecord) async throws -> TaskRecord {
-        var expected = task
-        expected.version = 1
-        return try await withRetries("inserting task \(task.id)") { attempt in
+        let expected = {
+            var stored = task
+            stored.version = 1
+            return stored
+        }()
+        return try await withRetries("inserting task \(task.id)") { [self] attempt in
             let inserted: TaskRecord?
             if let key = task.uniqueKey {
                 switch try await insertUnique(task, key: key) {
@@ -21,7 +24,9 @@ extension PostgresTaskStore {
             if let inserted { return inserted }
             // The id exists. On a retry it may be this very insert, committed before the
             // connection broke: then it is a success, not a duplicate.
-            if attempt > 1, let existing = try await self.task(id: task.id), existing.isSameCreation(as: expected) {
+            if attempt > 1, let existing = try await self.task(id: task.id),
+                existing.isSameCreation(as: expected)
+            {
                 return existing
             }
             throw TaskworksError.invalidInput("a task with id \(task.id) already exists")
@@ -41,7 +46,11 @@ extension PostgresTaskStore {
                 WHERE unique_key = $1 AND status IN ('pending', 'running') AND deleted_at IS NULL
                 ORDER BY seq LIMIT 1
                 """,
-            binds: { var binds = PostgresBindings(); binds.append(key); return binds }())
+            binds: {
+                var binds = PostgresBindings()
+                binds.append(key)
+                return binds
+            }())
         let insert = insertStatement(task)
         return try await client.withTransaction(logger: logger) { connection in
             // Held to commit: racing inserts of one key take turns, and each one's check below
@@ -81,7 +90,8 @@ extension PostgresTaskStore {
         binds.append(Int64(truncatingIfNeeded: expectedVersion))
         binds.append(notificationChannel)
         TaskRow.appendMutableValues(of: task, to: &binds)
-        let assignments = TaskRow.mutableColumns.enumerated().map { "\($1) = $\($0 + 4)" }.joined(separator: ", ")
+        let assignments = TaskRow.mutableColumns.enumerated().map { "\($1) = $\($0 + 4)" }.joined(
+            separator: ", ")
         let statement = PostgresQuery(
             unsafeSQL: """
                 WITH updated AS (
@@ -93,7 +103,7 @@ extension PostgresTaskStore {
                     CASE WHEN updated.status = 'pending' THEN pg_notify($3, '') END
                 FROM updated
                 """, binds: binds)
-        return try await withRetries("updating task \(task.id)") { attempt in
+        return try await withRetries("updating task \(task.id)") { [self] attempt in
             if let stored = try await records(statement).first?.record { return .updated(stored) }
             guard let current = try await self.task(id: task.id) else { return .notFound }
             // On a retry the write may have committed before the connection broke.
@@ -134,7 +144,7 @@ extension PostgresTaskStore {
                 """, binds: binds)
         // A claim whose answer was lost leaves its tasks leased to this owner; they are rescued
         // when the lease expires. Retrying is safe: no task is ever run twice.
-        let claimed = try await withRetries("claiming tasks") { _ in try await records(statement) }
+        let claimed = try await withRetries("claiming tasks") { [self] _ in try await records(statement) }
         return claimed.sorted { a, b in
             if a.record.priority != b.record.priority { return a.record.priority > b.record.priority }
             if a.record.createdAt != b.record.createdAt { return a.record.createdAt < b.record.createdAt }
@@ -155,7 +165,7 @@ extension PostgresTaskStore {
                 WHERE t.id = r.id AND t.version = r.version
                 RETURNING t.id
                 """, binds: binds)
-        return try await withRetries("removing \(tasks.count) tasks") { _ in
+        return try await withRetries("removing \(tasks.count) tasks") { [self] _ in
             var count = 0
             for try await _ in try await client.query(statement, logger: logger) { count += 1 }
             return count

@@ -55,6 +55,9 @@ public final class PostgresTaskStore: TaskStore {
             tls: configuration.requireTLS ? .require(.makeClientConfiguration()) : .disable)
         clientConfiguration.options.maximumConnections = configuration.maximumConnections
         clientConfiguration.options.connectTimeout = .seconds(10)
+        clientConfiguration.options.additionalStartupParameters = [
+            ("application_name", configuration.applicationName)
+        ]
         let logger = Logger(label: "taskworks.postgres") { _ in SwiftLogNoOpLogHandler() }
         let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
         self.client = client
@@ -67,14 +70,15 @@ public final class PostgresTaskStore: TaskStore {
             log: configuration.logHandler)
         do {
             let schema = configuration.schema
-            appliedMigrations = try await PostgresTaskStore.withDeadline(
+            appliedMigrations = try await PostgresTaskStore.openWithDeadline(
                 .seconds(15), what: "connecting to \(configuration.host):\(configuration.port)"
             ) {
                 try await PostgresSchema.migrate(client, schema: schema, logger: logger)
             }
         } catch {
             clientTask.cancel()
-            throw PostgresTaskStore.storeError(error, while: "opening the store", configuration: configuration)
+            throw PostgresTaskStore.storeError(
+                error, while: "opening the store", configuration: configuration)
         }
     }
 
@@ -98,25 +102,28 @@ public final class PostgresTaskStore: TaskStore {
     /// ``Configuration/connectionAttempts`` tries. `body` gets the attempt number (1-based) so a
     /// write can recognise its own earlier, committed try.
     func withRetries<T: Sendable>(
-        _ what: String, _ body: (_ attempt: Int) async throws -> T
+        _ what: String, _ body: @escaping @Sendable (_ attempt: Int) async throws -> T
     ) async throws -> T {
         var attempt = 1
         var delay = Duration.milliseconds(50)
         while true {
             do {
-                return try await body(attempt)
-            } catch let error where PostgresTaskStore.isConnectionFailure(error) {
+                let thisAttempt = attempt
+                return try await PostgresTaskStore.withDeadline(configuration.statementTimeout, what: what) {
+                    try await body(thisAttempt)
+                }
+            } catch let error where PostgresTaskStore.isConnectionFailure(error) || error is StatementTimedOut
+            {
                 guard attempt < configuration.connectionAttempts else {
                     throw PostgresTaskStore.storeError(error, while: what, configuration: configuration)
                 }
                 configuration.logHandler(
                     "\(what): the connection failed (\(PostgresTaskStore.summary(of: error))); "
-                        + "trying again in \(delay) (attempt \(attempt + 1) of \(configuration.connectionAttempts))")
+                        + "trying again in \(delay) (attempt \(attempt + 1) of \(configuration.connectionAttempts))"
+                )
                 try await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(2))
                 attempt += 1
-            } catch let error as TaskworksError {
-                throw error
             } catch {
                 throw PostgresTaskStore.storeError(error, while: what, configuration: configuration)
             }
@@ -132,24 +139,54 @@ public final class PostgresTaskStore: TaskStore {
         return result
     }
 
-    /// `body`, or a ``TaskworksError/Code/storageFailure`` when it takes longer than `limit`.
+    /// `body`'s result, or ``StatementTimedOut`` when it takes longer than `limit`. A body that
+    /// overruns is cancelled and left behind rather than awaited: a statement on a connection
+    /// the server dropped may never answer, and must not hold up its caller (or a shutdown).
     static func withDeadline<T: Sendable>(
         _ limit: Duration, what: String, _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                return nil
+        let outcome = Locked<CheckedContinuation<T, any Error>?>(nil)
+        let work = Task { try await body() }
+        return try await withCheckedThrowingContinuation { continuation in
+            outcome.withLock { $0 = continuation }
+            @Sendable func finish(_ result: Result<T, any Error>) {
+                outcome.withLock { pending in
+                    pending?.resume(with: result)
+                    pending = nil
+                }
             }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else {
-                throw TaskworksError(
-                    code: .storageFailure,
-                    message: "\(what) took longer than \(limit); check that the server runs and accepts "
-                        + "connections from this host")
+            Task {
+                let result = await work.result
+                finish(result)
             }
-            return value
+            Task {
+                try? await Task.sleep(for: limit)
+                finish(.failure(StatementTimedOut(limit: limit, what: what)))
+                work.cancel()
+            }
+        }
+    }
+}
+
+/// A statement got no answer within ``PostgresTaskStore/Configuration/statementTimeout``.
+struct StatementTimedOut: Error, CustomStringConvertible {
+    let limit: Duration
+    let what: String
+    var description: String { "no answer within \(limit)" }
+}
+
+extension PostgresTaskStore {
+    /// ``withDeadline(_:what:_:)`` for opening: a typed error saying what to check.
+    static func openWithDeadline<T: Sendable>(
+        _ limit: Duration, what: String, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        do {
+            return try await withDeadline(limit, what: what, body)
+        } catch is StatementTimedOut {
+            throw TaskworksError(
+                code: .storageFailure,
+                message: "\(what) took longer than \(limit); check that the server runs and accepts "
+                    + "connections from this host")
         }
     }
 }
@@ -158,8 +195,14 @@ extension PostgresTaskStore {
     /// Drops the store's schema with everything in it (tests use it to clean up).
     func dropSchema() async throws {
         let statement = PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(configuration.schema) CASCADE")
-        try await withRetries("dropping schema \(configuration.schema)") { _ in
+        try await withRetries("dropping schema \(configuration.schema)") { [self] _ in
             _ = try await client.query(statement, logger: logger).collect()
         }
     }
+}
+
+extension PostgresTaskStore {
+    /// Drops this store's schema and everything in it. For benchmarks and tests that make a
+    /// schema per run; never call it on a schema that holds real work.
+    public func dropSchemaForBenchmark() async throws { try await dropSchema() }
 }

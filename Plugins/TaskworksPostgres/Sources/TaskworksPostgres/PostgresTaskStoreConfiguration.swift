@@ -33,6 +33,11 @@ extension PostgresTaskStore {
         /// How often a statement whose connection broke is tried in all before its error is
         /// thrown. The store waits 50 ms, 100 ms, 200 ms… (at most 2 s) between tries.
         public var connectionAttempts: Int
+        /// How long one try of a statement may take before it is abandoned and tried again on
+        /// another connection (a connection the server dropped can leave a statement unanswered).
+        public var statementTimeout: Duration
+        /// The `application_name` the store's connections show in `pg_stat_activity`.
+        public var applicationName: String
         /// Where the store reports retried connection failures and lost LISTEN connections.
         /// Standard error by default.
         public var logHandler: @Sendable (String) -> Void
@@ -50,6 +55,8 @@ extension PostgresTaskStore {
             self.schema = "taskworks"
             self.maximumConnections = 10
             self.connectionAttempts = 6
+            self.applicationName = "taskworks"
+            self.statementTimeout = .seconds(30)
             self.logHandler = { message in
                 FileHandle.standardError.write(Data("taskworks-postgres: \(message)\n".utf8))
             }
@@ -69,10 +76,12 @@ extension PostgresTaskStore {
                         + "write postgres://user:password@host:5432/database")
             }
             guard let host = components.host, !host.isEmpty else {
-                throw TaskworksError.invalidInput("the PostgreSQL URL names no host; write postgres://user@host/db")
+                throw TaskworksError.invalidInput(
+                    "the PostgreSQL URL names no host; write postgres://user@host/db")
             }
             guard let user = components.user, !user.isEmpty else {
-                throw TaskworksError.invalidInput("the PostgreSQL URL names no user; write postgres://user@host/db")
+                throw TaskworksError.invalidInput(
+                    "the PostgreSQL URL names no user; write postgres://user@host/db")
             }
             self.init(
                 host: host, port: components.port ?? 5432, username: user.removingPercentEncoding ?? user,
@@ -103,17 +112,21 @@ extension PostgresTaskStore {
             guard
                 let first = schema.unicodeScalars.first, first == "_" || ("a"..."z").contains(first),
                 schema.utf8.count <= 48,
-                schema.unicodeScalars.allSatisfy({ $0 == "_" || ("a"..."z").contains($0) || ("0"..."9").contains($0) })
+                schema.unicodeScalars.allSatisfy({
+                    $0 == "_" || ("a"..."z").contains($0) || ("0"..."9").contains($0)
+                })
             else {
                 throw TaskworksError.invalidInput(
                     "schema '\(schema.prefix(60))' is not usable: give lowercase letters, digits and _ "
                         + "(starting with a letter or _), at most 48 bytes")
             }
             guard (1...1_000).contains(maximumConnections) else {
-                throw TaskworksError.invalidInput("maximumConnections must be 1–1000; got \(maximumConnections)")
+                throw TaskworksError.invalidInput(
+                    "maximumConnections must be 1–1000; got \(maximumConnections)")
             }
             guard (1...100).contains(connectionAttempts) else {
-                throw TaskworksError.invalidInput("connectionAttempts must be 1–100; got \(connectionAttempts)")
+                throw TaskworksError.invalidInput(
+                    "connectionAttempts must be 1–100; got \(connectionAttempts)")
             }
         }
     }

@@ -32,8 +32,10 @@ enum TaskRow {
     /// order; `id`, `type`, `created_by` and `created_at` never change.
     static let mutableColumns = [
         "status", "priority", "payload", "result", "error_message", "progress", "artifact_key",
-        "artifact_file_name", "artifact_content_type", "attempts", "max_retries", "manual_retries", "timeout_ms",
-        "run_after", "started_at", "finished_at", "updated_at", "deleted_at", "cancel_requested", "lease_owner",
+        "artifact_file_name", "artifact_content_type", "attempts", "max_retries", "manual_retries",
+        "timeout_ms",
+        "run_after", "started_at", "finished_at", "updated_at", "deleted_at", "cancel_requested",
+        "lease_owner",
         "lease_expires_at", "unique_key",
     ]
 
@@ -128,7 +130,8 @@ enum TaskRow {
         let statusText = try next(String.self)
         guard let status = TaskStatus(rawValue: statusText) else {
             throw TaskworksError(
-                code: .corruptStore, message: "task \(id) has status '\(statusText.prefix(40))', which Taskworks "
+                code: .corruptStore,
+                message: "task \(id) has status '\(statusText.prefix(40))', which Taskworks "
                     + "never writes; the table was changed outside Taskworks", taskID: id)
         }
         var record = TaskRecord(
@@ -163,7 +166,8 @@ enum TaskRow {
         let version = try next(Int64.self)
         guard version >= 1 else {
             throw TaskworksError(
-                code: .corruptStore, message: "task \(id) has version \(version); versions start at 1", taskID: id)
+                code: .corruptStore, message: "task \(id) has version \(version); versions start at 1",
+                taskID: id)
         }
         record.version = UInt64(version)
         record.uniqueKey = try next(String?.self)

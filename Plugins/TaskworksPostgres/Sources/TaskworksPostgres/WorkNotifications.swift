@@ -28,7 +28,8 @@ final class WorkNotifications: Sendable {
     /// A new stream of wake-ups; `nil` after ``stop()``.
     func subscribe() -> AsyncStream<Void>? {
         let id = UUID()
-        let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let accepted = state.withLock { state -> Bool in
             guard !state.stopped else { return false }
             state.subscribers[id] = continuation

@@ -1,0 +1,87 @@
+import Foundation
+import Taskworks
+
+/// The command line of `taskworks-postgres-bench`.
+struct BenchArguments {
+    static let usage = """
+        usage: taskworks-postgres-bench --workload w1|w2-hot|w2-idle|w5 [--store postgres] --url URL
+                                        [--n N] [--concurrency C] [--processes P] [--connections K]
+               taskworks-postgres-bench worker --url URL --schema S --log FILE [--concurrency C]
+                                        [--lease-ms L] [--exit-after N]
+
+          w1        create N no-op tasks with no pool running (enqueue), then drain them with a pool
+                    of C workers (drain); N = 20000, C = 10
+          w2-hot    pickup latency across processes: a worker process idles (pool of C, poll 1 s as
+                    a safety net, LISTEN/NOTIFY); this process creates 200 tasks one at a time;
+                    latency = runner start in the worker - create call in this process
+          w2-idle   the same with a random 0-300 ms gap before each create
+          w5        P worker processes (default 4) drain N tasks together; runs_per_task_max must be 1
+          worker    one worker process of w2/w5 and of the multi-host tests: runs tasks of type
+                    "job", appending "run ID PID" to FILE for each; stops on SIGTERM or after N runs
+
+        URL is postgres://user[:password]@host:port/database (or TASKWORKS_TEST_POSTGRES_URL).
+        Each workload runs in a new schema and drops it at the end. One JSON line per workload.
+        """
+
+    var mode = "workload"
+    var workload = ""
+    var url = ProcessInfo.processInfo.environment["TASKWORKS_TEST_POSTGRES_URL"] ?? ""
+    var n = 20_000
+    var concurrency = 10
+    var processes = 4
+    var connections = 12
+    var schema = ""
+    var log = ""
+    var leaseMilliseconds = 30_000
+    var exitAfter = 0
+
+    static func parse(_ arguments: [String]) throws -> BenchArguments {
+        var parsed = BenchArguments()
+        var rest = arguments[...]
+        if rest.first == "worker" {
+            parsed.mode = "worker"
+            rest = rest.dropFirst()
+        }
+        func value(_ flag: String) throws -> String {
+            guard let next = rest.popFirst() else {
+                throw TaskworksError.invalidInput("\(flag) needs a value")
+            }
+            return next
+        }
+        func number(_ flag: String) throws -> Int {
+            let text = try value(flag)
+            guard let number = Int(text), number > 0 else {
+                throw TaskworksError.invalidInput("\(flag) needs a positive whole number; got '\(text)'")
+            }
+            return number
+        }
+        while let flag = rest.popFirst() {
+            switch flag {
+            case "--workload": parsed.workload = try value(flag)
+            case "--store":
+                let store = try value(flag)
+                guard store == "postgres" else {
+                    throw TaskworksError.invalidInput(
+                        "this binary measures the postgres store; for memory and file run taskworks-bench")
+                }
+            case "--url": parsed.url = try value(flag)
+            case "--n": parsed.n = try number(flag)
+            case "--concurrency": parsed.concurrency = try number(flag)
+            case "--processes": parsed.processes = try number(flag)
+            case "--connections": parsed.connections = try number(flag)
+            case "--schema": parsed.schema = try value(flag)
+            case "--log": parsed.log = try value(flag)
+            case "--lease-ms": parsed.leaseMilliseconds = try number(flag)
+            case "--exit-after": parsed.exitAfter = try number(flag)
+            case "--help", "-h":
+                print(usage)
+                exit(0)
+            default: throw TaskworksError.invalidInput("unknown option '\(flag)'")
+            }
+        }
+        guard !parsed.url.isEmpty else {
+            throw TaskworksError.invalidInput("give --url postgres://… (or set TASKWORKS_TEST_POSTGRES_URL)")
+        }
+        return parsed
+    }
+}
