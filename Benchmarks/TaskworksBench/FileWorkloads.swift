@@ -182,7 +182,7 @@ extension Workload {
 }
 
 /// A store that counts the writes passing through it (W6's "store writes caused").
-final class CountingStore: TaskStore {
+final class CountingStore: ForwardingTaskStore {
     let base: any TaskStore
     private let updateCount = Atomic<Int>(0)
     private let claimCount = Atomic<Int>(0)
@@ -192,8 +192,6 @@ final class CountingStore: TaskStore {
     var updates: Int { updateCount.load(ordering: .relaxed) }
     var claims: Int { claimCount.load(ordering: .relaxed) }
 
-    func insert(_ task: TaskRecord) async throws -> TaskRecord { try await base.insert(task) }
-    func task(id: TaskID) async throws -> TaskRecord? { try await base.task(id: id) }
     func update(_ task: TaskRecord, expectedVersion: UInt64) async throws -> TaskUpdateResult {
         updateCount.add(1, ordering: .relaxed)
         return try await base.update(task, expectedVersion: expectedVersion)
@@ -202,16 +200,4 @@ final class CountingStore: TaskStore {
         claimCount.add(1, ordering: .relaxed)
         return try await base.claim(request)
     }
-    func expiredLeases(at now: Date, limit: Int) async throws -> [TaskRecord] {
-        try await base.expiredLeases(at: now, limit: limit)
-    }
-    func query(_ query: TaskQuery) async throws -> TaskPage { try await base.query(query) }
-    func counts(createdBy: String?) async throws -> TaskCounts { try await base.counts(createdBy: createdBy) }
-    func recentTasks(createdBy: String, createdSince: Date, limit: Int) async throws -> [TaskRecord] {
-        try await base.recentTasks(createdBy: createdBy, createdSince: createdSince, limit: limit)
-    }
-    func removableTasks(_ criteria: RemovalCriteria, limit: Int) async throws -> [TaskRecord] {
-        try await base.removableTasks(criteria, limit: limit)
-    }
-    func remove(_ tasks: [TaskRecord]) async throws -> Int { try await base.remove(tasks) }
 }

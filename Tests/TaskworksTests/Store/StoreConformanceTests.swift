@@ -42,35 +42,17 @@ struct StoreConformanceTests {
 }
 
 /// An in-memory store that claims delayed tasks early: the suite must catch it.
-private struct RunAfterIgnoringStore: TaskStore {
-    let base = InMemoryTaskStore()
-    func insert(_ task: TaskRecord) async throws -> TaskRecord { try await base.insert(task) }
-    func task(id: TaskID) async throws -> TaskRecord? { try await base.task(id: id) }
-    func update(_ task: TaskRecord, expectedVersion: UInt64) async throws -> TaskUpdateResult {
-        try await base.update(task, expectedVersion: expectedVersion)
-    }
+private struct RunAfterIgnoringStore: ForwardingTaskStore {
+    let base: any TaskStore = InMemoryTaskStore()
     func claim(_ request: TaskClaimRequest) async throws -> [TaskRecord] {
         var farFuture = request
         farFuture.now = .distantFuture
         return try await base.claim(farFuture).map { claimed in
             var fixed = claimed
-            fixed.leaseExpiresAt = request.now.addingTimeInterval(
-                Double(request.leaseDuration.components.seconds))
+            fixed.leaseExpiresAt = request.leaseExpiry
             fixed.startedAt = request.now
             fixed.updatedAt = request.now
             return fixed
         }
     }
-    func expiredLeases(at now: Date, limit: Int) async throws -> [TaskRecord] {
-        try await base.expiredLeases(at: now, limit: limit)
-    }
-    func query(_ query: TaskQuery) async throws -> TaskPage { try await base.query(query) }
-    func counts(createdBy: String?) async throws -> TaskCounts { try await base.counts(createdBy: createdBy) }
-    func recentTasks(createdBy: String, createdSince: Date, limit: Int) async throws -> [TaskRecord] {
-        try await base.recentTasks(createdBy: createdBy, createdSince: createdSince, limit: limit)
-    }
-    func removableTasks(_ criteria: RemovalCriteria, limit: Int) async throws -> [TaskRecord] {
-        try await base.removableTasks(criteria, limit: limit)
-    }
-    func remove(_ tasks: [TaskRecord]) async throws -> Int { try await base.remove(tasks) }
 }

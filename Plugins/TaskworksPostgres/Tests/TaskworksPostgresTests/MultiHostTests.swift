@@ -198,8 +198,8 @@ actor RunCounter {
 }
 
 /// A store that counts claims that found nothing (each one sends an idle pool to sleep).
-final class EmptyClaimCountingStore: TaskStore {
-    let base: PostgresTaskStore
+final class EmptyClaimCountingStore: ForwardingTaskStore {
+    let base: any TaskStore
     private let count = Locked(0)
     init(base: PostgresTaskStore) { self.base = base }
     var emptyClaims: Int { count.withLock { $0 } }
@@ -209,22 +209,4 @@ final class EmptyClaimCountingStore: TaskStore {
         if claimed.isEmpty { count.withLock { $0 += 1 } }
         return claimed
     }
-    func workAvailableSignals() -> AsyncStream<Void>? { base.workAvailableSignals() }
-    func insert(_ task: TaskRecord) async throws -> TaskRecord { try await base.insert(task) }
-    func task(id: TaskID) async throws -> TaskRecord? { try await base.task(id: id) }
-    func update(_ task: TaskRecord, expectedVersion: UInt64) async throws -> TaskUpdateResult {
-        try await base.update(task, expectedVersion: expectedVersion)
-    }
-    func expiredLeases(at now: Date, limit: Int) async throws -> [TaskRecord] {
-        try await base.expiredLeases(at: now, limit: limit)
-    }
-    func query(_ query: TaskQuery) async throws -> TaskPage { try await base.query(query) }
-    func counts(createdBy: String?) async throws -> TaskCounts { try await base.counts(createdBy: createdBy) }
-    func recentTasks(createdBy: String, createdSince: Date, limit: Int) async throws -> [TaskRecord] {
-        try await base.recentTasks(createdBy: createdBy, createdSince: createdSince, limit: limit)
-    }
-    func removableTasks(_ criteria: RemovalCriteria, limit: Int) async throws -> [TaskRecord] {
-        try await base.removableTasks(criteria, limit: limit)
-    }
-    func remove(_ tasks: [TaskRecord]) async throws -> Int { try await base.remove(tasks) }
 }
