@@ -70,8 +70,9 @@ extension PostgresTaskStore {
     private func insertStatement(_ task: TaskRecord) -> PostgresQuery {
         var binds = PostgresBindings(capacity: 28)
         TaskRow.appendInsertValues(of: task, to: &binds)
+        let placeholders = (1...binds.count).map { "$\($0)" }.joined(separator: ", ")
         binds.append(notificationChannel)
-        let placeholders = (1...27).map { "$\($0)" }.joined(separator: ", ")
+        let channel = "$\(binds.count)"
         return PostgresQuery(
             unsafeSQL: """
                 WITH inserted AS (
@@ -79,7 +80,7 @@ extension PostgresTaskStore {
                     ON CONFLICT (id) DO NOTHING
                     RETURNING \(TaskRow.columns)
                 )
-                SELECT \(TaskRow.columns(qualifiedBy: "inserted")), pg_notify($28, '') FROM inserted
+                SELECT \(TaskRow.columns(qualifiedBy: "inserted")), pg_notify(\(channel), '') FROM inserted
                 """, binds: binds)
     }
 

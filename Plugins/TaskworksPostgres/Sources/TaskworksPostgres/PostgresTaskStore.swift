@@ -63,10 +63,11 @@ public final class PostgresTaskStore: TaskStore {
         self.client = client
         self.logger = logger
         self.tasksTable = "\(configuration.schema).tasks"
-        self.notificationChannel = "taskworks_\(configuration.schema)"
+        let channel = "taskworks_\(configuration.schema)"
+        self.notificationChannel = channel
         self.clientTask = Task { await client.run() }
         self.notifications = WorkNotifications(
-            client: client, channel: "taskworks_\(configuration.schema)", logger: logger,
+            client: client, channel: channel, logger: logger,
             log: configuration.logHandler)
         do {
             let schema = configuration.schema
@@ -145,25 +146,32 @@ public final class PostgresTaskStore: TaskStore {
     static func withDeadline<T: Sendable>(
         _ limit: Duration, what: String, _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
-        let outcome = Locked<CheckedContinuation<T, any Error>?>(nil)
-        let work = Task { try await body() }
-        return try await withCheckedThrowingContinuation { continuation in
-            outcome.withLock { $0 = continuation }
-            @Sendable func finish(_ result: Result<T, any Error>) {
-                outcome.withLock { pending in
-                    pending?.resume(with: result)
-                    pending = nil
+        try await withCheckedThrowingContinuation { continuation in
+            let pending = Locked<CheckedContinuation<T, any Error>?>(continuation)
+            let timer = Locked<Task<Void, Never>?>(nil)
+            /// Resumes the caller once: `true` for the first result, `false` after.
+            @Sendable func finish(_ result: Result<T, any Error>) -> Bool {
+                pending.withLock { waiting in
+                    defer { waiting = nil }
+                    waiting?.resume(with: result)
+                    return waiting != nil
                 }
             }
-            Task {
-                let result = await work.result
-                finish(result)
+            let work = Task {
+                do {
+                    _ = finish(.success(try await body()))
+                } catch {
+                    _ = finish(.failure(error))
+                }
+                timer.withLock { $0 }?.cancel()  // an answered statement needs no timer
             }
-            Task {
+            let deadline = Task {
                 try? await Task.sleep(for: limit)
-                finish(.failure(StatementTimedOut(limit: limit, what: what)))
-                work.cancel()
+                guard !Task.isCancelled else { return }
+                if finish(.failure(StatementTimedOut(limit: limit, what: what))) { work.cancel() }
             }
+            timer.withLock { $0 = deadline }
+            if pending.withLock({ $0 == nil }) { deadline.cancel() }  // answered before the timer was set
         }
     }
 }
@@ -192,17 +200,12 @@ extension PostgresTaskStore {
 }
 
 extension PostgresTaskStore {
-    /// Drops the store's schema with everything in it (tests use it to clean up).
-    func dropSchema() async throws {
+    /// Drops this store's schema with every task in it, for good. Benchmarks and tests use it to
+    /// clean up the schema they made for one run; never call it on a schema that holds real work.
+    public func dropSchema() async throws {
         let statement = PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(configuration.schema) CASCADE")
         try await withRetries("dropping schema \(configuration.schema)") { [self] _ in
             _ = try await client.query(statement, logger: logger).collect()
         }
     }
-}
-
-extension PostgresTaskStore {
-    /// Drops this store's schema and everything in it. For benchmarks and tests that make a
-    /// schema per run; never call it on a schema that holds real work.
-    public func dropSchemaForBenchmark() async throws { try await dropSchema() }
 }

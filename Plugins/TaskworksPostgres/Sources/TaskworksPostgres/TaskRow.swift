@@ -6,27 +6,8 @@ import Taskworks
 /// since 2001-01-01 (`Date.timeIntervalSinceReferenceDate`), so every date round-trips to the
 /// bit; payloads and results are JSON text written by `JSONValue.jsonText`.
 enum TaskRow {
-    /// The columns every read selects, in the order ``record(from:)`` decodes them.
-    static let columns = """
-        id, type, status, priority, payload, result, error_message, progress, created_by, artifact_key, \
-        artifact_file_name, artifact_content_type, attempts, max_retries, manual_retries, timeout_ms, run_after, \
-        created_at, started_at, finished_at, updated_at, deleted_at, cancel_requested, lease_owner, \
-        lease_expires_at, version, unique_key, seq
-        """
-
-    /// The same columns qualified by `alias` (for statements that join).
-    static func columns(qualifiedBy alias: String) -> String {
-        columns.split(separator: ",").map { "\(alias).\($0.trimmingCharacters(in: .whitespaces))" }
-            .joined(separator: ", ")
-    }
-
-    /// The columns an insert writes, in the order ``appendInsertValues(of:to:)`` binds them.
-    static let insertColumns = """
-        id, type, status, priority, payload, result, error_message, progress, created_by, artifact_key, \
-        artifact_file_name, artifact_content_type, attempts, max_retries, manual_retries, timeout_ms, run_after, \
-        created_at, started_at, finished_at, updated_at, deleted_at, cancel_requested, lease_owner, \
-        lease_expires_at, version, unique_key
-        """
+    /// The columns fixed at insert, in the order ``appendInsertValues(of:to:)`` binds them first.
+    static let fixedColumns = ["id", "type", "created_by", "created_at"]
 
     /// The mutable columns an update writes (`SET col = $n, …`), in ``appendMutableValues(of:to:)``
     /// order; `id`, `type`, `created_by` and `created_at` never change.
@@ -39,36 +20,29 @@ enum TaskRow {
         "lease_expires_at", "unique_key",
     ]
 
+    /// The columns an insert writes: the fixed ones, the mutable ones, then `version`.
+    static let insertColumns = (fixedColumns + mutableColumns + ["version"]).joined(separator: ", ")
+
+    /// The columns every read selects, in the order ``record(from:)`` decodes them: what an insert
+    /// writes, then the insertion sequence number.
+    static let columns = insertColumns + ", seq"
+
+    /// The same columns qualified by `alias` (for statements that join).
+    static func columns(qualifiedBy alias: String) -> String {
+        (fixedColumns + mutableColumns + ["version", "seq"]).map { "\(alias).\($0)" }.joined(separator: ", ")
+    }
+
+    /// Binds a new task's values in ``insertColumns`` order, with version 1.
     static func appendInsertValues(of task: TaskRecord, to binds: inout PostgresBindings) {
         binds.append(task.id.uuid)
         binds.append(task.type)
-        binds.append(task.status.rawValue)
-        binds.append(Int64(task.priority))
-        binds.append(task.payload?.jsonText)
-        binds.append(task.result?.jsonText)
-        binds.append(task.errorMessage)
-        binds.append(Int64(task.progress))
         binds.append(task.createdBy)
-        binds.append(task.artifact?.key)
-        binds.append(task.artifact?.fileName)
-        binds.append(task.artifact?.contentType)
-        binds.append(Int64(task.attempts))
-        binds.append(Int64(task.maxRetries))
-        binds.append(Int64(task.manualRetries))
-        binds.append(task.timeoutMilliseconds)
-        binds.append(seconds(task.runAfter))
         binds.append(seconds(task.createdAt))
-        binds.append(task.startedAt.map(seconds))
-        binds.append(task.finishedAt.map(seconds))
-        binds.append(seconds(task.updatedAt))
-        binds.append(task.deletedAt.map(seconds))
-        binds.append(task.cancelRequested)
-        binds.append(task.leaseOwner)
-        binds.append(task.leaseExpiresAt.map(seconds))
+        appendMutableValues(of: task, to: &binds)
         binds.append(Int64(1))
-        binds.append(task.uniqueKey)
     }
 
+    /// Binds a task's mutable values in ``mutableColumns`` order.
     static func appendMutableValues(of task: TaskRecord, to binds: inout PostgresBindings) {
         binds.append(task.status.rawValue)
         binds.append(Int64(task.priority))
@@ -127,6 +101,8 @@ enum TaskRow {
 
         let id = TaskID(uuid: try next(UUID.self))
         let type = try next(String.self)
+        let createdBy = try next(String.self)
+        let createdAt = date(try next(Double.self))
         let statusText = try next(String.self)
         guard let status = TaskStatus(rawValue: statusText) else {
             throw TaskworksError(
@@ -135,13 +111,13 @@ enum TaskRow {
                     + "never writes; the table was changed outside Taskworks", taskID: id)
         }
         var record = TaskRecord(
-            id: id, type: type, priority: Int(try next(Int64.self)), createdBy: "", createdAt: Date())
+            id: id, type: type, priority: Int(try next(Int64.self)), createdBy: createdBy,
+            createdAt: createdAt)
         record.status = status
         record.payload = try json(try next(String?.self))
         record.result = try json(try next(String?.self))
         record.errorMessage = try next(String?.self)
         record.progress = Int(try next(Int64.self))
-        record.createdBy = try next(String.self)
         let artifactKey = try next(String?.self)
         let artifactFileName = try next(String?.self)
         let artifactContentType = try next(String?.self)
@@ -155,7 +131,6 @@ enum TaskRow {
         record.manualRetries = Int(try next(Int64.self))
         record.timeoutMilliseconds = try next(Int64?.self)
         record.runAfter = date(try next(Double.self))
-        record.createdAt = date(try next(Double.self))
         record.startedAt = try next(Double?.self).map(date)
         record.finishedAt = try next(Double?.self).map(date)
         record.updatedAt = date(try next(Double.self))
@@ -163,6 +138,7 @@ enum TaskRow {
         record.cancelRequested = try next(Bool.self)
         record.leaseOwner = try next(String?.self)
         record.leaseExpiresAt = try next(Double?.self).map(date)
+        record.uniqueKey = try next(String?.self)
         let version = try next(Int64.self)
         guard version >= 1 else {
             throw TaskworksError(
@@ -170,7 +146,6 @@ enum TaskRow {
                 taskID: id)
         }
         record.version = UInt64(version)
-        record.uniqueKey = try next(String?.self)
         let sequence = try next(Int64.self)
         return (record, sequence)
     }

@@ -51,7 +51,7 @@ enum Workloads {
         let drain = (ContinuousClock.now - drainStart).seconds
         running.cancel()
         try await running.value
-        try await store.dropSchemaForBenchmark()
+        try await store.dropSchema()
         await store.close()
         line(
             arguments, "w1",
@@ -86,7 +86,7 @@ enum Workloads {
         worker.terminate()
         worker.waitUntilExit()
         try? FileManager.default.removeItem(atPath: log)
-        try await store.dropSchemaForBenchmark()
+        try await store.dropSchema()
         await store.close()
         latencies.sort()
         func percentile(_ p: Double) -> Double {
@@ -132,7 +132,7 @@ enum Workloads {
         for id in runs { perTask[id, default: 0] += 1 }
         let succeeded = try await service.counts(for: .system).byStatus[.succeeded, default: 0]
         try? FileManager.default.removeItem(atPath: log)
-        try await store.dropSchemaForBenchmark()
+        try await store.dropSchema()
         await store.close()
         line(
             arguments, "w5",
