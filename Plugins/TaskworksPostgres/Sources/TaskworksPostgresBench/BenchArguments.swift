@@ -17,7 +17,8 @@ struct BenchArguments {
           w2-idle   the same with a random 0-300 ms gap before each create
           w5        P worker processes (default 4) drain N tasks together; runs_per_task_max must be 1
           worker    one worker process of w2/w5 and of the multi-host tests: runs tasks of type
-                    "job", appending "run ID PID" to FILE for each; stops on SIGTERM or after N runs
+                    "job", appending "run ID PID" as each starts and "done ID PID" as each
+                    finishes; stops on SIGTERM, or once N tasks succeeded (--exit-after)
 
         URL is postgres://user[:password]@host:port/database (or TASKWORKS_TEST_POSTGRES_URL).
         Each workload runs in a new schema and drops it at the end. One JSON line per workload.

@@ -48,6 +48,7 @@ enum WorkerProcess {
                 return nil
             }
         }
+        registry.onComplete(of: "job") { task in log.line("done \(task.id) \(pid)") }
         let service = TaskService(store: store, registry: registry)
         var poolConfiguration = WorkerPool.Configuration(concurrency: arguments.concurrency)
         poolConfiguration.pollInterval = .seconds(1)

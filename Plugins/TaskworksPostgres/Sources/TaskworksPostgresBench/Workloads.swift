@@ -35,7 +35,10 @@ enum Workloads {
     /// W1: create N with no pool (enqueue), then drain with a pool of C.
     static func w1(_ arguments: BenchArguments) async throws {
         let (store, _) = try await freshStore(arguments)
-        let service = TaskService(store: store, registry: try registry())
+        let registry = try registry()
+        let done = CompletionCounter()
+        registry.onComplete(of: "job") { _ in await done.increment() }
+        let service = TaskService(store: store, registry: registry)
         let n = arguments.n
         let enqueueStart = ContinuousClock.now
         for _ in 0..<n { _ = try await service.create("job", createdBy: .system) }
@@ -45,9 +48,8 @@ enum Workloads {
         let pool = WorkerPool(service: service, configuration: configuration)
         let drainStart = ContinuousClock.now
         let running = Task { try await pool.run() }
-        while try await service.counts(for: .system).byStatus[.succeeded, default: 0] < n {
-            try await Task.sleep(for: .milliseconds(2))
-        }
+        // Counted in process as each task finishes: polling counts would load the server measured.
+        await done.wait(until: n)
         let drain = (ContinuousClock.now - drainStart).seconds
         running.cancel()
         try await running.value
@@ -80,7 +82,7 @@ enum Workloads {
                     latencies.append(latency)
                     break
                 }
-                try await Task.sleep(for: .microseconds(200))
+                try await Task.sleep(for: .milliseconds(1))  // latency is measured in the worker
             }
         }
         worker.terminate()
@@ -122,10 +124,14 @@ enum Workloads {
         perProcess.concurrency = max(1, arguments.concurrency / arguments.processes)
         let start = ContinuousClock.now
         let workers = try (0..<arguments.processes).map { _ in
-            try startWorker(perProcess, schema: schema, log: log, exitAfter: arguments.n)
+            try startWorker(perProcess, schema: schema, log: log)
         }
-        for worker in workers { worker.waitUntilExit() }
+        // The workers log "done ID" as each task finishes; reading the new part of the log is
+        // cheaper than asking the measured server for counts.
+        try await waitForLines(prefix: "done ", count: arguments.n, in: log)
         let elapsed = (ContinuousClock.now - start).seconds
+        for worker in workers { worker.terminate() }
+        for worker in workers { worker.waitUntilExit() }
         let runs = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
             .filter { $0.hasPrefix("run ") }.map { $0.split(separator: " ")[1] }
         var perTask: [Substring: Int] = [:]
@@ -160,6 +166,33 @@ enum Workloads {
         return process
     }
 
+    /// Waits until `path` holds `count` lines starting with `prefix`, reading only what was added.
+    static func waitForLines(prefix: String, count: Int, in path: String) async throws {
+        guard let file = FileHandle(forReadingAtPath: path) else {
+            throw TaskworksError.invalidInput("cannot read \(path)")
+        }
+        defer { try? file.close() }
+        let marker = Array(("\n" + prefix).utf8)
+        var seen = 0
+        var tail: [UInt8] = [UInt8(ascii: "\n")]
+        while seen < count {
+            let chunk = try file.readToEnd() ?? Data()
+            if chunk.isEmpty {
+                try await Task.sleep(for: .milliseconds(1))
+                continue
+            }
+            let bytes = tail + chunk
+            var index = 0
+            while index + marker.count <= bytes.count {
+                if bytes[index] == marker[0], Array(bytes[index..<index + marker.count]) == marker {
+                    seen += 1
+                }
+                index += 1
+            }
+            tail = Array(bytes.suffix(marker.count - 1))
+        }
+    }
+
     static func waitForLine(_ prefix: String, in path: String) async throws {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
@@ -172,4 +205,23 @@ enum Workloads {
 
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// Counts finished tasks and wakes a waiter at a target.
+actor CompletionCounter {
+    private var count = 0
+    private var waiter: (target: Int, continuation: CheckedContinuation<Void, Never>)?
+
+    func increment() {
+        count += 1
+        if let waiter, count >= waiter.target {
+            self.waiter = nil
+            waiter.continuation.resume()
+        }
+    }
+
+    func wait(until target: Int) async {
+        if count >= target { return }
+        await withCheckedContinuation { waiter = (target, $0) }
+    }
 }
