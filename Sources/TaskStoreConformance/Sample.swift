@@ -31,8 +31,9 @@ enum Sample {
         return registry
     }
 
-    /// A pool configuration with fast lease renewals (so cancels and rescues show quickly) and an
-    /// hour-long poll (so a check that passes proves the pool was woken, not polled).
+    /// A pool configuration with fast lease renewals (so cancels and rescues show quickly) and a
+    /// 50 ms poll (a store without `workAvailableSignals()` learns of another handle's work by
+    /// polling).
     static func poolConfiguration(workerID: String, concurrency: Int = 4) -> WorkerPool.Configuration {
         var configuration = WorkerPool.Configuration(concurrency: concurrency)
         configuration.workerID = workerID

@@ -81,34 +81,8 @@ struct TaskSchedulerTests {
         #expect(try await restarted.tick().isEmpty)
     }
 
-    @Test func twoProcessesOnOneFileStoreCreateOneTaskPerTick() async throws {
-        let directory = try TemporaryDirectory.make()
-        let clock = ManualClock(TaskSchedulerTests.start)
-        var schedulers: [TaskScheduler] = []
-        var services: [TaskService] = []
-        for _ in 0..<2 {
-            let service = TaskService(
-                store: try await FileTaskStore(directory: directory.path), registry: try Fixtures.registry(),
-                clock: clock)
-            let scheduler = TaskScheduler(service: service)
-            try scheduler.add(TaskSchedulerTests.minuteSchedule())
-            services.append(service)
-            schedulers.append(scheduler)
-        }
-        // start: first tick 10:01
-        for scheduler in schedulers { #expect(try await scheduler.tick().isEmpty) }
-        var fired = 0
-        let (first, second) = (schedulers[0], schedulers[1])
-        for _ in 0..<6 {
-            clock.advance(by: 60)
-            async let a = first.tick()
-            async let b = second.tick()
-            fired += firedTicks(try await a).count + firedTicks(try await b).count
-            try await finishAll(services[0])
-        }
-        #expect(fired == 6)
-        #expect(try await services[1].counts(for: .system).total == 6)
-    }
+    // Two schedulers on two handles of one store firing once per tick is the conformance check
+    // `engine.schedulersOnTwoHandlesFireOncePerTick`, run on every store.
 
     @Test func runNowCreatesARunOnDemandButNeverAnOverlap() async throws {
         let clock = ManualClock(TaskSchedulerTests.start)
