@@ -102,10 +102,11 @@ enum EngineChecks {
             }
             for scheduler in schedulers { _ = try await scheduler.tick() }
             var fired = 0
+            let (firstScheduler, secondScheduler) = (schedulers[0], schedulers[1])
             for _ in 0..<5 {
                 clock.advance(by: 60)
-                async let first = schedulers[0].tick()
-                async let second = schedulers[1].tick()
+                async let first = firstScheduler.tick()
+                async let second = secondScheduler.tick()
                 for outcome in try await first + second {
                     if case .fired = outcome { fired += 1 }
                 }
