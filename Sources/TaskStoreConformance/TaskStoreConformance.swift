@@ -28,7 +28,7 @@ public enum TaskStoreConformance {
     /// unique keys, then the engine (service, pool and scheduler) running on the store.
     public static let checks: [StoreCheck] =
         RecordChecks.all + ClaimChecks.all + QueryChecks.all + RetentionChecks.all + UniqueKeyChecks.all
-        + EngineChecks.all
+        + EngineChecks.all + ClaimSemanticsChecks.all
 
     /// Runs every check (or those whose name starts with `prefix`) against fresh backends from
     /// `harness`, one after another.

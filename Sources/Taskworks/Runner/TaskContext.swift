@@ -49,6 +49,9 @@ public final class TaskContext: Sendable {
         // An unstructured task on purpose: it is the handle a stop request cancels, and it is
         // awaited right here, so it never outlives the attempt. `immediate` starts it on this
         // thread, so a runner that does not suspend costs no thread hand-off at all.
+        // A stop requested before the start means the runner never starts: an immediate task would
+        // run its body up to the first suspension before the check below.
+        if stopReason != nil { return .failure(CancellationError()) }
         let task: Task<(any Encodable & Sendable)?, any Error>
         if #available(macOS 26, iOS 26, tvOS 26, watchOS 26, visionOS 26, *) {
             task = Task.immediate { try await runner.run(self) }

@@ -17,8 +17,17 @@ extension TaskService {
             guard let next = try TaskTransitions.cancel(task, now: now) else { return nil }
             return (next, next.status == .cancelled ? .finished : .cancelRequested)
         }
-        if stored.status == .running { runningContext(id)?.requestStop(.cancelRequested) }
+        if stored.status == .running { stopRunner(of: id) }
         return stored
+    }
+
+    /// Stops the runner of a task whose cancel was just stored, if it runs in this process. The
+    /// counter moves first so that a pool which claimed the task but has not registered its
+    /// runner yet sees it moved and reads the task again before starting it (see
+    /// `WorkerPool.mayStart`): either the lookup finds the runner or the pool finds the cancel.
+    private func stopRunner(of id: TaskID) {
+        cancelEpoch.add(1, ordering: .sequentiallyConsistent)
+        runningContext(id)?.requestStop(.cancelRequested)
     }
 
     /// Puts a failed or cancelled task back to pending with its error, result, progress and
@@ -54,7 +63,7 @@ extension TaskService {
             guard caller.canSee(task) else { throw TaskworksError.taskNotFound(id) }
             return (TaskTransitions.delete(task, now: now), .deleted)
         }
-        if stored.status == .running { runningContext(id)?.requestStop(.cancelRequested) }
+        if stored.status == .running { stopRunner(of: id) }
         if let key = ownedKey(stored.artifact) { await discardArtifacts([key]) }
     }
 

@@ -55,6 +55,9 @@ public final class TaskService: Sendable {
     private let wakeTargets = LockedState<[ObjectIdentifier: @Sendable (Date?) -> Void]>([:])
     /// The pools running in this process, asked for a running task's context on cancel.
     private let runningTaskLookups = LockedState<[ObjectIdentifier: @Sendable (TaskID) -> TaskContext?]>([:])
+    /// Moves on every cancel of a running task made through this service; pools compare it
+    /// across a claim to catch a cancel that raced the claim.
+    let cancelEpoch = Atomic<Int>(0)
     /// How many per-task completion closures wait, so terminal writes skip the lock when none do.
     private let pendingCallbackCount = Atomic<Int>(0)
 

@@ -86,6 +86,11 @@ enum TaskTransitions {
             next.status = .cancelled
             next.finishedAt = now
             next.progress = max(task.progress, progress)
+            if outcome == .released {
+                // Cancelled before its runner started: the claim does not count as an attempt.
+                next.attempts = max(0, task.attempts - 1)
+                next.startedAt = nil
+            }
             return next
         }
         switch outcome {

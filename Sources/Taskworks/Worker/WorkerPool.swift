@@ -160,7 +160,8 @@ public final class WorkerPool: Sendable {
     private func workerLoop(_ keeper: LeaseKeeper, writes: inout DiscardingTaskGroup) async {
         var runsSinceYield = 0
         while true {
-            switch state.withLock({ $0.nextAction() }) {
+            let (action, claimEpoch) = state.withLock { ($0.nextAction(), $0.claimEpoch) }
+            switch action {
             case .exit:
                 signal.notify()  // a loop leaving may leave work for the others
                 return
@@ -168,6 +169,7 @@ public final class WorkerPool: Sendable {
                 await signal.wait(timeout: configuration.pollInterval)
             case .fetch(let count):
                 let claimed: [TaskRecord]
+                let epoch = service.cancelEpoch.load(ordering: .sequentiallyConsistent)
                 let claimTime = service.clock.now()
                 do {
                     claimed = try await service.store.claim(
@@ -181,7 +183,7 @@ public final class WorkerPool: Sendable {
                     await signal.wait(timeout: configuration.pollInterval)
                     continue
                 }
-                let (task, wakeOthers) = state.withLock { $0.fetched(claimed) }
+                let (task, wakeOthers) = state.withLock { $0.fetched(claimed, epoch: epoch) }
                 if wakeOthers { signal.notify() }
                 guard let task else {
                     let leftovers = state.withLock { $0.takeBuffer() }  // fetched after shutdown began
@@ -192,10 +194,10 @@ public final class WorkerPool: Sendable {
                     }
                     continue
                 }
-                await execute(task, keeper: keeper, writes: &writes)
+                await execute(task, claimEpoch: epoch, keeper: keeper, writes: &writes)
                 runsSinceYield += 1
             case .run(let task):
-                await execute(task, keeper: keeper, writes: &writes)
+                await execute(task, claimEpoch: claimEpoch, keeper: keeper, writes: &writes)
                 runsSinceYield += 1
             }
             if runsSinceYield >= 64 {
@@ -262,14 +264,14 @@ public final class WorkerPool: Sendable {
     /// Runs one claimed task to its end. The slot is given back as soon as the runner has
     /// stopped, before the outcome is written, so a waiting loop can start its next task while
     /// the outcome is stored (on a durable store, in the same `fsync` as other writes).
-    private func execute(_ claimed: TaskRecord, keeper: LeaseKeeper, writes: inout DiscardingTaskGroup) async
-    {
+    private func execute(
+        _ claimed: TaskRecord, claimEpoch: Int, keeper: LeaseKeeper, writes: inout DiscardingTaskGroup
+    ) async {
         service.events.publish(.started, claimed)
-        let started = ContinuousClock.now
-        let (outcome, latest, progress, context) = await attempt(claimed, keeper: keeper)
-        let seconds = (ContinuousClock.now - started).timeInterval
+        let (outcome, latest, progress, context) = await attempt(
+            claimed, claimEpoch: claimEpoch, keeper: keeper)
         let wakeDrain = state.withLock { state -> Bool in
-            state.runnerStopped(afterSeconds: seconds)
+            state.runnerStopped()
             return state.isDraining
         }
         if wakeDrain { signal.notify() }
@@ -294,16 +296,10 @@ public final class WorkerPool: Sendable {
 
     /// Runs the runner (when there is one to run) and says how the attempt ended.
     private func attempt(
-        _ claimed: TaskRecord, keeper: LeaseKeeper
+        _ claimed: TaskRecord, claimEpoch: Int, keeper: LeaseKeeper
     ) async -> (TaskTransitions.AttemptOutcome?, TaskRecord, progress: Int, context: TaskContext?) {
         if state.withLock({ $0.isDraining }) {
             return (.released, claimed, 0, nil)
-        }
-        var claimed = claimed
-        if let renewed = await renewIfClaimedLongAgo(claimed) {
-            claimed = renewed
-        } else {
-            return (nil, claimed, 0, nil)  // another worker took it over while it waited in the buffer
         }
         guard let entry = service.registry.entry(for: claimed.type) else {
             let known = service.registry.typeNames.joined(separator: ", ")
@@ -322,30 +318,35 @@ public final class WorkerPool: Sendable {
         let context = TaskContext(
             task: claimed, keeperSignal: keeper.signal, artifactStore: service.artifacts)
         keeper.register(context)
+        guard await mayStart(claimed, context: context, claimEpoch: claimEpoch) else {
+            // Cancelled (or taken over) between the claim and now: the runner never starts and the
+            // attempt is not counted.
+            let latest = keeper.unregister(claimed.id) ?? claimed
+            return (context.stopReason == .leaseLost ? nil : .released, latest, 0, context)
+        }
         let result = await context.run(runner)
         let latest = keeper.unregister(claimed.id) ?? claimed
         return (TaskAttempt.outcome(of: result, context: context), latest, context.progress, context)
     }
 
-    /// A task that waited in the buffer for a third of its lease or more gets its lease renewed
-    /// before it starts; `nil` when another worker owns it by now.
-    private func renewIfClaimedLongAgo(_ claimed: TaskRecord) async -> TaskRecord? {
-        let now = service.clock.now()
-        guard let claimedAt = claimed.startedAt,
-            now.timeIntervalSince(claimedAt) >= configuration.effectiveRenewalInterval.timeInterval
-        else { return claimed }
-        let owner = configuration.workerID
-        do {
-            let stored = try await service.mutate(claimed.id, startingFrom: claimed) { current in
-                TaskTransitions.renew(
-                    current, owner: owner, progress: nil, now: now, leaseDuration: configuration.leaseDuration
-                ).map { ($0, nil) }
+    /// Whether the runner of a just-claimed task may start. A cancel made in this process reaches
+    /// a registered context at once; one that raced the claim (it saw the task `running` before
+    /// the context was registered) has moved the service's cancel counter past `claimEpoch`, and
+    /// then the stored task is read again. Returns `false` after asking the context to stop.
+    private func mayStart(_ claimed: TaskRecord, context: TaskContext, claimEpoch: Int) async -> Bool {
+        if service.cancelEpoch.load(ordering: .sequentiallyConsistent) != claimEpoch {
+            do {
+                let stored = try await service.store.task(id: claimed.id)
+                if stored?.status != .running || stored?.leaseOwner != configuration.workerID {
+                    context.requestStop(.leaseLost)
+                } else if stored?.cancelRequested == true {
+                    context.requestStop(.cancelRequested)
+                }
+            } catch {
+                configuration.storeErrorHandler(error)  // start it: the lease keeper checks again
             }
-            return stored.status == .running && stored.leaseOwner == owner ? stored : nil
-        } catch {
-            configuration.storeErrorHandler(error)
-            return nil
         }
+        return context.stopReason == nil
     }
 
     /// Stores how the attempt ended, then removes artifact files the stored task does not keep.

@@ -1,13 +1,12 @@
 /// Every decision of ``WorkerPool`` as a plain value with no locks and no awaits (tested on its
 /// own). The pool holds it in a lock and acts on what it returns.
 ///
-/// The pool runs `limit` worker loops. They share a small buffer of claimed tasks: a loop takes
-/// the next buffered task; when the buffer is empty one loop (the fetcher) claims a batch for the
-/// free slots. While tasks are short (their runs average under ``shortRun``), the batch also
-/// takes ``extraRounds`` extra rounds of work, so a freed slot refills without waiting for a
-/// claim and claims reach the store in batches (one `fsync` for many tasks); a buffered task then
-/// waits at most a few short runs. Long tasks get no extra round, so no task sits claimed while
-/// another worker could run it.
+/// The pool runs `limit` worker loops. When a loop has nothing to run, one loop (the fetcher)
+/// claims **at most the free slots**: the loops that are not running a task. Every claimed task
+/// therefore has an idle loop waiting for it, and starts as soon as that loop is woken: a task is
+/// never claimed (shown `running`, an attempt counted) while it waits behind a busy slot, and a
+/// pool whose slots are busy leaves pending work to other pools and processes. The short
+/// hand-off list between the fetcher and the woken loops is ``handOff``.
 struct WorkerPoolStateMachine: Sendable {
     enum Phase: Sendable, Equatable {
         case idle
@@ -19,7 +18,7 @@ struct WorkerPoolStateMachine: Sendable {
     enum WorkerAction: Sendable, Equatable {
         /// Run this task (already counted as running).
         case run(TaskRecord)
-        /// Claim up to this many tasks, then report them with ``fetched(_:)``.
+        /// Claim up to this many tasks (the free slots), then report them with ``fetched(_:)``.
         case fetch(Int)
         /// Nothing to do: wait for a wake-up (new work, a finished fetch, a poll).
         case wait
@@ -31,18 +30,16 @@ struct WorkerPoolStateMachine: Sendable {
     private(set) var limit: Int
     /// Worker loops alive.
     private(set) var workers = 0
-    /// Runners running now.
+    /// Runners running now, counting tasks handed to a loop that is about to start them.
     private(set) var running = 0
-    /// Claimed tasks not started yet, oldest claim first.
-    private(set) var buffer: [TaskRecord] = []
+    /// Tasks the last fetch claimed for loops that were idle, oldest claim first; each is taken
+    /// by the next loop that wakes (read from ``handOffStart`` on, so taking one is O(1)).
+    private(set) var handOff: [TaskRecord] = []
+    private var handOffStart = 0
     private(set) var isFetching = false
-    /// Moving average of how long runs take, in seconds (`nil` until the first run).
-    private(set) var averageRunSeconds: Double?
-    /// Runs shorter than this on average earn extra rounds of prefetched work.
-    static let shortRun = 0.05
-    /// How many rounds of work beyond the free slots a fetch takes while runs are short: a
-    /// buffered task then waits at most about this many short runs.
-    static let extraRounds = 3
+    /// A number the pool attaches to the tasks of the current hand-off (read before their claim),
+    /// so a loop starting one can tell whether a cancel may have raced the claim.
+    private(set) var claimEpoch = 0
 
     init(limit: Int) {
         self.limit = limit
@@ -62,40 +59,46 @@ struct WorkerPoolStateMachine: Sendable {
         return limit - workers
     }
 
+    /// Claimed tasks not started yet.
+    var waitingCount: Int { handOff.count - handOffStart }
+
     mutating func nextAction() -> WorkerAction {
         if phase != .running || workers > limit {
             workers -= 1
             return .exit
         }
-        if !buffer.isEmpty {
+        if let task = takeHandOff() {
             running += 1
-            return .run(buffer.removeFirst())
+            return .run(task)
         }
         if !isFetching {
+            // This loop runs no task, so at least one slot is free unless the limit was lowered
+            // under running tasks; then nothing is claimed until enough of them end.
+            let freeSlots = limit - running
+            guard freeSlots > 0 else { return .wait }
             isFetching = true
-            let freeSlots = max(1, limit - running)
-            let runsAreShort = (averageRunSeconds ?? .infinity) < WorkerPoolStateMachine.shortRun
-            return .fetch(freeSlots + (runsAreShort ? WorkerPoolStateMachine.extraRounds * limit : 0))
+            return .fetch(freeSlots)
         }
         return .wait
     }
 
-    /// The fetcher's claim came back. Returns the task the fetcher runs itself (counted as
-    /// running), and whether other loops should be woken for the rest.
-    mutating func fetched(_ tasks: [TaskRecord]) -> (run: TaskRecord?, wakeOthers: Bool) {
+    /// The fetcher's claim, begun when the pool's cancel counter read `epoch`, came back.
+    /// Returns the task the fetcher runs itself (counted as running), and whether other loops
+    /// should be woken for the rest.
+    mutating func fetched(_ tasks: [TaskRecord], epoch: Int = 0) -> (run: TaskRecord?, wakeOthers: Bool) {
         isFetching = false
+        claimEpoch = epoch
         guard phase == .running, let first = tasks.first else {
-            buffer += tasks
+            handOff += tasks
             return (nil, false)
         }
         running += 1
-        buffer += tasks.dropFirst()
-        return (first, !buffer.isEmpty)
+        handOff += tasks.dropFirst()
+        return (first, waitingCount > 0)
     }
 
-    mutating func runnerStopped(afterSeconds duration: Double) {
+    mutating func runnerStopped() {
         running = max(0, running - 1)
-        averageRunSeconds = averageRunSeconds.map { 0.9 * $0 + 0.1 * duration } ?? duration
     }
 
     mutating func setLimit(_ newLimit: Int) {
@@ -107,14 +110,12 @@ struct WorkerPoolStateMachine: Sendable {
     mutating func beginShutdown() -> [TaskRecord]? {
         guard phase == .running else { return nil }
         phase = .draining
-        defer { buffer.removeAll() }
-        return buffer
+        return takeAllHandOff()
     }
 
     /// Takes tasks that a fetch brought back after shutdown began.
     mutating func takeBuffer() -> [TaskRecord] {
-        defer { buffer.removeAll() }
-        return buffer
+        takeAllHandOff()
     }
 
     /// Back to idle after the drain, so the pool can run again.
@@ -123,8 +124,27 @@ struct WorkerPoolStateMachine: Sendable {
         running = 0
         workers = 0
         isFetching = false
-        buffer.removeAll()
+        _ = takeAllHandOff()
     }
 
     var isDraining: Bool { phase == .draining }
+
+    private mutating func takeHandOff() -> TaskRecord? {
+        guard handOffStart < handOff.count else { return nil }
+        let task = handOff[handOffStart]
+        handOffStart += 1
+        if handOffStart == handOff.count {
+            handOff.removeAll(keepingCapacity: true)
+            handOffStart = 0
+        }
+        return task
+    }
+
+    private mutating func takeAllHandOff() -> [TaskRecord] {
+        defer {
+            handOff.removeAll(keepingCapacity: true)
+            handOffStart = 0
+        }
+        return Array(handOff[handOffStart...])
+    }
 }

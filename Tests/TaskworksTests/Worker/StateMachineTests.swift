@@ -58,7 +58,7 @@ struct WorkerPoolStateMachineTests {
         #expect(machine.running == 3)
         do {
             let value = machine.nextAction()
-            #expect(value == .fetch(1))  // every slot is taken: still fetch at least one
+            #expect(value == .wait)  // every slot is taken: claim nothing
         }
     }
 
@@ -79,26 +79,49 @@ struct WorkerPoolStateMachineTests {
         }
     }
 
-    @Test func shortRunsEarnAnExtraRoundOfPrefetchAndLongRunsDoNot() {
-        var machine = WorkerPoolStateMachine(limit: 4)
+    @Test(arguments: [1, 2, 4, 10])
+    func aFetchNeverClaimsMoreThanTheFreeSlots(limit: Int) {
+        // However short the runs were, a fetch asks only for loops that have nothing to run, and
+        // a loop that finds every slot busy claims nothing.
+        var machine = WorkerPoolStateMachine(limit: limit)
+        _ = machine.start()
+        _ = machine.loopsToStart()
+        for _ in 0..<50 {
+            guard case .fetch(let count) = machine.nextAction() else {
+                Issue.record("expected a fetch")
+                return
+            }
+            #expect(count == limit - machine.running)
+            _ = machine.fetched(tasks(count))
+            while case .run = machine.nextAction() {}
+            #expect(machine.running == limit)
+            #expect(machine.waitingCount == 0)
+            machine.runnerStopped()
+        }
+        #expect(machine.running == limit - 1)
+    }
+
+    @Test func aLoopFindingEverySlotBusyAfterTheLimitWasLoweredClaimsNothing() {
+        var machine = WorkerPoolStateMachine(limit: 3)
         _ = machine.start()
         _ = machine.loopsToStart()
         _ = machine.nextAction()
-        _ = machine.fetched(tasks(1))
-        machine.runnerStopped(afterSeconds: 0.001)
+        _ = machine.fetched(tasks(3))
+        _ = machine.nextAction()
+        _ = machine.nextAction()
+        machine.setLimit(1)
+        machine.runnerStopped()
         do {
             let value = machine.nextAction()
-            #expect(value == .fetch(4 + WorkerPoolStateMachine.extraRounds * 4))
-        }
-        _ = machine.fetched([])
-        for _ in 0..<50 {
-            _ = machine.nextAction()
-            _ = machine.fetched(tasks(1))
-            machine.runnerStopped(afterSeconds: 5)
+            #expect(value == .exit)  // three loops for a limit of one
         }
         do {
             let value = machine.nextAction()
-            #expect(value == .fetch(4))
+            #expect(value == .exit)
+        }
+        do {
+            let value = machine.nextAction()
+            #expect(value == .wait)  // the last loop: two runners still run, the limit is one
         }
     }
 

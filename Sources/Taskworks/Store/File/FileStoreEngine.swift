@@ -13,6 +13,12 @@ struct FileStoreJob: Sendable {
         case read
         /// Changes the index; its changes are journaled before the caller hears back.
         case write
+        /// A claim: journaled like a write, but answered once appended, before its `fsync` (which
+        /// the same group commit still does). Every process reads the appended lines, so the
+        /// claim is exclusive at once; a killed process loses nothing it appended. Only a machine
+        /// crash can forget a claim, and then the task is pending again, as if its worker had
+        /// died mid-run.
+        case claim
         /// Forces everything written so far to disk.
         case sync
     }
@@ -59,6 +65,8 @@ final class FileStoreEngine {
     private var journalLines = 0
     private var snapshotBytes = 0
     private var unsyncedSince: ContinuousClock.Instant?
+    /// Flushes `.synchronous` writes off this thread and answers their callers.
+    private let syncer = JournalSyncer()
     /// Set when a journal turned out corrupt while running: every later job fails with it.
     private var broken: TaskworksError?
 
@@ -113,6 +121,7 @@ final class FileStoreEngine {
             process(batch)
         }
         syncIfNeeded()
+        syncer.finish()
     }
 
     private func process(_ batch: [FileStoreJob]) {
@@ -120,7 +129,7 @@ final class FileStoreEngine {
             for job in batch { job.fail(broken) }
             return
         }
-        let writes = batch.filter { $0.kind == .write }
+        let writes = batch.filter { $0.kind == .write || $0.kind == .claim }
         if !writes.isEmpty { commit(writes) }
         let reads = batch.filter { $0.kind == .read }
         if !reads.isEmpty {
@@ -131,7 +140,8 @@ final class FileStoreEngine {
         }
         for job in batch where job.kind == .sync {
             syncIfNeeded()
-            job.execute(&index).complete(nil)
+            // Answered after every flush queued before it.
+            syncer.sync(journal, then: [job.execute(&index).complete])
         }
     }
 
@@ -157,9 +167,11 @@ final class FileStoreEngine {
             return
         }
         var outcomes: [FileStoreJobOutcome] = []
+        var answeredBeforeSync: [Bool] = []
         var bytes: [UInt8] = []
         for job in writes {
             let outcome = job.execute(&index)
+            answeredBeforeSync.append(job.kind == .claim)
             for record in outcome.changed { TaskRecordJSON.appendJournalLine(record, to: &bytes) }
             for id in outcome.removed { bytes += Array("{\"remove\":\"\(id)\"}\n".utf8) }
             outcomes.append(outcome)
@@ -171,29 +183,28 @@ final class FileStoreEngine {
                         "write \(journal.path) failed: injected fault", path: journal.path)
                 }
                 try journal.append(bytes)
-                journalOffset += bytes.count
-                journalLines += outcomes.reduce(0) { $0 + $1.changed.count + $1.removed.count }
-                compactIfNeeded()
-                lockFile.unlock()
-                locked = false
-                if options.durability == .synchronous {
-                    try journal.sync()
-                } else if unsyncedSince == nil {
-                    unsyncedSince = .now
-                }
             } catch {
-                let failure = error as? TaskworksError ?? .storageFailure("\(error)")
-                if !locked {
-                    // The bytes are in the file but not known to be on disk: other processes may
-                    // already have read them, so they stay; this batch reports the failure.
-                    for outcome in outcomes { outcome.complete(failure) }
-                    return
-                }
                 // Drop whatever part of the batch reached the file, and forget it in memory.
+                let failure = error as? TaskworksError ?? .storageFailure("\(error)")
                 try? journal.truncate(to: journalOffset)
                 reloadAfterFailure()
                 for outcome in outcomes { outcome.complete(failure) }
                 return
+            }
+            journalOffset += bytes.count
+            journalLines += outcomes.reduce(0) { $0 + $1.changed.count + $1.removed.count }
+            compactIfNeeded()
+            lockFile.unlock()
+            locked = false
+            for (outcome, early) in zip(outcomes, answeredBeforeSync) where early { outcome.complete(nil) }
+            outcomes = zip(outcomes, answeredBeforeSync).filter { !$0.1 }.map(\.0)
+            if options.durability == .synchronous {
+                // Answered by the sync thread once the journal is flushed (a failed flush reports
+                // its error; the bytes stay, as other processes may have read them already).
+                syncer.sync(journal, then: outcomes.map(\.complete))
+                return
+            } else if unsyncedSince == nil {
+                unsyncedSince = .now
             }
         }
         for outcome in outcomes { outcome.complete(nil) }

@@ -196,7 +196,7 @@ public final class FileTaskStore: TaskStore {
     /// Atomic claim across processes. See ``TaskStore/claim(_:)``.
     public func claim(_ request: TaskClaimRequest) async throws -> [TaskRecord] {
         guard request.limit > 0 else { return [] }
-        return try await perform(.write) { index in
+        return try await perform(.claim) { index in
             let claimed = index.claim(request)
             return (claimed, claimed)
         }
