@@ -220,12 +220,13 @@ public final class TaskHTTPAPI: Sendable {
     }
 
     private func create(_ request: TaskHTTPRequest, caller: Caller) async throws -> TaskHTTPResponse {
-        let body: JSONValue
-        do {
-            body = try JSONDecoder().decode(JSONValue.self, from: Data(request.body))
-        } catch {
+        // The store's own parser: nesting is bounded, so no body can exhaust the stack.
+        guard let text = String(validating: request.body, as: UTF8.self),
+            let body = try? JSONValue(jsonText: text)
+        else {
             throw TaskworksError.invalidInput(
-                "the request body is not JSON; send {\"type\": …, \"payload\": …}")
+                "the request body is not JSON (UTF-8, nested at most \(JSONValue.maximumNestingDepth) deep); "
+                    + "send {\"type\": …, \"payload\": …}")
         }
         guard case .object(let fields) = body, case .string(let type)? = fields["type"] else {
             throw TaskworksError.invalidInput(

@@ -118,10 +118,14 @@ public struct TaskRecord: Sendable, Codable, Hashable, Identifiable {
 }
 
 extension Duration {
-    /// The duration rounded down to whole milliseconds.
+    /// The duration rounded down to whole milliseconds, saturating at the `Int64` range.
     var wholeMilliseconds: Int64 {
         let parts = components
-        return parts.seconds * 1000 + parts.attoseconds / 1_000_000_000_000_000
+        let (milliseconds, overflow) = parts.seconds.multipliedReportingOverflow(by: 1000)
+        if overflow { return parts.seconds < 0 ? .min : .max }
+        let (total, overflowAdding) = milliseconds.addingReportingOverflow(
+            parts.attoseconds / 1_000_000_000_000_000)
+        return overflowAdding ? (milliseconds < 0 ? .min : .max) : total
     }
 
     /// The duration in seconds, as a `TimeInterval`.

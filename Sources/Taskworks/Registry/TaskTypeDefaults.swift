@@ -29,7 +29,7 @@ public struct TaskTypeDefaults: Sendable, Hashable {
         self.priority = priority
     }
 
-    /// Checks ranges: retries 0–100, priority 1–10, timeout at least 1 ms.
+    /// Checks ranges: retries 0–100, priority 1–10, timeout 1 ms to 366 days.
     func validate(for typeName: String) throws {
         try TaskTypeDefaults.checkRetries(maxRetries, context: "default maxRetries of '\(typeName)'")
         try TaskTypeDefaults.checkPriority(priority, context: "default priority of '\(typeName)'")
@@ -50,8 +50,9 @@ public struct TaskTypeDefaults: Sendable, Hashable {
     }
 
     static func checkTimeout(_ value: Duration?, context: String) throws {
-        if let value, value < .milliseconds(1) {
-            throw TaskworksError.invalidInput("\(context) must be at least 1 ms; got \(value)")
+        if let value, value < .milliseconds(1) || value > TaskOptions.maximumTimeout {
+            throw TaskworksError.invalidInput(
+                "\(context) must be between 1 ms and \(TaskOptions.maximumTimeout) (366 days); got \(value)")
         }
     }
 }

@@ -158,7 +158,9 @@ public final class TaskService: Sendable {
         try TaskTypeDefaults.checkPriority(priority, context: "priority")
         try TaskTypeDefaults.checkRetries(maxRetries, context: "maxRetries")
         try TaskTypeDefaults.checkTimeout(timeout, context: "timeout")
-        try TaskService.checkScheduling(options)
+        let now = clock.now()
+        try TaskService.checkScheduling(options, now: now)
+        try json?.checkStorable("the payload for task type '\(type)'")
         do {
             try entry.factory.validatePayload(json)
         } catch let error as TaskworksError {
@@ -166,7 +168,6 @@ public final class TaskService: Sendable {
         } catch {
             throw TaskworksError.invalidInput("the payload for task type '\(type)' was refused: \(error)")
         }
-        let now = clock.now()
         let runAfter = options.runAfter ?? options.delay.map { now.addingTimeInterval($0.timeInterval) }
         let record = TaskRecord(
             type: type, priority: priority, payload: json, createdBy: caller.creatorID,
@@ -190,12 +191,21 @@ public final class TaskService: Sendable {
         return TaskCreation(task: stored, isDuplicate: false)
     }
 
-    private static func checkScheduling(_ options: TaskOptions) throws {
+    private static func checkScheduling(_ options: TaskOptions, now: Date) throws {
         if options.runAfter != nil && options.delay != nil {
             throw TaskworksError.invalidInput("give runAfter or delay, not both")
         }
-        if let delay = options.delay, delay < .zero {
-            throw TaskworksError.invalidInput("delay must not be negative; got \(delay)")
+        if let delay = options.delay, delay < .zero || delay > TaskOptions.maximumDelay {
+            throw TaskworksError.invalidInput(
+                "delay must be between 0 and \(TaskOptions.maximumDelay) (100 years); got \(delay)")
+        }
+        if let runAfter = options.runAfter {
+            let latest = now.addingTimeInterval(TaskOptions.maximumDelay.timeInterval)
+            guard runAfter.timeIntervalSinceReferenceDate.isFinite, runAfter <= latest else {
+                throw TaskworksError.invalidInput(
+                    "runAfter must be a finite date at most 100 years from now (\(latest)); got "
+                        + "\(runAfter.timeIntervalSinceReferenceDate) seconds since 2001-01-01")
+            }
         }
         if let key = options.uniqueKey {
             guard !key.isEmpty, key.utf8.count <= 200,

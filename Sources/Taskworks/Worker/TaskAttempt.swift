@@ -29,7 +29,9 @@ enum TaskAttempt {
     ) -> TaskTransitions.AttemptOutcome {
         guard let value else { return .succeeded(result: nil, artifact: context.artifact) }
         do {
-            return .succeeded(result: try JSONValue(encoding: value), artifact: context.artifact)
+            let result = try JSONValue(encoding: value)
+            try result.checkStorable("the runner's result")
+            return .succeeded(result: result, artifact: context.artifact)
         } catch {
             return .failed(
                 message: "the runner's result could not be stored as JSON: \(error)", permanent: true)

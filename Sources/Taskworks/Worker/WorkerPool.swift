@@ -255,8 +255,10 @@ public final class WorkerPool: Sendable {
             return dates.min()
         }
         guard let next else { return configuration.pollInterval }
+        // Compared before any conversion: a due date far away (or not finite) never reaches Int64.
         let untilDue = next.timeIntervalSince(service.clock.now())
-        return min(configuration.pollInterval, .milliseconds(max(1, Int64(untilDue * 1000) + 1)))
+        guard untilDue < configuration.pollInterval.timeInterval else { return configuration.pollInterval }
+        return .milliseconds(max(1, Int64(max(0, untilDue) * 1000) + 1))
     }
 
     // MARK: - One task

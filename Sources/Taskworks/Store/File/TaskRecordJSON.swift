@@ -239,6 +239,8 @@ enum TaskRecordJSON {
     private struct Parser {
         let bytes: UnsafeBufferPointer<UInt8>
         var position = 0
+        /// Arrays and objects open around the current position.
+        var nesting = 0
 
         init(bytes: UnsafeBufferPointer<UInt8>) {
             self.bytes = bytes
@@ -432,11 +434,26 @@ enum TaskRecordJSON {
 
         mutating func value() throws -> JSONValue {
             switch peek() {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                // Bounded recursion: no stored value nests deeper (create refuses it).
+                guard nesting < JSONValue.maximumNestingDepth else {
+                    throw fail("nested more than \(JSONValue.maximumNestingDepth) levels deep")
+                }
+                nesting += 1
+                defer { nesting -= 1 }
+                return try container()
+            default:
+                return try scalar()
+            }
+        }
+
+        private mutating func container() throws -> JSONValue {
+            switch peek() {
             case UInt8(ascii: "{"):
                 var members: [String: JSONValue] = [:]
                 try object { parser, key in members[key] = try parser.value() }
                 return .object(members)
-            case UInt8(ascii: "["):
+            default:
                 position += 1
                 var items: [JSONValue] = []
                 if peek() == UInt8(ascii: "]") {
@@ -450,6 +467,11 @@ enum TaskRecordJSON {
                     if next == UInt8(ascii: "]") { return .array(items) }
                     guard next == UInt8(ascii: ",") else { throw fail("expected ',' or ']'") }
                 }
+            }
+        }
+
+        private mutating func scalar() throws -> JSONValue {
+            switch peek() {
             case UInt8(ascii: "\""): return .string(try string())
             case UInt8(ascii: "t"), UInt8(ascii: "f"): return .bool(try bool())
             case UInt8(ascii: "n"):
