@@ -13,11 +13,18 @@ import Taskworks
 //                                          it with SIGKILL.
 //   taskworks-store-helper drain DIR LOG N run a pool until N tasks succeeded; append "run ID"
 //                                          to LOG for every run.
+//   taskworks-store-helper steps DIR LOG   one pass through every kind of store write, each
+//                                          acknowledged in LOG once it returns: first open
+//                                          ("opened"), creates ("ack ID"), a claim ("claim ID V"),
+//                                          finishes ("finish ID V"), compactions (the journal is
+//                                          compacted on every write), a retention removal
+//                                          ("removed ID"), close ("closed"). The kill-point test
+//                                          runs it under strace, killed at one system call.
 //   taskworks-store-helper serve DIR LOG GRACE_MS
 //                                          run long tasks under SignalHandling.run until SIGTERM;
 //                                          append "start ID" per run and "exited" at the end.
 
-/// Appends whole lines to a log with one `write` each (O_APPEND keeps lines from interleaving).
+/// Appends whole lines to a log with one system call each (O_APPEND keeps lines from interleaving).
 final class LineLog: Sendable {
     let descriptor: Int32
 
@@ -26,9 +33,14 @@ final class LineLog: Sendable {
         guard descriptor >= 0 else { throw TaskFailure.permanent("cannot open \(path)") }
     }
 
+    /// `writev`, not `write`: the kill-point test injects its kills into `write` calls, and
+    /// those are then the store's own.
     func line(_ text: String) {
-        let bytes = Array((text + "\n").utf8)
-        _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        var bytes = Array((text + "\n").utf8)
+        bytes.withUnsafeMutableBytes { buffer in
+            var vector = iovec(iov_base: buffer.baseAddress, iov_len: buffer.count)
+            _ = writev(descriptor, &vector, 1)
+        }
     }
 }
 
@@ -38,9 +50,13 @@ func fail(_ message: String) -> Never {
 }
 
 let arguments = CommandLine.arguments
-guard arguments.count >= 4 else { fail("usage: work DIR LOG | drain DIR LOG N") }
+guard arguments.count >= 4 else { fail("usage: work DIR LOG | drain DIR LOG N | steps DIR LOG") }
 let directory = arguments[2]
 let log = try LineLog(arguments[3])
+if arguments[1] == "steps" {
+    try await StoreSteps.run(directory: directory, log: log)
+    exit(0)
+}
 let registry = TaskRegistry()
 let store = try await FileTaskStore(directory: directory)
 let service = TaskService(store: store, registry: registry)

@@ -462,15 +462,24 @@ final class FileStoreEngine {
         }
     }
 
-    /// Makes an empty store: generation 1 with no tasks.
+    /// Makes an empty store: generation 1 with no tasks. Ordered so that a crash at any step
+    /// leaves either no store (nothing, a `lock`, a `snapshot.json.tmp`, or an empty
+    /// `journal-1.jsonl` from an older build's interrupted first open: all replaced here) or an
+    /// empty store (`snapshot.json` in place; its journal is created on load).
     private static func initialize(_ directory: String) throws {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        if let journal = names.sorted().first(where: { FileStoreFormat.generation(ofJournal: $0) != nil }) {
+        for journal in names.sorted() where FileStoreFormat.generation(ofJournal: journal) != nil {
             let journalPath = path(journal, in: directory)
-            throw TaskworksError.corruptStore(
-                "\(journalPath) exists but \(FileStoreFormat.snapshotFile) is missing; restore the snapshot "
-                    + "from a backup. Nothing was changed",
-                path: journalPath)
+            let isLeftoverOfFirstOpen =
+                journal == FileStoreFormat.journalFile(1)
+                && ((try? FileManager.default.attributesOfItem(atPath: journalPath)[.size] as? Int) ?? nil)
+                    == 0
+            guard isLeftoverOfFirstOpen else {
+                throw TaskworksError.corruptStore(
+                    "\(journalPath) exists but \(FileStoreFormat.snapshotFile) is missing; restore the snapshot "
+                        + "from a backup. Nothing was changed",
+                    path: journalPath)
+            }
         }
         chmod(directory, 0o700)
         let header = FileStoreFormat.SnapshotHeader(
@@ -482,9 +491,6 @@ final class FileStoreEngine {
         defer { temporary.closeFile() }
         try temporary.append(bytes)
         try temporary.sync()
-        let journal = try PosixFile.opening(
-            path(FileStoreFormat.journalFile(1), in: directory), flags: O_WRONLY | O_CREAT)
-        journal.closeFile()
         guard rename(temporaryPath, path(FileStoreFormat.snapshotFile, in: directory)) == 0 else {
             throw PosixFile.failure("rename", temporaryPath)
         }
