@@ -47,6 +47,9 @@ public final class WorkerPool: Sendable {
     /// Makes a pool; nothing runs until ``run()``.
     public init(service: TaskService, configuration: Configuration = Configuration()) {
         self.service = service
+        var configuration = configuration
+        configuration.storeErrorHandler = StoreErrorThrottle(interval: configuration.pollInterval)
+            .wrapping(configuration.storeErrorHandler)
         self.configuration = configuration
         self.state = LockedState(WorkerPoolStateMachine(limit: configuration.concurrency))
     }

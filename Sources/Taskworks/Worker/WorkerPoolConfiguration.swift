@@ -32,8 +32,11 @@ extension WorkerPool {
         public var taskTypes: Set<String>?
         /// The lease owner written on claimed tasks. Default: a unique `worker-PID-RANDOM`.
         public var workerID: String
-        /// Called when the store fails during a claim, renewal or sweep; the pool keeps going
-        /// and retries after ``pollInterval``. Default: a line on standard error.
+        /// Called when the store fails during a claim, renewal, outcome write or sweep; the pool
+        /// keeps going and retries after ``pollInterval``. An error described exactly like one
+        /// reported within the last ``pollInterval`` is not reported again (a full disk is
+        /// reported once per interval, not once per failed write). Default: a line on standard
+        /// error.
         public var storeErrorHandler: @Sendable (any Error) -> Void
         /// Removes old finished and deleted tasks every ``RetentionPolicy/interval``; `nil` (the
         /// default) keeps everything.
