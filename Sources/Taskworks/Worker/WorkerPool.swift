@@ -338,10 +338,25 @@ public final class WorkerPool: Sendable {
     /// a registered context at once; one that raced the claim (it saw the task `running` before
     /// the context was registered) has moved the service's cancel counter past `claimEpoch`, and
     /// then the stored task is read again. Returns `false` after asking the context to stop.
+    /// A task whose claim is older than the renewal interval (a starved process took that long
+    /// to start it) gets its lease renewed first: its lease may have run out and another pool
+    /// rescued it, and then it must not start here.
     private func mayStart(_ claimed: TaskRecord, context: TaskContext, claimEpoch: Int) async -> Bool {
-        if service.cancelEpoch.load(ordering: .sequentiallyConsistent) != claimEpoch {
+        let now = service.clock.now()
+        let claimedLongAgo = claimed.startedAt.map {
+            now.timeIntervalSince($0) >= configuration.effectiveRenewalInterval.timeInterval
+        }
+        if claimedLongAgo == true || service.cancelEpoch.load(ordering: .sequentiallyConsistent) != claimEpoch
+        {
+            let owner = configuration.workerID
             do {
-                let stored = try await service.store.task(id: claimed.id)
+                let stored: TaskRecord? = try await service.mutate(claimed.id, startingFrom: claimed) {
+                    current in
+                    TaskTransitions.renew(
+                        current, owner: owner, progress: nil, now: now,
+                        leaseDuration: configuration.leaseDuration
+                    ).map { ($0, nil) }
+                }
                 if stored?.status != .running || stored?.leaseOwner != configuration.workerID {
                     context.requestStop(.leaseLost)
                 } else if stored?.cancelRequested == true {
