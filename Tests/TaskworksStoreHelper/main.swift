@@ -20,6 +20,8 @@ import Taskworks
 //                                          compacted on every write), a retention removal
 //                                          ("removed ID"), close ("closed"). The kill-point test
 //                                          runs it under strace, killed at one system call.
+//   taskworks-store-helper open DIR LOG    open an existing store (a version-1 one is upgraded)
+//                                          and close it; the kill-point test kills it mid-way.
 //   taskworks-store-helper serve DIR LOG GRACE_MS
 //                                          run long tasks under SignalHandling.run until SIGTERM;
 //                                          append "start ID" per run and "exited" at the end.
@@ -55,6 +57,15 @@ let directory = arguments[2]
 let log = try LineLog(arguments[3])
 if arguments[1] == "steps" {
     try await StoreSteps.run(directory: directory, log: log)
+    exit(0)
+}
+if arguments[1] == "open" {
+    // Opens an existing store (upgrading a version-1 one) and closes it again.
+    var options = FileTaskStore.Options()
+    options.warningHandler = { _ in }
+    let opened = try await FileTaskStore(directory: directory, options: options)
+    log.line("opened")
+    await opened.close()
     exit(0)
 }
 let registry = TaskRegistry()

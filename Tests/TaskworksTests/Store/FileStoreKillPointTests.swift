@@ -44,13 +44,15 @@ struct FileStoreKillPointTests {
 
     /// Runs the child under strace, killed at the `count`-th call of `systemCall`; returns
     /// whether it was killed (`false`: it finished first, so there are no more kill points).
-    private func runKilled(at systemCall: String, count: Int, directory: URL, log: URL) async throws -> Bool {
+    private func runKilled(
+        at systemCall: String, count: Int, mode: String = "steps", directory: URL, log: URL
+    ) async throws -> Bool {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(FileStoreKillPointTests.strace))
         process.arguments = [
             "-f", "-qq", "-o", "/dev/null", "-e", "trace=\(systemCall)",
             "-e", "inject=\(systemCall):signal=KILL:when=\(count)",
-            try ChildProcess.builtExecutable("TaskworksStoreHelper"), "steps", directory.path, log.path,
+            try ChildProcess.builtExecutable("TaskworksStoreHelper"), mode, directory.path, log.path,
         ]
         process.standardInput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -118,5 +120,44 @@ struct FileStoreKillPointTests {
         if ["write", "rename", "fdatasync", "unlink"].contains(systemCall) {
             #expect(killPoints > 0, "the child never called \(systemCall): the test covers nothing")
         }
+    }
+
+    @Test(arguments: ["write", "rename", "fdatasync", "unlink"])
+    func everyKillPointOfAVersionOneUpgradeLeavesEveryTask(systemCall: String) async throws {
+        guard FileStoreKillPointTests.strace != nil else {
+            Issue.record("strace is not installed (apt-get install strace); .ci/run installs it")
+            return
+        }
+        let (snapshot, journal) = VersionOneStore.sample()
+        var killPoints = 0
+        for count in 1...2_000 {
+            let root = try TemporaryDirectory.make()
+            let directory = root.appendingPathComponent("store")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
+            let expected = try VersionOneStore.write(
+                to: directory, snapshotTasks: snapshot, journalTasks: journal)
+            let log = root.appendingPathComponent("log")
+            guard
+                try await runKilled(
+                    at: systemCall, count: count, mode: "open", directory: directory, log: log)
+            else { break }
+            killPoints += 1
+            var options = FileTaskStore.Options()
+            options.warningHandler = { _ in }
+            do {
+                let store = try await FileTaskStore(directory: directory.path, options: options)
+                for (id, task) in expected {
+                    #expect(
+                        try await store.task(id: id) == task, "killed at \(systemCall) #\(count): task \(id)")
+                }
+                await store.close()
+            } catch {
+                Issue.record(
+                    "killed at \(systemCall) #\(count) of the upgrade: the store does not open: \(error)")
+            }
+            try? FileManager.default.removeItem(at: root)
+        }
+        print("upgrade kill points covered for \(systemCall): \(killPoints)")
+        #expect(killPoints > 0, "the upgrade never called \(systemCall): the test covers nothing")
     }
 }

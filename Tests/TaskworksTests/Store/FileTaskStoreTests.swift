@@ -124,17 +124,19 @@ struct FileTaskStoreTests {
         #expect(Set(claimed).count == 301)
     }
 
-    @Test func aTornLastLineIsDroppedWithAWarningAndTheStoreGoesOn() async throws {
+    @Test func aTornLastRecordIsDroppedWithAWarningAndTheStoreGoesOn() async throws {
         let (directory, records) = try await seededDirectory()
         let journal = directory.appendingPathComponent("journal-1.jsonl")
         let intact = try Data(contentsOf: journal)
-        try append("{\"task\":{\"id\":\"3f2504e0-4f89", to: journal)
+        var frame: [UInt8] = []
+        TaskRecordJSON.appendJournalLine(Fixtures.record(), to: &frame)
+        try append(String(decoding: frame.prefix(60), as: UTF8.self), to: journal)  // a write cut short
         let warnings = Tally<String>()
         var options = FileTaskStore.Options()
         options.warningHandler = { warnings.add($0) }
         let store = try await FileTaskStore(directory: directory.path, options: options)
         #expect(store.openWarnings.count == 1)
-        #expect(store.openWarnings.first?.contains("torn last line") == true)
+        #expect(store.openWarnings.first?.contains("torn last record") == true)
         #expect(warnings.all.count == 1)
         #expect(try Data(contentsOf: journal) == intact)
         for record in records { #expect(try await store.task(id: record.id) == record) }
@@ -145,7 +147,7 @@ struct FileTaskStoreTests {
         #expect(try await again.task(id: added.id) == added)
     }
 
-    @Test func aCorruptLineInTheMiddleNamesFileAndLineAndTouchesNothing() async throws {
+    @Test func aCorruptRecordInTheMiddleNamesFileRecordAndOffsetAndTouchesNothing() async throws {
         let (directory, _) = try await seededDirectory()
         let journal = directory.appendingPathComponent("journal-1.jsonl")
         let lines = try String(contentsOf: journal, encoding: .utf8).split(separator: "\n")
@@ -157,7 +159,8 @@ struct FileTaskStoreTests {
         #expect(error?.code == .corruptStore)
         #expect(error?.path == journal.path)
         #expect(error?.line == lines.count + 1)
-        #expect(error?.message.contains("line \(lines.count + 1)") == true)
+        #expect(error?.message.contains("record \(lines.count + 1)") == true)
+        #expect(error?.message.contains("byte offset") == true)
         #expect(try bytes(directory) == before)
     }
 

@@ -47,14 +47,21 @@ struct TaskRecordJSONTests {
         var bytes: [UInt8] = []
         TaskRecordJSON.appendJournalLine(record, to: &bytes)
         #expect(bytes.last == UInt8(ascii: "\n"))
-        let line = bytes.dropLast()
+        let scan = bytes.withUnsafeBytes { FileStoreFrame.scan($0, at: 0) }
+        guard case .frame(let payload, let next) = scan else {
+            Issue.record("expected a whole frame, got \(scan)")
+            return
+        }
+        #expect(next == bytes.count)
+        let line = bytes[payload]
         guard case .task(let decoded) = try #require(TaskRecordJSON.journalEntry(line)) else {
             Issue.record("expected a task line")
             return
         }
         #expect(decoded == record)
         // Codable reads our lines too.
-        let viaCodable = try JSONDecoder().decode(FileStoreFormat.JournalLine.self, from: Data(line))
+        let viaCodable = try JSONDecoder().decode(
+            FileStoreFormat.VersionOneJournalLine.self, from: Data(line))
         #expect(viaCodable.task == record)
     }
 

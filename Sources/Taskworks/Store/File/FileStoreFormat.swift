@@ -1,19 +1,23 @@
 import Foundation
 
-/// The files of a ``FileTaskStore`` directory and how their lines are written.
+/// The files of a ``FileTaskStore`` directory and how their records are written.
 ///
 /// ```
 /// lock                  empty; holds the advisory lock every writer takes
-/// snapshot.json         line 1: {"format":"taskworks-file-store","version":1,"generation":G,"tasks":N}
-///                       then one task per line (JSON)
-/// journal-G.jsonl       one change per line: {"task":{…}} (the whole task after the change) or
+/// snapshot.json         a header record {"format":"taskworks-file-store","version":2,
+///                       "generation":G,"tasks":N}, then one task per record; it expects
+///                       journal-G.jsonl beside it
+/// journal-G.jsonl       one change per record: {"task":{…}} (the whole task after the change) or
 ///                       {"remove":"<id>"} (retention removed it), ended by {"rotate":G+1} when a
 ///                       compaction started generation G+1
 /// snapshot.json.tmp     a compaction in progress (removed on open)
 /// ```
+///
+/// Version 2 frames every record (``FileStoreFrame``: length and CRC-32C, then the JSON and a
+/// newline). Version 1 wrote bare JSON lines; such a store is read and upgraded on open.
 enum FileStoreFormat {
     static let formatName = "taskworks-file-store"
-    static let version = 1
+    static let version = 2
     static let lockFile = "lock"
     static let snapshotFile = "snapshot.json"
     static let snapshotTemporaryFile = "snapshot.json.tmp"
@@ -39,7 +43,8 @@ enum FileStoreFormat {
         var tasks: Int
     }
 
-    struct JournalLine: Codable {
+    /// A version-1 journal line, read by `JSONDecoder` when the fast parser does not recognise it.
+    struct VersionOneJournalLine: Codable {
         var task: TaskRecord?
         var rotate: Int?
         var remove: TaskID?
@@ -49,6 +54,49 @@ enum FileStoreFormat {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         return encoder
+    }
+
+    /// A version-1 record starts with `{`; a version-2 frame with a hex digit.
+    static func isVersionOneRecord(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> Bool {
+        bytes[offset] == UInt8(ascii: "{")
+    }
+
+    /// The record at `offset`: a checked frame, or (where `versionOne` allows it) a bare line.
+    static func scan(_ bytes: UnsafeRawBufferPointer, at offset: Int, versionOne: Bool) -> FileStoreFrame.Scan
+    {
+        guard versionOne, isVersionOneRecord(bytes, at: offset) else {
+            return FileStoreFrame.scan(bytes, at: offset)
+        }
+        guard let newline = bytes[offset...].firstIndex(of: UInt8(ascii: "\n")) else { return .incomplete }
+        return .frame(payload: offset..<newline, next: newline + 1)
+    }
+
+    /// The header record and the task records of a whole snapshot file, in either version.
+    static func snapshotRecords(_ bytes: [UInt8]) throws -> (version: Int, records: [Range<Int>]) {
+        guard let first = bytes.first else { throw SnapshotDamage(offset: 0, reason: "the file is empty") }
+        let versionOne = first == UInt8(ascii: "{")
+        return try bytes.withUnsafeBytes { buffer in
+            var records: [Range<Int>] = []
+            var offset = 0
+            while offset < buffer.count {
+                switch scan(buffer, at: offset, versionOne: versionOne) {
+                case .frame(let payload, let next):
+                    records.append(payload)
+                    offset = next
+                case .incomplete:
+                    throw SnapshotDamage(offset: offset, reason: "it ends in an incomplete record")
+                case .corrupt(let reason):
+                    throw SnapshotDamage(offset: offset, reason: reason)
+                }
+            }
+            return (versionOne ? 1 : 2, records)
+        }
+    }
+
+    /// Why a snapshot's bytes are not a snapshot, and where.
+    struct SnapshotDamage: Error {
+        let offset: Int
+        let reason: String
     }
 
     /// Splits `bytes` into complete lines (without their `\n`); the bytes after the last `\n`
@@ -61,5 +109,18 @@ enum FileStoreFormat {
             start = index + 1
         }
         return (lines, start)
+    }
+
+    /// A version-2 snapshot holding `records` at `generation`.
+    static func snapshotBytes(generation: Int, records: [TaskRecord]) throws -> [UInt8] {
+        let header = try encoder().encode(
+            SnapshotHeader(format: formatName, version: version, generation: generation, tasks: records.count)
+        )
+        var bytes: [UInt8] = []
+        FileStoreFrame.append(to: &bytes) { $0 += header }
+        for record in records {
+            FileStoreFrame.append(to: &bytes) { TaskRecordJSON.appendRecord(record, to: &$0) }
+        }
+        return bytes
     }
 }

@@ -37,61 +37,44 @@ extension FileTaskStore {
         func keep(_ record: TaskRecord) {
             if latest.updateValue(record, forKey: record.id) == nil { order.append(record.id) }
         }
-        func lines(of name: String) -> [ArraySlice<UInt8>] {
-            guard let data = manager.contents(atPath: source + "/" + name) else {
-                skipped.append("\(name): unreadable")
-                return []
-            }
-            let bytes = [UInt8](data)
-            let (complete, consumed) = FileStoreFormat.completeLines(bytes)
-            if consumed < bytes.count { skipped.append("\(name):\(complete.count + 1) (torn last line)") }
-            return complete
-        }
         let decoder = JSONDecoder()
         let names = (try? manager.contentsOfDirectory(atPath: source)) ?? []
         if names.contains(FileStoreFormat.snapshotFile) {
-            for (offset, line) in lines(of: FileStoreFormat.snapshotFile).enumerated().dropFirst() {
-                if let record = TaskRecordJSON.record(line)
-                    ?? (try? decoder.decode(TaskRecord.self, from: Data(line)))
+            let records = salvageableRecords(of: FileStoreFormat.snapshotFile, in: source, skipped: &skipped)
+            for (number, record) in records.dropFirst() {
+                if let task = TaskRecordJSON.record(record)
+                    ?? (try? decoder.decode(TaskRecord.self, from: Data(record)))
                 {
-                    keep(record)
+                    keep(task)
                 } else {
-                    skipped.append("\(FileStoreFormat.snapshotFile):\(offset + 1)")
+                    skipped.append("\(FileStoreFormat.snapshotFile):\(number)")
                 }
             }
         }
         let journals = names.compactMap { FileStoreFormat.generation(ofJournal: $0) }.sorted()
         for generation in journals {
             let name = FileStoreFormat.journalFile(generation)
-            for (offset, line) in lines(of: name).enumerated() {
-                switch TaskRecordJSON.journalEntry(line) {
-                case .task(let record): keep(record)
+            for (number, record) in salvageableRecords(of: name, in: source, skipped: &skipped) {
+                switch TaskRecordJSON.journalEntry(record) {
+                case .task(let task): keep(task)
                 case .remove(let id): latest[id] = nil
                 case .rotate: continue
                 case nil:
-                    if let record = (try? decoder.decode(FileStoreFormat.JournalLine.self, from: Data(line)))?
+                    if let task =
+                        (try? decoder.decode(FileStoreFormat.VersionOneJournalLine.self, from: Data(record)))?
                         .task
                     {
-                        keep(record)
+                        keep(task)
                     } else {
-                        skipped.append("\(name):\(offset + 1)")
+                        skipped.append("\(name):\(number)")
                     }
                 }
             }
         }
         let store = try await FileTaskStore(directory: destination, options: Options(createDirectory: true))
         await store.close()
-        var bytes = [UInt8](
-            try FileStoreFormat.encoder().encode(
-                FileStoreFormat.SnapshotHeader(
-                    format: FileStoreFormat.formatName, version: FileStoreFormat.version, generation: 1,
-                    tasks: order.filter { latest[$0] != nil }.count)))
-        bytes.append(UInt8(ascii: "\n"))
         let survivors = order.compactMap { latest[$0] }
-        for record in survivors {
-            TaskRecordJSON.appendRecord(record, to: &bytes)
-            bytes.append(UInt8(ascii: "\n"))
-        }
+        let bytes = try FileStoreFormat.snapshotBytes(generation: 1, records: survivors)
         let temporaryPath = destination + "/" + FileStoreFormat.snapshotTemporaryFile
         let temporary = try PosixFile.opening(temporaryPath, flags: O_WRONLY | O_CREAT | O_TRUNC)
         defer { temporary.closeFile() }
@@ -102,5 +85,40 @@ extension FileTaskStore {
         }
         try PosixFile.syncDirectory(destination)
         return SalvageReport(recoveredTasks: survivors.count, skippedLines: skipped)
+    }
+
+    /// The records of a file that still check out, numbered from 1 (frames of version 2, lines
+    /// of version 1). A damaged record is listed in `skipped` as `file:number` and reading goes
+    /// on at the next line; an incomplete last record is listed as torn.
+    private static func salvageableRecords(
+        of name: String, in source: String, skipped: inout [String]
+    ) -> [(Int, ArraySlice<UInt8>)] {
+        guard let data = FileManager.default.contents(atPath: source + "/" + name) else {
+            skipped.append("\(name): unreadable")
+            return []
+        }
+        let bytes = [UInt8](data)
+        var records: [(Int, ArraySlice<UInt8>)] = []
+        var offset = 0
+        var number = 0
+        bytes.withUnsafeBytes { buffer in
+            while offset < buffer.count {
+                number += 1
+                let versionOne = FileStoreFormat.isVersionOneRecord(buffer, at: offset)
+                switch FileStoreFormat.scan(buffer, at: offset, versionOne: versionOne) {
+                case .frame(let payload, let next):
+                    records.append((number, bytes[payload]))
+                    offset = next
+                case .incomplete:
+                    skipped.append("\(name):\(number) (torn last record)")
+                    return
+                case .corrupt:
+                    skipped.append("\(name):\(number)")
+                    guard let newline = buffer[offset...].firstIndex(of: UInt8(ascii: "\n")) else { return }
+                    offset = newline + 1
+                }
+            }
+        }
+        return records
     }
 }

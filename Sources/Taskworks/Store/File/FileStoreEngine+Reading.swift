@@ -1,0 +1,212 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+extension FileStoreEngine {
+    /// Applies journal records written since the last look (by this or any process).
+    func catchUp(holdingLock: Bool) {
+        do {
+            try readJournal(holdingLock: holdingLock)
+        } catch let error as TaskworksError where error.code == .corruptStore {
+            broken = error
+        } catch {
+            warn("could not read \(journal.path): \(error)")
+        }
+    }
+
+    /// Reads and applies the journal from `journalOffset`, following rotations to newer
+    /// generations. An incomplete last record is, under the lock, a write that died half-way:
+    /// it is truncated away with a warning (nothing in it was acknowledged). Without the lock it
+    /// may be a write in progress, so it is left for later. Any other damage throws
+    /// `corruptStore` naming the file and the byte offset, and changes nothing.
+    func readJournal(holdingLock: Bool) throws {
+        while true {
+            let bytes = try journal.read(from: journalOffset)
+            guard !bytes.isEmpty else { return }
+            let (consumed, rotation, torn) = try bytes.withUnsafeBytes { buffer in
+                try applyRecords(buffer)
+            }
+            journalOffset += consumed
+            if let next = rotation {
+                try switchJournal(to: next)
+                continue
+            }
+            if torn && holdingLock {
+                warn(
+                    "dropped a torn last record of \(journal.path) (\(bytes.count - consumed) bytes at offset "
+                        + "\(journalOffset)): a process died while writing it, so it was never acknowledged")
+                try journal.truncate(to: journalOffset)
+            }
+            return
+        }
+    }
+
+    /// Applies the whole records in `buffer` (the journal from `journalOffset` on). Returns the
+    /// bytes they take, the generation a rotation record points to, and whether an incomplete
+    /// record ends the buffer.
+    private func applyRecords(_ buffer: UnsafeRawBufferPointer) throws -> (Int, rotation: Int?, torn: Bool) {
+        var offset = 0
+        while offset < buffer.count {
+            switch FileStoreFormat.scan(buffer, at: offset, versionOne: readsVersionOne) {
+            case .frame(let payload, let next):
+                let entry = try journalEntry(
+                    Array(UnsafeRawBufferPointer(rebasing: buffer[payload]))[...],
+                    offset: journalOffset + offset)
+                journalLines += 1
+                offset = next
+                switch entry {
+                case .task(let task): index.upsert(task)
+                case .remove(let id): index.removeReplayed(id)
+                case .rotate(let next): return (offset, next, false)
+                }
+            case .incomplete:
+                return (offset, nil, true)
+            case .corrupt(let reason):
+                throw damaged(journal.path, offset: journalOffset + offset, record: journalLines + 1, reason)
+            }
+        }
+        return (offset, nil, false)
+    }
+
+    /// Decodes one journal record. Version 2 is read by the strict parser only (an unknown key is
+    /// an error); a version-1 line the parser does not know may still be valid `Codable` JSON.
+    private func journalEntry(_ record: ArraySlice<UInt8>, offset: Int) throws -> TaskRecordJSON.JournalEntry
+    {
+        do {
+            return try TaskRecordJSON.parseJournalEntry(record)
+        } catch {
+            if readsVersionOne, record.first == UInt8(ascii: "{"),
+                let decoded = try? decoder.decode(
+                    FileStoreFormat.VersionOneJournalLine.self, from: Data(record))
+            {
+                if let task = decoded.task { return .task(task) }
+                if let next = decoded.rotate { return .rotate(next) }
+                if let id = decoded.remove { return .remove(id) }
+            }
+            throw damaged(journal.path, offset: offset, record: journalLines + 1, "\(error)")
+        }
+    }
+
+    /// `corruptStore` naming the file, the byte offset and the record.
+    func damaged(_ file: String, offset: Int, record: Int, _ reason: String) -> TaskworksError {
+        TaskworksError.corruptStore(
+            "record \(record) of \(file), at byte offset \(offset), is damaged (\(String(reason.prefix(200)))); "
+                + "the files were left untouched. Restore a backup, or see \"Recovery\" in the README",
+            path: file, line: record)
+    }
+
+    func switchJournal(to next: Int) throws {
+        let nextPath = FileStoreDirectory.path(FileStoreFormat.journalFile(next), in: directory)
+        let file: PosixFile
+        do {
+            file = try PosixFile.opening(nextPath, flags: O_RDWR | O_APPEND)
+        } catch {
+            // This process fell more than one compaction behind: start over from the snapshot.
+            try loadFromDisk(holdingLock: false)
+            return
+        }
+        journal.closeFile()
+        journal = file
+        generation = next
+        journalOffset = 0
+        journalLines = 0
+    }
+
+    /// Rebuilds the index from the snapshot and the journals after it. The journal the snapshot
+    /// expects must exist: a missing one is `corruptStore`, never an empty store.
+    func loadFromDisk(holdingLock: Bool) throws {
+        let snapshotPath = FileStoreDirectory.path(FileStoreFormat.snapshotFile, in: directory)
+        let bytes: [UInt8]
+        do {
+            let file = try PosixFile.opening(snapshotPath, flags: O_RDONLY)
+            defer { file.closeFile() }
+            bytes = try file.read(from: 0)
+        }
+        let (version, records): (Int, [Range<Int>])
+        do {
+            (version, records) = try FileStoreFormat.snapshotRecords(bytes)
+        } catch let damage as FileStoreFormat.SnapshotDamage {
+            throw damaged(snapshotPath, offset: damage.offset, record: 1, damage.reason)
+        }
+        guard let headerRange = records.first else {
+            throw damaged(snapshotPath, offset: 0, record: 1, "no header record")
+        }
+        let header = try snapshotHeader(bytes[headerRange], version: version, path: snapshotPath)
+        guard header.tasks == records.count - 1 else {
+            throw TaskworksError.corruptStore(
+                "\(snapshotPath) announces \(header.tasks) tasks but holds \(records.count - 1); the files "
+                    + "were left untouched",
+                path: snapshotPath, line: records.count)
+        }
+        var fresh = InMemoryTaskIndex()
+        for (number, range) in records.enumerated().dropFirst() {
+            do {
+                fresh.upsert(try TaskRecordJSON.parseRecord(bytes[range]))
+            } catch {
+                // Version 1 was also written by JSONEncoder (hand-edited lines, say).
+                guard version == 1,
+                    let record = try? decoder.decode(TaskRecord.self, from: Data(bytes[range]))
+                else { throw damaged(snapshotPath, offset: range.lowerBound, record: number + 1, "\(error)") }
+                fresh.upsert(record)
+            }
+        }
+        let journalPath = FileStoreDirectory.path(
+            FileStoreFormat.journalFile(header.generation), in: directory)
+        guard FileManager.default.fileExists(atPath: journalPath) else {
+            throw TaskworksError.corruptStore(
+                "\(journalPath) is missing, but \(FileStoreFormat.snapshotFile) (generation \(header.generation)) "
+                    + "expects it: the changes since the snapshot are lost unless a backup has them. Nothing was "
+                    + "changed; restore the journal, or salvage the snapshot (see \"Recovery\" in the README)",
+                path: journalPath)
+        }
+        let expectedJournal = try PosixFile.opening(journalPath, flags: O_RDWR | O_APPEND)
+        index = fresh
+        snapshotBytes = bytes.count
+        generation = header.generation
+        snapshotGeneration = header.generation
+        readsVersionOne = version == 1
+        journal.closeFile()
+        journal = expectedJournal
+        journalOffset = 0
+        journalLines = 0
+        try readJournal(holdingLock: holdingLock)
+    }
+
+    private func snapshotHeader(_ record: ArraySlice<UInt8>, version: Int, path: String) throws
+        -> FileStoreFormat.SnapshotHeader
+    {
+        let header: FileStoreFormat.SnapshotHeader
+        do {
+            header = try decoder.decode(FileStoreFormat.SnapshotHeader.self, from: Data(record))
+        } catch {
+            throw TaskworksError.corruptStore(
+                "the first record of \(path) is not a Taskworks snapshot header "
+                    + "(\(String(String(describing: error).prefix(200)))); the files were left untouched",
+                path: path, line: 1)
+        }
+        guard header.format == FileStoreFormat.formatName, header.version == version,
+            (1...FileStoreFormat.version).contains(header.version)
+        else {
+            throw TaskworksError.corruptStore(
+                "\(path) is format '\(header.format)' version \(header.version); this build reads "
+                    + "'\(FileStoreFormat.formatName)' versions 1 and \(FileStoreFormat.version). Open it with the "
+                    + "Taskworks version that wrote it; the files were left untouched",
+                path: path, line: 1)
+        }
+        return header
+    }
+
+    func reloadAfterFailure() {
+        do {
+            try loadFromDisk(holdingLock: true)
+        } catch let error as TaskworksError {
+            broken = error
+        } catch {
+            broken = .storageFailure("\(error)")
+        }
+    }
+}
