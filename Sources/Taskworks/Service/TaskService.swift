@@ -159,7 +159,7 @@ public final class TaskService: Sendable {
         try TaskTypeDefaults.checkRetries(maxRetries, context: "maxRetries")
         try TaskTypeDefaults.checkTimeout(timeout, context: "timeout")
         let now = clock.now()
-        try TaskService.checkScheduling(options, now: now)
+        try options.checkScheduling(now: now)
         try json?.checkStorable("the payload for task type '\(type)'")
         do {
             try entry.factory.validatePayload(json)
@@ -189,33 +189,6 @@ public final class TaskService: Sendable {
         events.publish(.created, stored)
         wakeWorkers(dueAt: stored.runAfter > now ? stored.runAfter : nil)
         return TaskCreation(task: stored, isDuplicate: false)
-    }
-
-    private static func checkScheduling(_ options: TaskOptions, now: Date) throws {
-        if options.runAfter != nil && options.delay != nil {
-            throw TaskworksError.invalidInput("give runAfter or delay, not both")
-        }
-        if let delay = options.delay, delay < .zero || delay > TaskOptions.maximumDelay {
-            throw TaskworksError.invalidInput(
-                "delay must be between 0 and \(TaskOptions.maximumDelay) (100 years); got \(delay)")
-        }
-        if let runAfter = options.runAfter {
-            let latest = now.addingTimeInterval(TaskOptions.maximumDelay.timeInterval)
-            guard runAfter.timeIntervalSinceReferenceDate.isFinite, runAfter <= latest else {
-                throw TaskworksError.invalidInput(
-                    "runAfter must be a finite date at most 100 years from now (\(latest)); got "
-                        + "\(runAfter.timeIntervalSinceReferenceDate) seconds since 2001-01-01")
-            }
-        }
-        if let key = options.uniqueKey {
-            guard !key.isEmpty, key.utf8.count <= 200,
-                !key.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-            else {
-                throw TaskworksError.invalidInput(
-                    "uniqueKey '\(key.prefix(80))' is not usable: give 1–200 bytes without control characters"
-                )
-            }
-        }
     }
 
     // MARK: - Read

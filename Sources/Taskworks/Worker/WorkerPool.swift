@@ -25,21 +25,21 @@ public final class WorkerPool: Sendable {
     /// The service whose tasks this pool runs.
     public let service: TaskService
     let configuration: Configuration
-    private let state: LockedState<WorkerPoolStateMachine>
+    let state: LockedState<WorkerPoolStateMachine>
     /// Wakes idle worker loops: a task was created or retried, a fetch brought extra work, the
     /// limit changed, shutdown began.
-    private let signal = WakeSignal()
+    let signal = WakeSignal()
     /// Wakes the supervisor: the limit changed or shutdown began.
     private let supervisorSignal = WakeSignal()
     /// How long outcome writes take; slow stores get them off the worker loop.
-    private let writeLatency = WriteLatency()
+    let writeLatency = WriteLatency()
     /// A forced shutdown was asked for: stop running tasks without waiting out the grace period.
     private let forceStop = LockedState(false)
     /// Claimed tasks that never started when shutdown began; the drain hands them back.
     private let unstartedAtShutdown = LockedState<[TaskRecord]>([])
     /// When the retries this pool scheduled and the delayed tasks created in this process come
     /// due, so an idle pool wakes for them before the next poll.
-    private let retryDueDates = LockedState<[Date]>([])
+    let retryDueDates = LockedState<[Date]>([])
     /// How many times the pool found no work and went idle (tests use it to know the pool is
     /// waiting, so a task finishing proves it was woken rather than found by the claim before).
     let idleWaitCount = Atomic<Int>(0)
@@ -262,153 +262,6 @@ public final class WorkerPool: Sendable {
         let untilDue = next.timeIntervalSince(service.clock.now())
         guard untilDue < configuration.pollInterval.timeInterval else { return configuration.pollInterval }
         return .milliseconds(max(1, Int64(max(0, untilDue) * 1000) + 1))
-    }
-
-    // MARK: - One task
-
-    /// Runs one claimed task to its end. The slot is given back as soon as the runner has
-    /// stopped, before the outcome is written, so a waiting loop can start its next task while
-    /// the outcome is stored (on a durable store, in the same `fsync` as other writes).
-    private func execute(
-        _ claimed: TaskRecord, claimEpoch: Int, keeper: LeaseKeeper, writes: inout DiscardingTaskGroup
-    ) async {
-        service.events.publish(.started, claimed)
-        let (outcome, latest, progress, context) = await attempt(
-            claimed, claimEpoch: claimEpoch, keeper: keeper)
-        let wakeDrain = state.withLock { state -> Bool in
-            state.runnerStopped()
-            return state.isDraining
-        }
-        if wakeDrain { signal.notify() }
-        guard let outcome else {
-            // Lease lost: another worker owns the task now; nothing this attempt wrote is kept.
-            await service.discardArtifacts(context?.artifactsToDiscard(keeping: nil) ?? [])
-            return
-        }
-        if writeLatency.isSlow {
-            writes.addTask {
-                await self.finish(latest, outcome: outcome, progress: progress, context: context)
-            }
-        } else {
-            await finish(latest, outcome: outcome, progress: progress, context: context)
-        }
-    }
-
-    /// Puts a task this pool claimed but never started back to pending.
-    private func release(_ task: TaskRecord) async {
-        await finish(task, outcome: .released, progress: 0, context: nil)
-    }
-
-    /// Runs the runner (when there is one to run) and says how the attempt ended.
-    private func attempt(
-        _ claimed: TaskRecord, claimEpoch: Int, keeper: LeaseKeeper
-    ) async -> (TaskTransitions.AttemptOutcome?, TaskRecord, progress: Int, context: TaskContext?) {
-        if state.withLock({ $0.isDraining }) {
-            return (.released, claimed, 0, nil)
-        }
-        guard let entry = service.registry.entry(for: claimed.type) else {
-            let known = service.registry.typeNames.joined(separator: ", ")
-            let message =
-                "task type '\(claimed.type)' is not registered in worker \(configuration.workerID) "
-                + "(registered: \(known.isEmpty ? "none" : known)); register it before starting the "
-                + "pool, or limit this pool with Configuration.taskTypes"
-            return (.failed(message: message, permanent: true), claimed, 0, nil)
-        }
-        let runner: any TaskRunner
-        do {
-            runner = try entry.factory.makeRunner(for: claimed)
-        } catch {
-            return (TaskAttempt.failureOutcome(for: error), claimed, 0, nil)
-        }
-        let context = TaskContext(
-            task: claimed, keeperSignal: keeper.signal, artifactStore: service.artifacts)
-        keeper.register(context)
-        guard await mayStart(claimed, context: context, claimEpoch: claimEpoch) else {
-            // Cancelled (or taken over) between the claim and now: the runner never starts and the
-            // attempt is not counted.
-            let latest = keeper.unregister(claimed.id) ?? claimed
-            return (context.stopReason == .leaseLost ? nil : .released, latest, 0, context)
-        }
-        let result = await context.run(runner)
-        let latest = keeper.unregister(claimed.id) ?? claimed
-        return (TaskAttempt.outcome(of: result, context: context), latest, context.progress, context)
-    }
-
-    /// Whether the runner of a just-claimed task may start. A cancel made in this process reaches
-    /// a registered context at once; one that raced the claim (it saw the task `running` before
-    /// the context was registered) has moved the service's cancel counter past `claimEpoch`, and
-    /// then the stored task is read again. Returns `false` after asking the context to stop.
-    /// A task whose claim is older than the renewal interval (a starved process took that long
-    /// to start it) gets its lease renewed first: its lease may have run out and another pool
-    /// rescued it, and then it must not start here.
-    private func mayStart(_ claimed: TaskRecord, context: TaskContext, claimEpoch: Int) async -> Bool {
-        let now = service.clock.now()
-        let claimedLongAgo = claimed.startedAt.map {
-            now.timeIntervalSince($0) >= configuration.effectiveRenewalInterval.timeInterval
-        }
-        if claimedLongAgo == true || service.cancelEpoch.load(ordering: .sequentiallyConsistent) != claimEpoch
-        {
-            let owner = configuration.workerID
-            do {
-                let stored: TaskRecord? = try await service.mutate(claimed.id, startingFrom: claimed) {
-                    current in
-                    TaskTransitions.renew(
-                        current, owner: owner, progress: nil, now: now,
-                        leaseDuration: configuration.leaseDuration
-                    ).map { ($0, nil) }
-                }
-                if stored?.status != .running || stored?.leaseOwner != configuration.workerID {
-                    context.requestStop(.leaseLost)
-                } else if stored?.cancelRequested == true {
-                    context.requestStop(.cancelRequested)
-                }
-            } catch {
-                configuration.storeErrorHandler(error)  // start it: the lease keeper checks again
-            }
-        }
-        return context.stopReason == nil
-    }
-
-    /// Stores how the attempt ended, then removes artifact files the stored task does not keep.
-    private func finish(
-        _ task: TaskRecord, outcome: TaskTransitions.AttemptOutcome, progress: Int, context: TaskContext?
-    ) async {
-        let owner = configuration.workerID
-        var delay = Duration.zero
-        if case .failed = outcome {
-            delay = configuration.retryPolicy.delay(
-                afterAttempt: task.attempts, random: Double.random(in: 0..<1))
-        }
-        let started = ContinuousClock.now
-        defer { writeLatency.record(ContinuousClock.now - started) }
-        do {
-            let stored = try await service.mutate(task.id, startingFrom: task) { current in
-                let now = service.clock.now()
-                guard
-                    let next = TaskTransitions.finish(
-                        current, owner: owner, outcome: outcome, progress: progress, now: now,
-                        retryDelay: delay)
-                else { return nil }
-                let event: TaskEvent.Kind =
-                    next.status.isTerminal ? .finished : (outcome == .released ? .requeued : .retryScheduled)
-                return (next, event)
-            }
-            if let context {
-                let kept = stored.status == .succeeded ? stored.artifact : nil
-                await service.discardArtifacts(context.artifactsToDiscard(keeping: kept))
-            }
-            if stored.status == .pending && stored.leaseOwner == nil {
-                if outcome == .released {
-                    service.wakeWorkers()
-                } else {
-                    retryDueDates.withLock { $0.append(stored.runAfter) }
-                    signal.notify()  // an idle loop recomputes how long to sleep
-                }
-            }
-        } catch {
-            // The lease will expire and a sweep will settle the task.
-            configuration.storeErrorHandler(error)
-        }
     }
 
     static func checkConcurrency(_ value: Int) throws {

@@ -19,7 +19,8 @@ struct FileStoreFuzzTests {
         let rounds = 20_000
         for round in 0..<rounds {
             var bytes = Self.randomBytes(Int.random(in: 1...256, using: &random), using: &random)
-            if round.isMultiple(of: 4) { bytes = Array("{\"task\":{".utf8) + bytes }  // reach deeper into the parser
+            // Every fourth buffer starts like a record, to reach deeper into the parser.
+            if round.isMultiple(of: 4) { bytes = Array("{\"task\":{".utf8) + bytes }
             let scan = bytes.withUnsafeBytes { FileStoreFrame.scan($0, at: 0) }
             if case .frame = scan { frames += 1 }
             _ = try? FileStoreFormat.snapshotRecords(bytes)
