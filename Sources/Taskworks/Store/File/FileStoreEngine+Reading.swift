@@ -27,9 +27,7 @@ extension FileStoreEngine {
         while true {
             let bytes = try journal.read(from: journalOffset)
             guard !bytes.isEmpty else { return }
-            let (consumed, rotation, torn) = try bytes.withUnsafeBytes { buffer in
-                try applyRecords(buffer)
-            }
+            let (consumed, rotation, torn) = try applyRecords(bytes)
             journalOffset += consumed
             if let next = rotation {
                 try switchJournal(to: next)
@@ -45,17 +43,18 @@ extension FileStoreEngine {
         }
     }
 
-    /// Applies the whole records in `buffer` (the journal from `journalOffset` on). Returns the
+    /// Applies the whole records in `bytes` (the journal from `journalOffset` on). Returns the
     /// bytes they take, the generation a rotation record points to, and whether an incomplete
     /// record ends the buffer.
-    private func applyRecords(_ buffer: UnsafeRawBufferPointer) throws -> (Int, rotation: Int?, torn: Bool) {
+    private func applyRecords(_ bytes: [UInt8]) throws -> (Int, rotation: Int?, torn: Bool) {
         var offset = 0
-        while offset < buffer.count {
-            switch FileStoreFormat.scan(buffer, at: offset, versionOne: readsVersionOne) {
+        while offset < bytes.count {
+            let scan = bytes.withUnsafeBytes {
+                FileStoreFormat.scan($0, at: offset, versionOne: readsVersionOne)
+            }
+            switch scan {
             case .frame(let payload, let next):
-                let entry = try journalEntry(
-                    Array(UnsafeRawBufferPointer(rebasing: buffer[payload]))[...],
-                    offset: journalOffset + offset)
+                let entry = try journalEntry(bytes[payload], offset: journalOffset + offset)
                 journalLines += 1
                 offset = next
                 switch entry {
