@@ -42,13 +42,18 @@ final class JournalSyncer: Sendable {
         let request = Request(descriptor: duplicate, path: journal.path, completions: completions)
         if duplicate < 0 || !requests.push(request) {
             if duplicate >= 0 { close(duplicate) }
-            var failure: TaskworksError?
-            do {
-                try journal.sync()
-            } catch {
-                failure = error as? TaskworksError ?? .storageFailure("\(error)", path: journal.path)
-            }
+            let failure = JournalSyncer.syncHere(journal)
             for completion in completions { completion(failure) }
+        }
+    }
+
+    /// Flushes `journal` on the calling thread; the error, if the flush failed.
+    static func syncHere(_ journal: PosixFile) -> TaskworksError? {
+        do {
+            try journal.sync()
+            return nil
+        } catch {
+            return error as? TaskworksError ?? .storageFailure("\(error)", path: journal.path)
         }
     }
 
