@@ -6,11 +6,7 @@ import Testing
 @Suite("File store")
 struct FileTaskStoreTests {
     private func bytes(_ url: URL) throws -> [String: Data] {
-        var result: [String: Data] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: url.path) {
-            result[name] = try Data(contentsOf: url.appendingPathComponent(name))
-        }
-        return result
+        try FileStoreCorruptionTests.files(url)
     }
 
     private func append(_ text: String, to url: URL) throws {

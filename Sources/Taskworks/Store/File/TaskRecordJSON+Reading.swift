@@ -27,30 +27,22 @@ extension TaskRecordJSON {
     /// Reads a journal record, or throws a ``SyntaxError`` saying where and why it is not one.
     /// Unknown keys are errors: nothing a record holds is ever dropped.
     static func parseJournalEntry(_ line: ArraySlice<UInt8>) throws -> JournalEntry {
-        try line.withUnsafeBytes { buffer -> JournalEntry in
-            var parser = Parser(bytes: buffer.bindMemory(to: UInt8.self))
-            do {
-                var entry: JournalEntry?
-                try parser.object { parser, key in
-                    switch key {
-                    case "task": entry = .task(try parser.record())
-                    case "rotate": entry = .rotate(Int(try parser.integer()))
-                    case "remove":
-                        guard let uuid = TaskID.parseUUID(try parser.string().utf8) else {
-                            throw parser.fail("bad id")
-                        }
-                        entry = .remove(TaskID(uuid: uuid))
-                    default: throw SyntaxError(offset: parser.position, reason: "unexpected key \(key)")
+        try parseWhole(line) { parser in
+            var entry: JournalEntry?
+            try parser.object { parser, key in
+                switch key {
+                case "task": entry = .task(try parser.record())
+                case "rotate": entry = .rotate(Int(try parser.integer()))
+                case "remove":
+                    guard let uuid = TaskID.parseUUID(try parser.string().utf8) else {
+                        throw parser.fail("bad id")
                     }
+                    entry = .remove(TaskID(uuid: uuid))
+                default: throw SyntaxError(offset: parser.position, reason: "unexpected key \(key)")
                 }
-                try parser.end()
-                guard let entry else { throw parser.fail("the record holds no task, removal or rotation") }
-                return entry
-            } catch let error as SyntaxError {
-                throw error
-            } catch {
-                throw SyntaxError(offset: parser.position, reason: "\(error)")
             }
+            guard let entry else { throw parser.fail("the record holds no task, removal or rotation") }
+            return entry
         }
     }
 
@@ -61,12 +53,20 @@ extension TaskRecordJSON {
 
     /// Reads a snapshot record (one task), or throws a ``SyntaxError`` saying why it is not one.
     static func parseRecord(_ line: ArraySlice<UInt8>) throws -> TaskRecord {
-        try line.withUnsafeBytes { buffer -> TaskRecord in
+        try parseWhole(line) { try $0.record() }
+    }
+
+    /// Runs `body` over `bytes`, requires that it read them to the end, and turns any error into
+    /// a ``SyntaxError`` with the position it stopped at.
+    private static func parseWhole<T>(_ bytes: ArraySlice<UInt8>, _ body: (inout Parser) throws -> T) throws
+        -> T
+    {
+        try bytes.withUnsafeBytes { buffer in
             var parser = Parser(bytes: buffer.bindMemory(to: UInt8.self))
             do {
-                let record = try parser.record()
+                let value = try body(&parser)
                 try parser.end()
-                return record
+                return value
             } catch let error as SyntaxError {
                 throw error
             } catch {
@@ -77,18 +77,13 @@ extension TaskRecordJSON {
 
     /// Reads one JSON value (a payload or result stored as text).
     static func value(_ text: String) -> Result<JSONValue, SyntaxError> {
-        var text = text
-        return text.withUTF8 { buffer in
-            var parser = Parser(bytes: buffer)
-            do {
-                let value = try parser.value()
-                try parser.end()
-                return .success(value)
-            } catch let error as SyntaxError {
-                return .failure(error)
-            } catch {
-                return .failure(SyntaxError(offset: parser.position, reason: "\(error)"))
-            }
+        let bytes = Array(text.utf8)
+        do {
+            return .success(try parseWhole(bytes[...]) { try $0.value() })
+        } catch let error as SyntaxError {
+            return .failure(error)
+        } catch {
+            return .failure(SyntaxError(offset: 0, reason: "\(error)"))
         }
     }
 }
