@@ -74,6 +74,7 @@ struct FileStoreCorruptionTests {
         #expect(try await store.counts(createdBy: nil).total == 3)
         await store.close()
         #expect(checked == intact.count)
+        print("journal bytes flipped, each refused with every file unchanged: \(checked)")
     }
 
     /// The cases the outside harness found, each of which opened silently before.
