@@ -3,15 +3,14 @@ import Foundation
 extension TaskOptions {
     /// Checks `runAfter`, `delay` and `uniqueKey` against their documented ranges at `now`.
     func checkScheduling(now: Date) throws {
-        let options = self
-        if options.runAfter != nil && options.delay != nil {
+        if runAfter != nil && delay != nil {
             throw TaskworksError.invalidInput("give runAfter or delay, not both")
         }
-        if let delay = options.delay, delay < .zero || delay > TaskOptions.maximumDelay {
+        if let delay, delay < .zero || delay > TaskOptions.maximumDelay {
             throw TaskworksError.invalidInput(
                 "delay must be between 0 and \(TaskOptions.maximumDelay) (100 years); got \(delay)")
         }
-        if let runAfter = options.runAfter {
+        if let runAfter {
             let latest = now.addingTimeInterval(TaskOptions.maximumDelay.timeInterval)
             guard runAfter.timeIntervalSinceReferenceDate.isFinite, runAfter <= latest else {
                 throw TaskworksError.invalidInput(
@@ -19,7 +18,7 @@ extension TaskOptions {
                         + "\(runAfter.timeIntervalSinceReferenceDate) seconds since 2001-01-01")
             }
         }
-        if let key = options.uniqueKey {
+        if let key = uniqueKey {
             guard !key.isEmpty, key.utf8.count <= 200,
                 !key.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
             else {

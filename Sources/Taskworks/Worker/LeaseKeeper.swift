@@ -62,6 +62,12 @@ final class LeaseKeeper: Sendable {
         state.withLock { $0.attempts.removeValue(forKey: id)?.latest }
     }
 
+    /// Notes a copy of a watched task stored outside the keeper (a renewal before the runner
+    /// started), so the keeper's next write starts from it instead of a stale version.
+    func noteStored(_ record: TaskRecord) {
+        state.withLock { $0.attempts[record.id]?.latest = record }
+    }
+
     /// The context of a running attempt of task `id`, if this keeper watches one.
     func context(for id: TaskID) -> TaskContext? {
         state.withLock { $0.attempts[id]?.context }

@@ -60,7 +60,7 @@ extension WorkerPool {
         let context = TaskContext(
             task: claimed, keeperSignal: keeper.signal, artifactStore: service.artifacts)
         keeper.register(context)
-        guard await mayStart(claimed, context: context, claimEpoch: claimEpoch) else {
+        guard await mayStart(claimed, context: context, claimEpoch: claimEpoch, keeper: keeper) else {
             // Cancelled (or taken over) between the claim and now: the runner never starts and the
             // attempt is not counted.
             let latest = keeper.unregister(claimed.id) ?? claimed
@@ -74,11 +74,15 @@ extension WorkerPool {
     /// Whether the runner of a just-claimed task may start. A cancel made in this process reaches
     /// a registered context at once; one that raced the claim (it saw the task `running` before
     /// the context was registered) has moved the service's cancel counter past `claimEpoch`, and
-    /// then the stored task is read again. Returns `false` after asking the context to stop.
+    /// then the lease is renewed, which reads the stored task. Returns `false` after asking the
+    /// context to stop.
+    ///
     /// A task whose claim is older than the renewal interval (a starved process took that long
     /// to start it) gets its lease renewed first: its lease may have run out and another pool
     /// rescued it, and then it must not start here.
-    private func mayStart(_ claimed: TaskRecord, context: TaskContext, claimEpoch: Int) async -> Bool {
+    private func mayStart(
+        _ claimed: TaskRecord, context: TaskContext, claimEpoch: Int, keeper: LeaseKeeper
+    ) async -> Bool {
         let now = service.clock.now()
         let claimedLongAgo = claimed.startedAt.map {
             now.timeIntervalSince($0) >= configuration.effectiveRenewalInterval.timeInterval
@@ -87,16 +91,17 @@ extension WorkerPool {
         {
             let owner = configuration.workerID
             do {
-                let stored: TaskRecord? = try await service.mutate(claimed.id, startingFrom: claimed) {
+                let stored = try await service.mutate(claimed.id, startingFrom: claimed) {
                     current in
                     TaskTransitions.renew(
                         current, owner: owner, progress: nil, now: now,
                         leaseDuration: configuration.leaseDuration
                     ).map { ($0, nil) }
                 }
-                if stored?.status != .running || stored?.leaseOwner != configuration.workerID {
+                keeper.noteStored(stored)
+                if stored.status != .running || stored.leaseOwner != owner {
                     context.requestStop(.leaseLost)
-                } else if stored?.cancelRequested == true {
+                } else if stored.cancelRequested {
                     context.requestStop(.cancelRequested)
                 }
             } catch {

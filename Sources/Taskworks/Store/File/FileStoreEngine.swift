@@ -82,7 +82,6 @@ final class FileStoreEngine {
     /// Set when a journal turned out corrupt while running: every later job fails with it.
     var broken: TaskworksError?
 
-    let encoder = FileStoreFormat.encoder()
     let decoder = JSONDecoder()
 
     /// Opens the store: takes the lock, creates an empty store in an empty directory, loads the
@@ -186,11 +185,9 @@ final class FileStoreEngine {
             return
         }
         var outcomes: [FileStoreJobOutcome] = []
-        var answeredBeforeSync: [Bool] = []
         var bytes: [UInt8] = []
         for job in writes {
             let outcome = job.execute(&index)
-            answeredBeforeSync.append(job.kind == .claim)
             if job.kind == .claim { lastClaim = .now }
             for record in outcome.changed { TaskRecordJSON.appendJournalLine(record, to: &bytes) }
             for id in outcome.removed { TaskRecordJSON.appendRemovalLine(id, to: &bytes) }
@@ -216,8 +213,9 @@ final class FileStoreEngine {
             compactIfNeeded()
             lockFile.unlock()
             locked = false
-            for (outcome, early) in zip(outcomes, answeredBeforeSync) where early { outcome.complete(nil) }
-            outcomes = zip(outcomes, answeredBeforeSync).filter { !$0.1 }.map(\.0)
+            // Claims are answered now (see `FileStoreJob.Kind.claim`); the rest once flushed.
+            for (job, outcome) in zip(writes, outcomes) where job.kind == .claim { outcome.complete(nil) }
+            outcomes = zip(writes, outcomes).filter { $0.0.kind != .claim }.map(\.1)
             if options.durability == .synchronous {
                 // Answered by the sync thread once the journal is flushed (a failed flush reports
                 // its error; the bytes stay, as other processes may have read them already).

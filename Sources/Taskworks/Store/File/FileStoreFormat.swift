@@ -99,18 +99,6 @@ enum FileStoreFormat {
         let reason: String
     }
 
-    /// Splits `bytes` into complete lines (without their `\n`); the bytes after the last `\n`
-    /// are an incomplete line and are not returned. Returns the lines and the bytes consumed.
-    static func completeLines(_ bytes: [UInt8]) -> (lines: [ArraySlice<UInt8>], consumed: Int) {
-        var lines: [ArraySlice<UInt8>] = []
-        var start = 0
-        for index in bytes.indices where bytes[index] == UInt8(ascii: "\n") {
-            lines.append(bytes[start..<index])
-            start = index + 1
-        }
-        return (lines, start)
-    }
-
     /// A version-2 snapshot holding `records` at `generation`.
     static func snapshotBytes(generation: Int, records: [TaskRecord]) throws -> [UInt8] {
         let header = try encoder().encode(
