@@ -73,9 +73,9 @@ enum FileStoreFormat {
 
     /// The header record and the task records of a whole snapshot file, in either version.
     static func snapshotRecords(_ bytes: [UInt8]) throws -> (version: Int, records: [Range<Int>]) {
-        guard let first = bytes.first else { throw SnapshotDamage(offset: 0, reason: "the file is empty") }
-        let versionOne = first == UInt8(ascii: "{")
+        guard !bytes.isEmpty else { throw SnapshotDamage(offset: 0, reason: "the file is empty") }
         return try bytes.withUnsafeBytes { buffer in
+            let versionOne = isVersionOneRecord(buffer, at: 0)
             var records: [Range<Int>] = []
             var offset = 0
             while offset < buffer.count {
