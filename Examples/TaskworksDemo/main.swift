@@ -94,7 +94,7 @@ do {
     _ = try await service.task(alicesExport, as: .user("bob"))
     fail("bob could read alice's task; visibility is broken", code: 1)
 } catch let error as TaskworksError where error.code == .taskNotFound {
-    print("bob asks for alice's export → \(error.code.rawValue): \(error.message)")
+    print("bob asks for alice's export → \(error.code.name): \(error.message)")
 }
 let adminView = try await service.list(
     TaskQuery(types: [UserExportPlugin.taskType], pageSize: 100), as: admin)

@@ -1,4 +1,5 @@
 import Foundation
+import Taskworks
 
 /// A broken contract: what the store did, what it should have done, and where in the suite.
 public struct ConformanceFailure: Error, Sendable, CustomStringConvertible {
@@ -42,12 +43,18 @@ func require<T>(
 
 /// Fails the check unless `body` throws.
 func expectThrows(
-    _ what: @autoclosure () -> String, file: String = #fileID, line: Int = #line,
-    _ body: () async throws -> Void
+    _ what: @autoclosure () -> String, code: TaskworksError.Code? = nil, file: String = #fileID,
+    line: Int = #line, _ body: () async throws -> Void
 ) async throws {
     do {
         try await body()
     } catch {
+        guard let code else { return }
+        guard let thrown = error as? TaskworksError, thrown.code == code else {
+            throw ConformanceFailure(
+                message: "\(what()): expected a TaskworksError with code \(code), got \(error)", file: file,
+                line: line)
+        }
         return
     }
     throw ConformanceFailure(message: "\(what()): expected an error, none was thrown", file: file, line: line)

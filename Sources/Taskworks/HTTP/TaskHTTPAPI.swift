@@ -84,7 +84,7 @@ public final class TaskHTTPAPI: Sendable {
         } catch let failure as Failure {
             return TaskHTTPAPI.error(failure.status, failure.code, failure.message)
         } catch let error as TaskworksError {
-            return TaskHTTPAPI.error(TaskHTTPAPI.status(for: error.code), error.code.rawValue, error.message)
+            return TaskHTTPAPI.error(TaskHTTPAPI.status(for: error.code), error.code.name, error.message)
         } catch {
             return TaskHTTPAPI.error(500, "internal", "the server failed: \(error)")
         }
@@ -94,9 +94,9 @@ public final class TaskHTTPAPI: Sendable {
         switch code {
         case .taskNotFound, .artifactNotFound: 404
         case .invalidInput, .invalidQuery, .unknownTaskType, .duplicateTaskType: 400
-        case .invalidTransition: 409
+        case .invalidTransition, .duplicateTaskID: 409
         case .contention: 503
-        case .alreadyRunning, .storageFailure, .corruptStore: 500
+        default: 500  // alreadyRunning, storageFailure, corruptStore, and codes added later
         }
     }
 

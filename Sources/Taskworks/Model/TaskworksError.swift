@@ -1,4 +1,4 @@
-/// The one error type Taskworks throws. Each error has a ``code`` to switch on and a
+/// The one error type Taskworks throws. Each error has a ``code`` to compare with and a
 /// ``message`` that says what happened and what to do about it.
 ///
 /// ```swift
@@ -9,33 +9,46 @@
 /// }
 /// ```
 public struct TaskworksError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// What kind of failure this is.
-    public enum Code: String, Sendable, Hashable, CaseIterable {
+    /// What kind of failure this is. Compare it with the static members (`error.code ==
+    /// .taskNotFound`); new codes are added as new static members, so code that handles today's
+    /// codes keeps compiling when a release adds one (there is no exhaustive `switch` to break).
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        /// The code's stable name, as the HTTP API reports it: `taskNotFound`, `invalidInput`…
+        public let name: String
+
+        private init(_ name: String) { self.name = name }
+
+        /// The code's ``name``.
+        public var description: String { name }
+
         /// No task with that id is visible to the caller (it does not exist, was deleted, or
         /// belongs to another user; these are deliberately indistinguishable).
-        case taskNotFound
+        public static let taskNotFound = Code("taskNotFound")
         /// The task is visible to the caller but has no artifact.
-        case artifactNotFound
+        public static let artifactNotFound = Code("artifactNotFound")
         /// The task type name is not registered in this process's ``TaskRegistry``.
-        case unknownTaskType
+        public static let unknownTaskType = Code("unknownTaskType")
         /// A task type name is already registered.
-        case duplicateTaskType
+        public static let duplicateTaskType = Code("duplicateTaskType")
+        /// A store already holds a task with the id being inserted; nothing was written.
+        public static let duplicateTaskID = Code("duplicateTaskID")
         /// The requested change is not allowed from the task's current status.
-        case invalidTransition
+        public static let invalidTransition = Code("invalidTransition")
         /// A value given by the caller is malformed or out of range.
-        case invalidInput
+        public static let invalidInput = Code("invalidInput")
         /// A list query has an out-of-range page or page size or a bad filter.
-        case invalidQuery
+        public static let invalidQuery = Code("invalidQuery")
         /// The store kept changing under a compare-and-set loop; try again.
-        case contention
+        public static let contention = Code("contention")
         /// The pool is already running; one `run()` at a time.
-        case alreadyRunning
+        public static let alreadyRunning = Code("alreadyRunning")
         /// The storage backend failed: I/O error, disk full, permissions, unreachable server.
-        case storageFailure
+        public static let storageFailure = Code("storageFailure")
         /// A store's files are not what the store wrote: a corrupt line, an unreadable snapshot,
-        /// another format version, or a foreign file. Nothing was changed; see ``path`` and
-        /// ``line``, and the store's documented recovery path.
-        case corruptStore
+        /// another format version, or a foreign file. Nothing was changed; see
+        /// ``TaskworksError/path`` and ``TaskworksError/line``, and the store's documented
+        /// recovery path.
+        public static let corruptStore = Code("corruptStore")
     }
 
     /// What kind of failure this is.
@@ -59,7 +72,7 @@ public struct TaskworksError: Error, Sendable, Hashable, CustomStringConvertible
     }
 
     /// `code: message`.
-    public var description: String { "\(code.rawValue): \(message)" }
+    public var description: String { "\(code.name): \(message)" }
 
     /// The task does not exist or the caller may not see it. The message is the same in both
     /// cases so callers cannot probe for other users' task ids.
@@ -69,6 +82,13 @@ public struct TaskworksError: Error, Sendable, Hashable, CustomStringConvertible
             message: "task \(id) was not found; check the id (tasks are visible only to their "
                 + "creator and to admins, and deleted tasks are gone)",
             taskID: id)
+    }
+
+    /// A store already holds a task with this id (what ``TaskStore/insert(_:)`` throws).
+    public static func duplicateTaskID(_ id: TaskID) -> TaskworksError {
+        TaskworksError(
+            code: .duplicateTaskID,
+            message: "a task with id \(id) already exists; give the new task another id", taskID: id)
     }
 
     /// The task type is not registered.

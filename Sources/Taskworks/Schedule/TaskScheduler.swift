@@ -179,7 +179,7 @@ public final class TaskScheduler: Sendable {
                 fresh.payload = .object(["schedule": .string(schedule.name)])
                 do {
                     marker = try await store.insert(fresh)
-                } catch let error as TaskworksError where error.code == .invalidInput {
+                } catch let error as TaskworksError where error.code == .duplicateTaskID {
                     continue  // another process created it first: read theirs
                 }
             }

@@ -116,7 +116,7 @@ struct InMemoryTaskIndex: Sendable {
 
     mutating func insert(_ task: TaskRecord) throws -> TaskRecord {
         guard handles[task.id] == nil else {
-            throw TaskworksError.invalidInput("a task with id \(task.id) already exists")
+            throw TaskworksError.duplicateTaskID(task.id)
         }
         if let key = task.uniqueKey, let holder = activeUniqueKeys[key] {
             return slots[holder].record

@@ -21,7 +21,7 @@ public protocol TaskStore: Sendable {
     /// held by a pending or running (not deleted) task: then nothing is stored and that task is
     /// returned (the caller sees a different id). The check and the insert are one atomic step.
     ///
-    /// - Throws: ``TaskworksError/Code/invalidInput`` when a task with this id exists.
+    /// - Throws: ``TaskworksError/Code/duplicateTaskID`` when a task with this id exists.
     func insert(_ task: TaskRecord) async throws -> TaskRecord
 
     /// The task with this id, deleted or not, or `nil`.

@@ -29,7 +29,7 @@ extension PostgresTaskStore {
             {
                 return existing
             }
-            throw TaskworksError.invalidInput("a task with id \(task.id) already exists")
+            throw TaskworksError.duplicateTaskID(task.id)
         }
     }
 
