@@ -59,7 +59,9 @@ enum RecordChecks {
             let original = try await store.insert(Sample.record(priority: 3))
             var duplicate = original
             duplicate.priority = 9
-            try await expectThrows("inserting an id that exists", code: .duplicateTaskID) { _ = try await store.insert(duplicate) }
+            try await expectThrows("inserting an id that exists", code: .duplicateTaskID) {
+                _ = try await store.insert(duplicate)
+            }
             try expectEqual(try await store.task(id: original.id)?.priority, 3, "priority of the original")
         },
         StoreCheck("record.updateIsCompareAndSet") { context in

@@ -239,7 +239,7 @@ public final class TaskHTTPAPI: Sendable {
                     "creating tasks of type '\(type.prefix(100))' over HTTP is not enabled on this server")
         }
         let payload = fields["payload"].flatMap { $0 == .null ? nil : $0 }
-        let creation = try await service.submit(
+        let creation = try await service.createReportingDuplicate(
             type, json: payload, options: TaskOptions(), createdBy: caller, onComplete: nil)
         return TaskHTTPAPI.json(201, TaskHTTPAPI.taskJSON(creation.task))
     }

@@ -30,6 +30,8 @@ public final class TaskScheduler: Sendable {
 
     /// The service runs are created through (as ``Caller/system``).
     public let service: TaskService
+    /// The engine under ``service``: runs are created through it, as the system.
+    private let engine: TaskEngine
     private let schedules = LockedState<[String: TaskSchedule]>([:])
     /// When each schedule fires next, as this process sees it.
     private let nextDue = LockedState<[String: Date]>([:])
@@ -41,6 +43,7 @@ public final class TaskScheduler: Sendable {
     /// written to standard error).
     public init(service: TaskService, onOutcome: (@Sendable (Outcome) -> Void)? = nil) {
         self.service = service
+        self.engine = service.engine
         self.onOutcome =
             onOutcome ?? { outcome in
                 if case .skipped(let name, let tick, let running) = outcome {
@@ -57,8 +60,8 @@ public final class TaskScheduler: Sendable {
     /// - Throws: ``TaskworksError/Code/invalidInput`` when the name is taken;
     ///   ``TaskworksError/Code/unknownTaskType`` when its task type is not registered.
     public func add(_ schedule: TaskSchedule) throws {
-        guard service.registry.contains(schedule.taskType) else {
-            throw TaskworksError.unknownTaskType(schedule.taskType, known: service.registry.typeNames)
+        guard engine.registry.contains(schedule.taskType) else {
+            throw TaskworksError.unknownTaskType(schedule.taskType, known: engine.registry.typeNames)
         }
         try schedules.withLock { schedules in
             guard schedules[schedule.name] == nil else {
@@ -66,7 +69,7 @@ public final class TaskScheduler: Sendable {
             }
             schedules[schedule.name] = schedule
         }
-        if started.withLock({ $0 }) { planFirstTick(schedule, now: service.clock.now()) }
+        if started.withLock({ $0 }) { planFirstTick(schedule, now: engine.clock.now()) }
         wake.notify()
     }
 
@@ -77,7 +80,7 @@ public final class TaskScheduler: Sendable {
     /// what happened. ``run()`` calls this; tests call it with an injected clock.
     @discardableResult
     public func tick() async throws -> [Outcome] {
-        let now = service.clock.now()
+        let now = engine.clock.now()
         if !started.withLock({ state in
             defer { state = true }
             return state
@@ -110,7 +113,7 @@ public final class TaskScheduler: Sendable {
             throw TaskworksError.invalidInput(
                 "no schedule is named '\(name.prefix(100))'; added: \(scheduleNames.joined(separator: ", "))")
         }
-        let outcome = try await create(schedule, tick: service.clock.now())
+        let outcome = try await create(schedule, tick: engine.clock.now())
         onOutcome(outcome)
         return outcome
     }
@@ -119,7 +122,7 @@ public final class TaskScheduler: Sendable {
     public func run() async throws {
         while !Task.isCancelled {
             try await tick()
-            let now = service.clock.now()
+            let now = engine.clock.now()
             let next = nextDue.withLock { $0.values.min() }
             let wait = next.map { max(0.001, $0.timeIntervalSince(now)) } ?? 60
             await wake.wait(timeout: .milliseconds(Int64(min(wait, 60) * 1000)))
@@ -148,8 +151,9 @@ public final class TaskScheduler: Sendable {
     private func create(_ schedule: TaskSchedule, tick: Date) async throws -> Outcome {
         var options = schedule.options
         options.uniqueKey = schedule.uniqueKey
-        let creation = try await service.submit(
-            schedule.taskType, json: schedule.payload, options: options, createdBy: .system, onComplete: nil)
+        let creation = try await engine.create(
+            schedule.taskType, json: schedule.payload, options: options, creatorID: Caller.systemCreatorID,
+            onComplete: nil)
         return creation.isDuplicate
             ? .skipped(schedule: schedule.name, tick: tick, running: creation.task)
             : .fired(schedule: schedule.name, tick: tick, task: creation.task)
@@ -164,16 +168,16 @@ public final class TaskScheduler: Sendable {
     /// Compare-and-set on the schedule's hidden record: `true` when this call moved its last tick
     /// forward to `tick`, `false` when a process already fired this tick (or a later one).
     private func claim(_ tick: Date, of schedule: TaskSchedule) async throws -> Bool {
-        let store = service.store
+        let store = engine.store
         let id = TaskScheduler.markerID(for: schedule.name)
-        for _ in 0..<TaskService.maximumWriteAttempts {
+        for _ in 0..<TaskEngine.maximumWriteAttempts {
             var marker: TaskRecord
             if let existing = try await store.task(id: id) {
                 marker = existing
             } else {
                 var fresh = TaskRecord(
                     id: id, type: TaskScheduler.markerType, createdBy: Caller.systemCreatorID,
-                    maxRetries: 0, createdAt: service.clock.now())
+                    maxRetries: 0, createdAt: engine.clock.now())
                 fresh.status = .succeeded
                 fresh.deletedAt = fresh.createdAt  // hidden from every list, count and claim
                 fresh.payload = .object(["schedule": .string(schedule.name)])
@@ -188,7 +192,7 @@ public final class TaskScheduler: Sendable {
             }
             var next = marker
             next.result = .double(tick.timeIntervalSinceReferenceDate)
-            next.updatedAt = service.clock.now()
+            next.updatedAt = engine.clock.now()
             if case .updated = try await store.update(next, expectedVersion: marker.version) { return true }
         }
         throw TaskworksError(

@@ -12,22 +12,13 @@ extension TaskService {
     public func cancel(_ id: TaskID, as caller: Caller) async throws -> TaskRecord {
         let caller = try caller.validated()
         let now = clock.now()
-        let stored = try await mutate(id) { task in
+        let stored = try await engine.mutate(id) { task in
             guard caller.canSee(task) else { throw TaskworksError.taskNotFound(id) }
             guard let next = try TaskTransitions.cancel(task, now: now) else { return nil }
             return (next, next.status == .cancelled ? .finished : .cancelRequested)
         }
-        if stored.status == .running { stopRunner(of: id) }
+        if stored.status == .running { engine.pools.stopRunner(of: id) }
         return stored
-    }
-
-    /// Stops the runner of a task whose cancel was just stored, if it runs in this process. The
-    /// counter moves first so that a pool which claimed the task but has not registered its
-    /// runner yet sees it moved and reads the task again before starting it (see
-    /// `WorkerPool.mayStart`): either the lookup finds the runner or the pool finds the cancel.
-    private func stopRunner(of id: TaskID) {
-        cancelEpoch.add(1, ordering: .sequentiallyConsistent)
-        runningContext(id)?.requestStop(.cancelRequested)
     }
 
     /// Puts a failed or cancelled task back to pending with its error, result, progress and
@@ -41,13 +32,13 @@ extension TaskService {
         let caller = try caller.validated()
         let now = clock.now()
         var previousArtifact: TaskArtifact?
-        let stored = try await mutate(id) { task in
+        let stored = try await engine.mutate(id) { task in
             guard caller.canSee(task) else { throw TaskworksError.taskNotFound(id) }
             previousArtifact = task.artifact
             return (try TaskTransitions.retry(task, now: now), .retried)
         }
-        wakeWorkers()
-        if let key = ownedKey(previousArtifact) { await discardArtifacts([key]) }
+        engine.pools.wake()
+        if let key = engine.ownedKey(previousArtifact) { await engine.discardArtifacts([key]) }
         return stored
     }
 
@@ -59,12 +50,12 @@ extension TaskService {
     public func delete(_ id: TaskID, as caller: Caller) async throws {
         let caller = try caller.validated()
         let now = clock.now()
-        let stored = try await mutate(id) { task in
+        let stored = try await engine.mutate(id) { task in
             guard caller.canSee(task) else { throw TaskworksError.taskNotFound(id) }
             return (TaskTransitions.delete(task, now: now), .deleted)
         }
-        if stored.status == .running { stopRunner(of: id) }
-        if let key = ownedKey(stored.artifact) { await discardArtifacts([key]) }
+        if stored.status == .running { engine.pools.stopRunner(of: id) }
+        if let key = engine.ownedKey(stored.artifact) { await engine.discardArtifacts([key]) }
     }
 
     /// Rescues running tasks whose lease expired (their worker crashed or hung): each goes back
@@ -75,17 +66,7 @@ extension TaskService {
     /// - Returns: How many tasks were rescued.
     @discardableResult
     public func rescueExpiredLeases(limit: Int = 100) async throws -> Int {
-        let now = clock.now()
-        var rescued = 0
-        for expired in try await store.expiredLeases(at: now, limit: limit) {
-            let (_, wrote) = try await mutateReportingWrite(expired.id, startingFrom: expired) { task in
-                guard let next = TaskTransitions.rescue(task, now: now) else { return nil }
-                return (next, next.status.isTerminal ? .finished : .requeued)
-            }
-            if wrote { rescued += 1 }
-        }
-        if rescued > 0 { wakeWorkers() }
-        return rescued
+        try await engine.rescueExpiredLeases(limit: limit)
     }
 
     /// Removes for good what `policy` no longer keeps — finished tasks past their age, deleted
@@ -96,29 +77,6 @@ extension TaskService {
     /// - Returns: How many tasks were removed.
     @discardableResult
     public func pruneTasks(_ policy: RetentionPolicy, maximumBatches: Int = 10) async throws -> Int {
-        try policy.validate()
-        let now = clock.now()
-        let criteria = RemovalCriteria(
-            finishedBefore: now.addingTimeInterval(-policy.keepFinishedFor.timeInterval),
-            finishedBeforeByType: policy.keepFinishedForByType.mapValues {
-                now.addingTimeInterval(-$0.timeInterval)
-            },
-            deletedBefore: now.addingTimeInterval(-policy.keepDeletedFor.timeInterval))
-        var removed = 0
-        for _ in 0..<maximumBatches {
-            let batch = try await store.removableTasks(criteria, limit: policy.batchSize)
-            guard !batch.isEmpty else { break }
-            let count = try await store.remove(batch)
-            removed += count
-            // Artifacts of tasks that stayed (changed meanwhile) are still referenced: keep them.
-            var survivors = Set<TaskID>()
-            if count < batch.count {
-                for task in batch where try await store.task(id: task.id) != nil { survivors.insert(task.id) }
-            }
-            await discardArtifacts(
-                batch.filter { !survivors.contains($0.id) }.compactMap { ownedKey($0.artifact) })
-            if count == 0 { break }
-        }
-        return removed
+        try await engine.pruneTasks(policy, maximumBatches: maximumBatches)
     }
 }

@@ -33,14 +33,14 @@ final class LeaseKeeper: Sendable {
         var isStopped = false
     }
 
-    private let service: TaskService
+    private let engine: TaskEngine
     private let configuration: WorkerPool.Configuration
     private let state = LockedState(State())
     /// Wakes the keeper: new progress, an attempt with an earlier deadline, or stop.
     let signal = WakeSignal()
 
-    init(service: TaskService, configuration: WorkerPool.Configuration) {
-        self.service = service
+    init(engine: TaskEngine, configuration: WorkerPool.Configuration) {
+        self.engine = engine
         self.configuration = configuration
     }
 
@@ -136,10 +136,10 @@ final class LeaseKeeper: Sendable {
         let owner = configuration.workerID
         let stored: TaskRecord
         do {
-            stored = try await service.mutate(id, startingFrom: latest) { current in
+            stored = try await engine.mutate(id, startingFrom: latest) { current in
                 guard
                     let next = TaskTransitions.renew(
-                        current, owner: owner, progress: progress, now: service.clock.now(),
+                        current, owner: owner, progress: progress, now: engine.clock.now(),
                         leaseDuration: configuration.leaseDuration)
                 else { return nil }
                 return (next, next.progress != current.progress ? .progress : nil)

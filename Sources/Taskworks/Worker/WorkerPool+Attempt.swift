@@ -9,7 +9,7 @@ extension WorkerPool {
     func execute(
         _ claimed: TaskRecord, claimEpoch: Int, keeper: LeaseKeeper, writes: inout DiscardingTaskGroup
     ) async {
-        service.events.publish(.started, claimed)
+        engine.events.publish(.started, claimed)
         let (outcome, latest, progress, context) = await attempt(
             claimed, claimEpoch: claimEpoch, keeper: keeper)
         let wakeDrain = state.withLock { state -> Bool in
@@ -19,7 +19,7 @@ extension WorkerPool {
         if wakeDrain { signal.notify() }
         guard let outcome else {
             // Lease lost: another worker owns the task now; nothing this attempt wrote is kept.
-            await service.discardArtifacts(context?.artifactsToDiscard(keeping: nil) ?? [])
+            await engine.discardArtifacts(context?.artifactsToDiscard(keeping: nil) ?? [])
             return
         }
         if writeLatency.isSlow {
@@ -43,8 +43,8 @@ extension WorkerPool {
         if state.withLock({ $0.isDraining }) {
             return (.released, claimed, 0, nil)
         }
-        guard let entry = service.registry.entry(for: claimed.type) else {
-            let known = service.registry.typeNames.joined(separator: ", ")
+        guard let entry = engine.registry.entry(for: claimed.type) else {
+            let known = engine.registry.typeNames.joined(separator: ", ")
             let message =
                 "task type '\(claimed.type)' is not registered in worker \(configuration.workerID) "
                 + "(registered: \(known.isEmpty ? "none" : known)); register it before starting the "
@@ -58,7 +58,7 @@ extension WorkerPool {
             return (TaskAttempt.failureOutcome(for: error), claimed, 0, nil)
         }
         let context = TaskContext(
-            task: claimed, keeperSignal: keeper.signal, artifactStore: service.artifacts)
+            task: claimed, keeperSignal: keeper.signal, artifactStore: engine.artifacts)
         keeper.register(context)
         guard await mayStart(claimed, context: context, claimEpoch: claimEpoch, keeper: keeper) else {
             // Cancelled (or taken over) between the claim and now: the runner never starts and the
@@ -83,15 +83,16 @@ extension WorkerPool {
     private func mayStart(
         _ claimed: TaskRecord, context: TaskContext, claimEpoch: Int, keeper: LeaseKeeper
     ) async -> Bool {
-        let now = service.clock.now()
+        let now = engine.clock.now()
         let claimedLongAgo = claimed.startedAt.map {
             now.timeIntervalSince($0) >= configuration.effectiveRenewalInterval.timeInterval
         }
-        if claimedLongAgo == true || service.cancelEpoch.load(ordering: .sequentiallyConsistent) != claimEpoch
+        if claimedLongAgo == true
+            || engine.pools.cancelEpoch.load(ordering: .sequentiallyConsistent) != claimEpoch
         {
             let owner = configuration.workerID
             do {
-                let stored = try await service.mutate(claimed.id, startingFrom: claimed) {
+                let stored = try await engine.mutate(claimed.id, startingFrom: claimed) {
                     current in
                     TaskTransitions.renew(
                         current, owner: owner, progress: nil, now: now,
@@ -124,8 +125,8 @@ extension WorkerPool {
         let started = ContinuousClock.now
         defer { writeLatency.record(ContinuousClock.now - started) }
         do {
-            let stored = try await service.mutate(task.id, startingFrom: task) { current in
-                let now = service.clock.now()
+            let stored = try await engine.mutate(task.id, startingFrom: task) { current in
+                let now = engine.clock.now()
                 guard
                     let next = TaskTransitions.finish(
                         current, owner: owner, outcome: outcome, progress: progress, now: now,
@@ -137,11 +138,11 @@ extension WorkerPool {
             }
             if let context {
                 let kept = stored.status == .succeeded ? stored.artifact : nil
-                await service.discardArtifacts(context.artifactsToDiscard(keeping: kept))
+                await engine.discardArtifacts(context.artifactsToDiscard(keeping: kept))
             }
             if stored.status == .pending && stored.leaseOwner == nil {
                 if outcome == .released {
-                    service.wakeWorkers()
+                    engine.pools.wake()
                 } else {
                     retryDueDates.withLock { $0.append(stored.runAfter) }
                     signal.notify()  // an idle loop recomputes how long to sleep

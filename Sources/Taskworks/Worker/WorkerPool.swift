@@ -24,6 +24,8 @@ import Synchronization
 public final class WorkerPool: Sendable {
     /// The service whose tasks this pool runs.
     public let service: TaskService
+    /// The engine under ``service``: the pool is its client, not the service's.
+    let engine: TaskEngine
     let configuration: Configuration
     let state: LockedState<WorkerPoolStateMachine>
     /// Wakes idle worker loops: a task was created or retried, a fetch brought extra work, the
@@ -47,6 +49,7 @@ public final class WorkerPool: Sendable {
     /// Makes a pool; nothing runs until ``run()``.
     public init(service: TaskService, configuration: Configuration = Configuration()) {
         self.service = service
+        self.engine = service.engine
         var configuration = configuration
         configuration.storeErrorHandler = StoreErrorThrottle(interval: configuration.pollInterval)
             .wrapping(configuration.storeErrorHandler)
@@ -101,19 +104,23 @@ public final class WorkerPool: Sendable {
                 code: .alreadyRunning,
                 message: "this WorkerPool is already running; call run() once, or make another pool")
         }
-        service.addWakeTarget(self) { [signal, retryDueDates] due in
-            if let due { retryDueDates.withLock { $0.append(due) } }
-            signal.notify()
-        }
+        let keeper = LeaseKeeper(engine: engine, configuration: configuration)
+        engine.pools.add(
+            self,
+            wake: { [signal, retryDueDates] due in
+                if let due { retryDueDates.withLock { $0.append(due) } }
+                signal.notify()
+            },
+            runningAttempt: { [keeper] id in keeper.context(for: id) })
         defer {
-            service.removeWakeTarget(self)
+            engine.pools.remove(self)
             state.withLock { $0.stopped() }
             forceStop.withLock { $0 = false }
         }
         // The loops run in their own task so that cancelling run() starts the graceful shutdown
         // instead of cancelling every runner at once (child tasks would inherit the
         // cancellation). run() awaits it, so it never outlives this call.
-        let loops = Task { await self.runLoops() }
+        let loops = Task { await self.runLoops(keeper) }
         await withTaskCancellationHandler {
             await loops.value
         } onCancel: {
@@ -123,13 +130,10 @@ public final class WorkerPool: Sendable {
 
     /// Starts and supervises the worker loops, the lease keeper and the lease sweeper; returns
     /// after the drain, once every loop has ended.
-    private func runLoops() async {
-        let keeper = LeaseKeeper(service: service, configuration: configuration)
-        service.addRunningTaskLookup(keeper) { [keeper] id in keeper.context(for: id) }
-        defer { service.removeRunningTaskLookup(keeper) }
+    private func runLoops(_ keeper: LeaseKeeper) async {
         let sweeperStop = WakeSignal()
         // Work made by other processes or hosts, when the store can tell (PostgreSQL's NOTIFY).
-        let remoteWork = service.store.workAvailableSignals().map { signals in
+        let remoteWork = engine.store.workAvailableSignals().map { signals in
             Task { [signal] in
                 for await _ in signals { signal.notify() }
             }
@@ -172,10 +176,10 @@ public final class WorkerPool: Sendable {
                 await signal.wait(timeout: configuration.pollInterval)
             case .fetch(let count):
                 let claimed: [TaskRecord]
-                let epoch = service.cancelEpoch.load(ordering: .sequentiallyConsistent)
-                let claimTime = service.clock.now()
+                let epoch = engine.pools.cancelEpoch.load(ordering: .sequentiallyConsistent)
+                let claimTime = engine.clock.now()
                 do {
-                    claimed = try await service.store.claim(
+                    claimed = try await engine.store.claim(
                         TaskClaimRequest(
                             owner: configuration.workerID, now: claimTime,
                             leaseDuration: configuration.leaseDuration, types: configuration.taskTypes,
@@ -217,10 +221,10 @@ public final class WorkerPool: Sendable {
         var nextRetention = ContinuousClock.now
         while !state.withLock({ $0.isDraining }) {
             do {
-                try await service.rescueExpiredLeases()
+                _ = try await engine.rescueExpiredLeases(limit: 100)
                 if let retention = configuration.retention, ContinuousClock.now >= nextRetention {
                     nextRetention = ContinuousClock.now + retention.interval
-                    try await service.pruneTasks(retention)
+                    _ = try await engine.pruneTasks(retention, maximumBatches: 10)
                 }
             } catch {
                 configuration.storeErrorHandler(error)
@@ -259,7 +263,7 @@ public final class WorkerPool: Sendable {
         }
         guard let next else { return configuration.pollInterval }
         // Compared before any conversion: a due date far away (or not finite) never reaches Int64.
-        let untilDue = next.timeIntervalSince(service.clock.now())
+        let untilDue = next.timeIntervalSince(engine.clock.now())
         guard untilDue < configuration.pollInterval.timeInterval else { return configuration.pollInterval }
         return .milliseconds(max(1, Int64(max(0, untilDue) * 1000) + 1))
     }

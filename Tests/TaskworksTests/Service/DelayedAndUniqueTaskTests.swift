@@ -9,26 +9,33 @@ struct DelayedAndUniqueTaskTests {
     func aUniqueKeyIsHeldWhilePendingOrRunningAndReleasedAfter(fixture: StoreFixture) async throws {
         let service = TaskService(store: try await fixture.make(), registry: try Fixtures.registry())
         let options = TaskOptions(uniqueKey: "nightly-report")
-        let first = try await service.submit("noop", options: options, createdBy: .system)
+        let first = try await service.createReportingDuplicate("noop", options: options, createdBy: .system)
         #expect(!first.isDuplicate)
-        let second = try await service.submit("noop", options: options, createdBy: .user("alice"))
+        let second = try await service.createReportingDuplicate(
+            "noop", options: options, createdBy: .user("alice"))
         #expect(second.isDuplicate)
         #expect(second.task.id == first.task.id)
         #expect(try await service.counts(for: .system).total == 1)
         _ = try await service.store.claim(Fixtures.claim(now: Date().addingTimeInterval(1)))
         // running
-        #expect(try await service.submit("noop", options: options, createdBy: .system).isDuplicate)
+        #expect(
+            try await service.createReportingDuplicate("noop", options: options, createdBy: .system)
+                .isDuplicate)
         try await service.store.force(first.task.id) {
             $0.status = .succeeded
             $0.leaseOwner = nil
         }
-        let third = try await service.submit("noop", options: options, createdBy: .system)
+        let third = try await service.createReportingDuplicate("noop", options: options, createdBy: .system)
         #expect(!third.isDuplicate)
         try await service.delete(third.task.id, as: .system)  // deleting also releases the key
-        #expect(try await !service.submit("noop", options: options, createdBy: .system).isDuplicate)
         #expect(
-            try await !service.submit("noop", options: TaskOptions(uniqueKey: "other"), createdBy: .system)
+            try await !service.createReportingDuplicate("noop", options: options, createdBy: .system)
                 .isDuplicate)
+        #expect(
+            try await !service.createReportingDuplicate(
+                "noop", options: TaskOptions(uniqueKey: "other"), createdBy: .system
+            )
+            .isDuplicate)
     }
 
     @Test(arguments: StoreFixture.all)
@@ -37,7 +44,7 @@ struct DelayedAndUniqueTaskTests {
         let results = try await withThrowingTaskGroup(of: TaskCreation.self) { group in
             for index in 0..<60 {
                 group.addTask {
-                    try await service.submit(
+                    try await service.createReportingDuplicate(
                         "noop", options: TaskOptions(uniqueKey: "once"), createdBy: .user("u\(index % 3)"))
                 }
             }
@@ -61,7 +68,7 @@ struct DelayedAndUniqueTaskTests {
         let results = try await withThrowingTaskGroup(of: TaskCreation.self) { group in
             for index in 0..<40 {
                 group.addTask {
-                    try await services[index % 2].submit(
+                    try await services[index % 2].createReportingDuplicate(
                         "noop", options: TaskOptions(uniqueKey: "shared"), createdBy: .system)
                 }
             }
@@ -75,8 +82,10 @@ struct DelayedAndUniqueTaskTests {
         #expect(try await reopened.counts(createdBy: nil).total == 1)
         let again = TaskService(store: reopened, registry: try Fixtures.registry())
         #expect(
-            try await again.submit("noop", options: TaskOptions(uniqueKey: "shared"), createdBy: .system)
-                .isDuplicate)
+            try await again.createReportingDuplicate(
+                "noop", options: TaskOptions(uniqueKey: "shared"), createdBy: .system
+            )
+            .isDuplicate)
     }
 
     @Test(arguments: StoreFixture.all)

@@ -1,0 +1,49 @@
+import Foundation
+import Synchronization
+
+/// The worker pools running in this process, as the engine sees them: each can be woken when work
+/// appears and asked for the context of an attempt it runs, so a cancel made here reaches the
+/// runner at once instead of at the next lease renewal.
+final class LocalPools: Sendable {
+    private struct Pool {
+        let wake: @Sendable (Date?) -> Void
+        let runningAttempt: @Sendable (TaskID) -> TaskContext?
+    }
+
+    private let pools = LockedState<[ObjectIdentifier: Pool]>([:])
+    /// Moves on every cancel of a running task made in this process; pools compare it across a
+    /// claim to catch a cancel that raced the claim (see `WorkerPool.mayStart`).
+    let cancelEpoch = Atomic<Int>(0)
+
+    init() {}
+
+    /// Adds a pool: `wake` is called when work is claimable now (`nil`) or from a date;
+    /// `runningAttempt` answers the context of a task the pool runs.
+    func add(
+        _ owner: AnyObject, wake: @escaping @Sendable (Date?) -> Void,
+        runningAttempt: @escaping @Sendable (TaskID) -> TaskContext?
+    ) {
+        pools.withLock { $0[ObjectIdentifier(owner)] = Pool(wake: wake, runningAttempt: runningAttempt) }
+    }
+
+    /// Removes the pool `owner` added.
+    func remove(_ owner: AnyObject) {
+        pools.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(owner)) }
+    }
+
+    /// Wakes every pool: work is claimable now, or (with `due`) from that date.
+    func wake(dueAt due: Date? = nil) {
+        let wakes = pools.withLock { $0.values.map(\.wake) }
+        for wake in wakes { wake(due) }
+    }
+
+    /// Stops the runner of a task whose cancel was just stored, if it runs in this process. The
+    /// epoch moves first, so that a pool which claimed the task but has not registered its runner
+    /// yet sees it moved and reads the task again before starting it: either the lookup finds the
+    /// runner or the pool finds the cancel.
+    func stopRunner(of id: TaskID) {
+        cancelEpoch.add(1, ordering: .sequentiallyConsistent)
+        let lookups = pools.withLock { $0.values.map(\.runningAttempt) }
+        lookups.lazy.compactMap { $0(id) }.first?.requestStop(.cancelRequested)
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+extension TaskEngine {
+    /// Validates and inserts a new task for `creatorID` (already validated by the caller), then
+    /// publishes `created` and wakes this process's pools. With a held unique key, nothing is
+    /// inserted and the holder comes back as a duplicate.
+    func create(
+        _ type: String, json: JSONValue?, options: TaskOptions, creatorID: String,
+        onComplete: TaskCompletionHandler?
+    ) async throws -> TaskCreation {
+        guard let entry = registry.entry(for: type) else {
+            throw TaskworksError.unknownTaskType(type, known: registry.typeNames)
+        }
+        let priority = options.priority ?? entry.defaults.priority
+        let maxRetries = options.maxRetries ?? entry.defaults.maxRetries
+        let timeout = options.timeout ?? entry.defaults.timeout
+        try TaskTypeDefaults.checkPriority(priority, context: "priority")
+        try TaskTypeDefaults.checkRetries(maxRetries, context: "maxRetries")
+        try TaskTypeDefaults.checkTimeout(timeout, context: "timeout")
+        let now = clock.now()
+        try options.checkScheduling(now: now)
+        try json?.checkStorable("the payload for task type '\(type)'")
+        do {
+            try entry.factory.validatePayload(json)
+        } catch let error as TaskworksError {
+            throw error
+        } catch {
+            throw TaskworksError.invalidInput("the payload for task type '\(type)' was refused: \(error)")
+        }
+        let runAfter = options.runAfter ?? options.delay.map { now.addingTimeInterval($0.timeInterval) }
+        let record = TaskRecord(
+            type: type, priority: priority, payload: json, createdBy: creatorID,
+            maxRetries: maxRetries, timeout: timeout, runAfter: runAfter, uniqueKey: options.uniqueKey,
+            createdAt: now)
+        // Registered before the insert so a worker that finishes the task at once finds it.
+        if let onComplete { addCallback(onComplete, for: record.id) }
+        let stored: TaskRecord
+        do {
+            stored = try await store.insert(record)
+        } catch {
+            if onComplete != nil { _ = takeCallback(for: record.id) }
+            throw error
+        }
+        guard stored.id == record.id else {
+            if onComplete != nil { _ = takeCallback(for: record.id) }
+            return TaskCreation(task: stored, isDuplicate: true)
+        }
+        events.publish(.created, stored)
+        pools.wake(dueAt: stored.runAfter > now ? stored.runAfter : nil)
+        return TaskCreation(task: stored, isDuplicate: false)
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Synchronization
+
+/// The machinery under ``TaskService``, ``WorkerPool`` and ``TaskScheduler``: compare-and-set
+/// writes, events, completion callbacks, wake-ups of this process's pools and the registry of
+/// attempts running here. It enforces no visibility; ``TaskService`` is the façade that does, and
+/// the one way host code reaches it.
+///
+/// Every write of a task's state goes through ``mutate(_:startingFrom:_:)``, so every stored
+/// change publishes its event and, when the task just became terminal, starts its callbacks.
+final class TaskEngine: Sendable {
+    /// How often a compare-and-set write is retried against concurrent writers before giving up
+    /// with ``TaskworksError/Code/contention``.
+    static let maximumWriteAttempts = 64
+
+    let store: any TaskStore
+    let registry: TaskRegistry
+    let clock: any TaskClock
+    let artifacts: (any ArtifactStore)?
+    let events = TaskEventBroadcaster()
+    let callbacks: CompletionDispatcher
+    /// The pools of this process: woken when work appears, asked for running attempts on cancel.
+    let pools = LocalPools()
+    private let perTaskCallbacks = LockedState<[TaskID: TaskCompletionHandler]>([:])
+    /// How many per-task completion closures wait, so terminal writes skip the lock when none do.
+    private let pendingCallbackCount = Atomic<Int>(0)
+
+    init(
+        store: any TaskStore, registry: TaskRegistry, artifacts: (any ArtifactStore)?, clock: any TaskClock,
+        callbackErrorHandler: @escaping CompletionDispatcher.ErrorHandler
+    ) {
+        self.store = store
+        self.registry = registry
+        self.artifacts = artifacts
+        self.clock = clock
+        self.callbacks = CompletionDispatcher(errorHandler: callbackErrorHandler)
+    }
+
+    /// Reads, transforms and writes one task with compare-and-set until it sticks.
+    ///
+    /// `transform` gets the current copy and returns the copy to store with the event to
+    /// publish, or `nil` when nothing needs writing (the current copy is then returned).
+    func mutate(
+        _ id: TaskID, startingFrom known: TaskRecord? = nil,
+        _ transform: (TaskRecord) throws -> (TaskRecord, TaskEvent.Kind?)?
+    ) async throws -> TaskRecord {
+        try await mutateReportingWrite(id, startingFrom: known, transform).record
+    }
+
+    /// ``mutate(_:startingFrom:_:)`` that also says whether it wrote.
+    func mutateReportingWrite(
+        _ id: TaskID, startingFrom known: TaskRecord? = nil,
+        _ transform: (TaskRecord) throws -> (TaskRecord, TaskEvent.Kind?)?
+    ) async throws -> (record: TaskRecord, wrote: Bool) {
+        var current = known
+        for _ in 0..<TaskEngine.maximumWriteAttempts {
+            let task: TaskRecord
+            if let current {
+                task = current
+            } else if let fetched = try await store.task(id: id) {
+                task = fetched
+            } else {
+                throw TaskworksError.taskNotFound(id)
+            }
+            guard let (next, event) = try transform(task) else { return (task, false) }
+            switch try await store.update(next, expectedVersion: task.version) {
+            case .updated(let stored):
+                didStore(stored, replacing: task, event: event)
+                return (stored, true)
+            case .conflict(let newer):
+                current = newer
+            case .notFound:
+                throw TaskworksError.taskNotFound(id)
+            }
+        }
+        throw TaskworksError(
+            code: .contention,
+            message: "task \(id) kept changing under \(TaskEngine.maximumWriteAttempts) write attempts; "
+                + "try again", taskID: id)
+    }
+
+    /// Publishes the event and, when the task just became terminal, starts its callbacks.
+    func didStore(_ stored: TaskRecord, replacing previous: TaskRecord, event: TaskEvent.Kind?) {
+        if let event { events.publish(event, stored) }
+        guard stored.status.isTerminal, !previous.status.isTerminal else { return }
+        var handlers = registry.hasObservers ? registry.observers(for: stored.type) : []
+        if pendingCallbackCount.load(ordering: .sequentiallyConsistent) > 0,
+            let own = takeCallback(for: stored.id)
+        {
+            handlers.insert(own, at: 0)
+        }
+        callbacks.dispatch(stored, to: handlers)
+    }
+
+    func addCallback(_ callback: @escaping TaskCompletionHandler, for id: TaskID) {
+        perTaskCallbacks.withLock { $0[id] = callback }
+        pendingCallbackCount.add(1, ordering: .sequentiallyConsistent)
+    }
+
+    func takeCallback(for id: TaskID) -> TaskCompletionHandler? {
+        let callback = perTaskCallbacks.withLock { $0.removeValue(forKey: id) }
+        if callback != nil { pendingCallbackCount.subtract(1, ordering: .sequentiallyConsistent) }
+        return callback
+    }
+}
