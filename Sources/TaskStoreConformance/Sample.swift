@@ -32,7 +32,7 @@ enum Sample {
     }
 
     /// A pool configuration with fast lease renewals (so cancels and rescues show quickly) and a
-    /// 50 ms poll (a store without `workAvailableSignals()` learns of another handle's work by
+    /// 50 ms poll (a store without `workAvailableNotifications()` learns of another handle's work by
     /// polling).
     static func poolConfiguration(workerID: String, concurrency: Int = 4) -> WorkerPool.Configuration {
         var configuration = WorkerPool.Configuration(concurrency: concurrency)

@@ -31,14 +31,14 @@ public final class TaskContext: Sendable {
     /// The task as claimed for this attempt (status `running`).
     public let task: TaskRecord
     private let state: LockedState<State>
-    /// Wakes the pool's lease keeper when new progress needs writing.
-    private let keeperSignal: WakeSignal?
+    /// Wakes the pool's lease supervisor when new progress needs writing.
+    private let supervisorWakeUp: WakeUpCall?
     /// Where ``writeArtifact(fileName:contentType:_:)`` stores files.
     let artifactStore: (any ArtifactStore)?
 
-    init(task: TaskRecord, keeperSignal: WakeSignal? = nil, artifactStore: (any ArtifactStore)? = nil) {
+    init(task: TaskRecord, supervisorWakeUp: WakeUpCall? = nil, artifactStore: (any ArtifactStore)? = nil) {
         self.task = task
-        self.keeperSignal = keeperSignal
+        self.supervisorWakeUp = supervisorWakeUp
         self.artifactStore = artifactStore
         self.state = LockedState(State(reportedProgress: task.progress))
     }
@@ -88,7 +88,7 @@ public final class TaskContext: Sendable {
             state.progressDirty = true
             return wasClean
         }
-        if wake { keeperSignal?.notify() }
+        if wake { supervisorWakeUp?.notify() }
     }
 
     /// The progress reported so far in this attempt.

@@ -36,7 +36,7 @@ public final class TaskScheduler: Sendable {
     /// When each schedule fires next, as this process sees it.
     private let nextDue = LockedState<[String: Date]>([:])
     private let started = LockedState(false)
-    private let wake = WakeSignal()
+    private let wake = WakeUpCall()
     private let onOutcome: @Sendable (Outcome) -> Void
 
     /// Makes a scheduler; `onOutcome` hears every fired and skipped tick (default: skips are

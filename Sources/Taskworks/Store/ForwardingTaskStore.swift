@@ -2,7 +2,7 @@ import Foundation
 
 /// A store that wraps another and passes every call through, so a wrapper (metrics, tracing, a
 /// test double) writes only the methods it changes. Forgetting one, such as
-/// ``TaskStore/workAvailableSignals()``, cannot silently turn a feature off.
+/// ``TaskStore/workAvailableNotifications()``, cannot silently turn a feature off.
 ///
 /// ```swift
 /// struct ClaimCounting: ForwardingTaskStore {
@@ -63,5 +63,5 @@ extension ForwardingTaskStore {
     public func remove(_ tasks: [TaskRecord]) async throws -> Int { try await base.remove(tasks) }
 
     /// Forwards to ``base``.
-    public func workAvailableSignals() -> AsyncStream<Void>? { base.workAvailableSignals() }
+    public func workAvailableNotifications() -> AsyncStream<Void>? { base.workAvailableNotifications() }
 }

@@ -67,17 +67,17 @@ public protocol TaskStore: Sendable {
     /// is gone from every read, as if it never existed.
     func remove(_ tasks: [TaskRecord]) async throws -> Int
 
-    /// Signals that tasks may have become claimable through another process or host (a task
+    /// Notifications that tasks may have become claimable through another process or host (a task
     /// created or put back to pending there), so idle pools claim at once instead of waiting
     /// for their next poll. Each call returns a new stream for one pool; the stream ends when its
     /// consumer stops. `nil`, the default, means the store cannot tell: pools then rely on their
     /// poll interval for work from elsewhere (work made in this process always wakes them).
-    func workAvailableSignals() -> AsyncStream<Void>?
+    func workAvailableNotifications() -> AsyncStream<Void>?
 }
 
 extension TaskStore {
-    /// No signals: pools poll for work from other processes.
-    public func workAvailableSignals() -> AsyncStream<Void>? { nil }
+    /// No notifications: pools poll for work from other processes.
+    public func workAvailableNotifications() -> AsyncStream<Void>? { nil }
 }
 
 /// The outcome of a compare-and-set ``TaskStore/update(_:expectedVersion:)``.

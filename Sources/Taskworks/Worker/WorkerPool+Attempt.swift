@@ -7,16 +7,17 @@ extension WorkerPool {
     /// stopped, before the outcome is written, so a waiting loop can start its next task while
     /// the outcome is stored (on a durable store, in the same `fsync` as other writes).
     func execute(
-        _ claimed: TaskRecord, claimEpoch: Int, keeper: LeaseKeeper, writes: inout DiscardingTaskGroup
+        _ claimed: TaskRecord, claimEpoch: Int, supervisor: AttemptSupervisor,
+        writes: inout DiscardingTaskGroup
     ) async {
         engine.events.publish(.started, claimed)
         let (outcome, latest, progress, context) = await attempt(
-            claimed, claimEpoch: claimEpoch, keeper: keeper)
+            claimed, claimEpoch: claimEpoch, supervisor: supervisor)
         let wakeDrain = state.withLock { state -> Bool in
             state.runnerStopped()
             return state.isDraining
         }
-        if wakeDrain { signal.notify() }
+        if wakeDrain { wakeUp.notify() }
         guard let outcome else {
             // Lease lost: another worker owns the task now; nothing this attempt wrote is kept.
             await engine.discardArtifacts(context?.artifactsToDiscard(keeping: nil) ?? [])
@@ -38,7 +39,7 @@ extension WorkerPool {
 
     /// Runs the runner (when there is one to run) and says how the attempt ended.
     private func attempt(
-        _ claimed: TaskRecord, claimEpoch: Int, keeper: LeaseKeeper
+        _ claimed: TaskRecord, claimEpoch: Int, supervisor: AttemptSupervisor
     ) async -> (TaskTransitions.AttemptOutcome?, TaskRecord, progress: Int, context: TaskContext?) {
         if state.withLock({ $0.isDraining }) {
             return (.released, claimed, 0, nil)
@@ -58,16 +59,16 @@ extension WorkerPool {
             return (TaskAttempt.failureOutcome(for: error), claimed, 0, nil)
         }
         let context = TaskContext(
-            task: claimed, keeperSignal: keeper.signal, artifactStore: engine.artifacts)
-        keeper.register(context)
-        guard await mayStart(claimed, context: context, claimEpoch: claimEpoch, keeper: keeper) else {
+            task: claimed, supervisorWakeUp: supervisor.wakeUp, artifactStore: engine.artifacts)
+        supervisor.register(context)
+        guard await mayStart(claimed, context: context, claimEpoch: claimEpoch, supervisor: supervisor) else {
             // Cancelled (or taken over) between the claim and now: the runner never starts and the
             // attempt is not counted.
-            let latest = keeper.unregister(claimed.id) ?? claimed
+            let latest = supervisor.unregister(claimed.id) ?? claimed
             return (context.stopReason == .leaseLost ? nil : .released, latest, 0, context)
         }
         let result = await context.run(runner)
-        let latest = keeper.unregister(claimed.id) ?? claimed
+        let latest = supervisor.unregister(claimed.id) ?? claimed
         return (TaskAttempt.outcome(of: result, context: context), latest, context.progress, context)
     }
 
@@ -81,7 +82,7 @@ extension WorkerPool {
     /// to start it) gets its lease renewed first: its lease may have run out and another pool
     /// rescued it, and then it must not start here.
     private func mayStart(
-        _ claimed: TaskRecord, context: TaskContext, claimEpoch: Int, keeper: LeaseKeeper
+        _ claimed: TaskRecord, context: TaskContext, claimEpoch: Int, supervisor: AttemptSupervisor
     ) async -> Bool {
         let now = engine.clock.now()
         let claimedLongAgo = claimed.startedAt.map {
@@ -99,14 +100,14 @@ extension WorkerPool {
                         leaseDuration: configuration.leaseDuration
                     ).map { ($0, nil) }
                 }
-                keeper.noteStored(stored)
+                supervisor.noteStored(stored)
                 if stored.status != .running || stored.leaseOwner != owner {
                     context.requestStop(.leaseLost)
                 } else if stored.cancelRequested {
                     context.requestStop(.cancelRequested)
                 }
             } catch {
-                configuration.storeErrorHandler(error)  // start it: the lease keeper checks again
+                configuration.storeErrorHandler(error)  // start it: the lease supervisor checks again
             }
         }
         return context.stopReason == nil
@@ -145,7 +146,7 @@ extension WorkerPool {
                     engine.pools.wake()
                 } else {
                     retryDueDates.withLock { $0.append(stored.runAfter) }
-                    signal.notify()  // an idle loop recomputes how long to sleep
+                    wakeUp.notify()  // an idle loop recomputes how long to sleep
                 }
             }
         } catch {

@@ -30,9 +30,9 @@ public final class WorkerPool: Sendable {
     let state: LockedState<WorkerPoolStateMachine>
     /// Wakes idle worker loops: a task was created or retried, a fetch brought extra work, the
     /// limit changed, shutdown began.
-    let signal = WakeSignal()
+    let wakeUp = WakeUpCall()
     /// Wakes the supervisor: the limit changed or shutdown began.
-    private let supervisorSignal = WakeSignal()
+    private let loopsChanged = WakeUpCall()
     /// How long outcome writes take; slow stores get them off the worker loop.
     let writeLatency = WriteLatency()
     /// A forced shutdown was asked for: stop running tasks without waiting out the grace period.
@@ -76,8 +76,8 @@ public final class WorkerPool: Sendable {
     public func setConcurrency(_ newValue: Int) throws {
         try WorkerPool.checkConcurrency(newValue)
         state.withLock { $0.setLimit(newValue) }
-        supervisorSignal.notify()
-        signal.notify()
+        loopsChanged.notify()
+        wakeUp.notify()
     }
 
     /// Begins a graceful shutdown, as cancelling the task running ``run()`` does. With `force`,
@@ -88,8 +88,8 @@ public final class WorkerPool: Sendable {
         if let unstarted = state.withLock({ $0.beginShutdown() }) {
             unstartedAtShutdown.withLock { $0 += unstarted }
         }
-        supervisorSignal.notify()
-        signal.notify()
+        loopsChanged.notify()
+        wakeUp.notify()
     }
 
     /// Runs the pool until the calling task is cancelled or ``shutdown()`` is called, then shuts
@@ -104,14 +104,14 @@ public final class WorkerPool: Sendable {
                 code: .alreadyRunning,
                 message: "this WorkerPool is already running; call run() once, or make another pool")
         }
-        let keeper = LeaseKeeper(engine: engine, configuration: configuration)
+        let supervisor = AttemptSupervisor(engine: engine, configuration: configuration)
         engine.pools.add(
             self,
-            wake: { [signal, retryDueDates] due in
+            wake: { [wakeUp, retryDueDates] due in
                 if let due { retryDueDates.withLock { $0.append(due) } }
-                signal.notify()
+                wakeUp.notify()
             },
-            runningAttempt: { [keeper] id in keeper.context(for: id) })
+            runningAttempt: { [supervisor] id in supervisor.context(for: id) })
         defer {
             engine.pools.remove(self)
             state.withLock { $0.stopped() }
@@ -120,7 +120,7 @@ public final class WorkerPool: Sendable {
         // The loops run in their own task so that cancelling run() starts the graceful shutdown
         // instead of cancelling every runner at once (child tasks would inherit the
         // cancellation). run() awaits it, so it never outlives this call.
-        let loops = Task { await self.runLoops(keeper) }
+        let loops = Task { await self.runLoops(supervisor) }
         await withTaskCancellationHandler {
             await loops.value
         } onCancel: {
@@ -128,29 +128,29 @@ public final class WorkerPool: Sendable {
         }
     }
 
-    /// Starts and supervises the worker loops, the lease keeper and the lease sweeper; returns
+    /// Starts and supervises the worker loops, the lease supervisor and the lease sweeper; returns
     /// after the drain, once every loop has ended.
-    private func runLoops(_ keeper: LeaseKeeper) async {
-        let sweeperStop = WakeSignal()
+    private func runLoops(_ supervisor: AttemptSupervisor) async {
+        let sweeperStop = WakeUpCall()
         // Work made by other processes or hosts, when the store can tell (PostgreSQL's NOTIFY).
-        let remoteWork = engine.store.workAvailableSignals().map { signals in
-            Task { [signal] in
-                for await _ in signals { signal.notify() }
+        let remoteWork = engine.store.workAvailableNotifications().map { notifications in
+            Task { [wakeUp] in
+                for await _ in notifications { wakeUp.notify() }
             }
         }
         defer { remoteWork?.cancel() }
         await withDiscardingTaskGroup { group in
-            group.addTask { await keeper.run() }
+            group.addTask { await supervisor.run() }
             group.addTask { await self.sweepExpiredLeases(until: sweeperStop) }
             while !state.withLock({ $0.isDraining }) {
                 let count = state.withLock { $0.loopsToStart() }
                 for _ in 0..<count {
-                    group.addTask { await self.workerLoop(keeper) }
+                    group.addTask { await self.workerLoop(supervisor) }
                 }
-                await supervisorSignal.wait()
+                await loopsChanged.wait()
             }
-            await drain(keeper)
-            keeper.stop()
+            await drain(supervisor)
+            supervisor.stop()
             sweeperStop.notify()
         }
     }
@@ -158,22 +158,22 @@ public final class WorkerPool: Sendable {
     /// One worker: take a buffered task or fetch a batch, run it, repeat. Outcome writes go to
     /// child tasks when the store is slow, so the loop starts its next task at once and many
     /// outcomes share one durable write; the loop ends only after they are stored.
-    private func workerLoop(_ keeper: LeaseKeeper) async {
+    private func workerLoop(_ supervisor: AttemptSupervisor) async {
         await withDiscardingTaskGroup { writes in
-            await workerLoop(keeper, writes: &writes)
+            await workerLoop(supervisor, writes: &writes)
         }
     }
 
-    private func workerLoop(_ keeper: LeaseKeeper, writes: inout DiscardingTaskGroup) async {
+    private func workerLoop(_ supervisor: AttemptSupervisor, writes: inout DiscardingTaskGroup) async {
         var runsSinceYield = 0
         while true {
             let (action, claimEpoch) = state.withLock { ($0.nextAction(), $0.claimEpoch) }
             switch action {
             case .exit:
-                signal.notify()  // a loop leaving may leave work for the others
+                wakeUp.notify()  // a loop leaving may leave work for the others
                 return
             case .wait:
-                await signal.wait(timeout: configuration.pollInterval)
+                await wakeUp.wait(timeout: configuration.pollInterval)
             case .fetch(let count):
                 let claimed: [TaskRecord]
                 let epoch = engine.pools.cancelEpoch.load(ordering: .sequentiallyConsistent)
@@ -187,24 +187,24 @@ public final class WorkerPool: Sendable {
                 } catch {
                     _ = state.withLock { $0.fetched([]) }
                     configuration.storeErrorHandler(error)
-                    await signal.wait(timeout: configuration.pollInterval)
+                    await wakeUp.wait(timeout: configuration.pollInterval)
                     continue
                 }
                 let (task, wakeOthers) = state.withLock { $0.fetched(claimed, epoch: epoch) }
-                if wakeOthers { signal.notify() }
+                if wakeOthers { wakeUp.notify() }
                 guard let task else {
                     let leftovers = state.withLock { $0.takeBuffer() }  // fetched after shutdown began
                     for unstarted in leftovers { await release(unstarted) }
                     if claimed.isEmpty {
                         idleWaitCount.add(1, ordering: .relaxed)
-                        await signal.wait(timeout: idleWait(afterClaimAt: claimTime))
+                        await wakeUp.wait(timeout: idleWait(afterClaimAt: claimTime))
                     }
                     continue
                 }
-                await execute(task, claimEpoch: epoch, keeper: keeper, writes: &writes)
+                await execute(task, claimEpoch: epoch, supervisor: supervisor, writes: &writes)
                 runsSinceYield += 1
             case .run(let task):
-                await execute(task, claimEpoch: claimEpoch, keeper: keeper, writes: &writes)
+                await execute(task, claimEpoch: claimEpoch, supervisor: supervisor, writes: &writes)
                 runsSinceYield += 1
             }
             if runsSinceYield >= 64 {
@@ -217,7 +217,7 @@ public final class WorkerPool: Sendable {
 
     /// Rescues expired leases every poll interval, and runs retention when configured, until
     /// `stop` is notified.
-    private func sweepExpiredLeases(until stop: WakeSignal) async {
+    private func sweepExpiredLeases(until stop: WakeUpCall) async {
         var nextRetention = ContinuousClock.now
         while !state.withLock({ $0.isDraining }) {
             do {
@@ -235,7 +235,7 @@ public final class WorkerPool: Sendable {
 
     /// Hands back tasks claimed but never started, waits for running tasks up to the grace
     /// period, then stops the rest.
-    private func drain(_ keeper: LeaseKeeper) async {
+    private func drain(_ supervisor: AttemptSupervisor) async {
         for task in unstartedAtShutdown.withLock({ tasks in
             defer { tasks.removeAll() }
             return tasks
@@ -246,10 +246,10 @@ public final class WorkerPool: Sendable {
         while state.withLock({ $0.running }) > 0 {
             let remaining = deadline - ContinuousClock.now
             if remaining <= .zero || forceStop.withLock({ $0 }) {
-                for context in keeper.contexts { context.requestStop(.shutdown) }
+                for context in supervisor.contexts { context.requestStop(.shutdown) }
                 return
             }
-            await signal.wait(timeout: remaining)
+            await wakeUp.wait(timeout: remaining)
         }
     }
 

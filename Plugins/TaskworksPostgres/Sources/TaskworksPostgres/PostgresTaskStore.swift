@@ -93,7 +93,7 @@ public final class PostgresTaskStore: TaskStore {
     /// A stream that yields whenever another host (or this one) created a task or put one back
     /// to pending; the pool claims at once. Each stream holds one LISTEN subscription while it
     /// is consumed; the first one opens the store's LISTEN connection.
-    public func workAvailableSignals() -> AsyncStream<Void>? {
+    public func workAvailableNotifications() -> AsyncStream<Void>? {
         notifications.subscribe()
     }
 

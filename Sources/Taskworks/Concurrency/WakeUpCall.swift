@@ -1,7 +1,7 @@
 /// A wake-up call between tasks: ``notify()`` wakes the waiter, or, when nobody waits, lets the
 /// next ``wait()`` return at once, so a notification sent between "check state" and "wait" is
 /// never lost. Waiting is cancellable and never blocks a thread.
-final class WakeSignal: Sendable {
+final class WakeUpCall: Sendable {
     private struct State {
         var permit = false
         var nextWaiterID: UInt64 = 0

@@ -3,9 +3,9 @@ import Foundation
 /// Looks after every running attempt of one pool from a single task: renews leases, writes
 /// progress (at most every 250 ms per task, and only when it changed), stops attempts that
 /// overran their timeout, and relays a cancel requested in another process (seen when a
-/// renewal reads the task back). One keeper per pool instead of a watcher per task keeps an
+/// renewal reads the task back). One supervisor per pool instead of a watcher per task keeps an
 /// attempt down to a single task of its own.
-final class LeaseKeeper: Sendable {
+final class AttemptSupervisor: Sendable {
     /// Progress is written at most this often per task.
     static let progressWriteInterval = Duration.milliseconds(250)
 
@@ -21,7 +21,7 @@ final class LeaseKeeper: Sendable {
             var earliest = nextRenewal
             if let timeout { earliest = min(earliest, timeout.deadline) }
             if unwrittenProgress != nil {
-                earliest = min(earliest, lastProgressWrite + LeaseKeeper.progressWriteInterval)
+                earliest = min(earliest, lastProgressWrite + AttemptSupervisor.progressWriteInterval)
             }
             return earliest
         }
@@ -36,8 +36,8 @@ final class LeaseKeeper: Sendable {
     private let engine: TaskEngine
     private let configuration: WorkerPool.Configuration
     private let state = LockedState(State())
-    /// Wakes the keeper: new progress, an attempt with an earlier deadline, or stop.
-    let signal = WakeSignal()
+    /// Wakes the supervisor: new progress, an attempt with an earlier deadline, or stop.
+    let wakeUp = WakeUpCall()
 
     init(engine: TaskEngine, configuration: WorkerPool.Configuration) {
         self.engine = engine
@@ -49,26 +49,26 @@ final class LeaseKeeper: Sendable {
         let attempt = Attempt(
             context: context, latest: context.task, nextRenewal: now + configuration.effectiveRenewalInterval,
             timeout: context.task.timeout.map { ($0, now + $0) },
-            lastProgressWrite: now - LeaseKeeper.progressWriteInterval, unwrittenProgress: nil)
+            lastProgressWrite: now - AttemptSupervisor.progressWriteInterval, unwrittenProgress: nil)
         let wakeEarlier = state.withLock { state -> Bool in
             state.attempts[context.task.id] = attempt
             return attempt.earliestDeadline < state.plannedWake
         }
-        if wakeEarlier { signal.notify() }
+        if wakeEarlier { wakeUp.notify() }
     }
 
-    /// Forgets the attempt and returns the newest stored copy of its task the keeper saw.
+    /// Forgets the attempt and returns the newest stored copy of its task the supervisor saw.
     func unregister(_ id: TaskID) -> TaskRecord? {
         state.withLock { $0.attempts.removeValue(forKey: id)?.latest }
     }
 
-    /// Notes a copy of a watched task stored outside the keeper (a renewal before the runner
-    /// started), so the keeper's next write starts from it instead of a stale version.
+    /// Notes a copy of a watched task stored outside the supervisor (a renewal before the runner
+    /// started), so the supervisor's next write starts from it instead of a stale version.
     func noteStored(_ record: TaskRecord) {
         state.withLock { $0.attempts[record.id]?.latest = record }
     }
 
-    /// The context of a running attempt of task `id`, if this keeper watches one.
+    /// The context of a running attempt of task `id`, if this supervisor watches one.
     func context(for id: TaskID) -> TaskContext? {
         state.withLock { $0.attempts[id]?.context }
     }
@@ -79,7 +79,7 @@ final class LeaseKeeper: Sendable {
 
     func stop() {
         state.withLock { $0.isStopped = true }
-        signal.notify()
+        wakeUp.notify()
     }
 
     /// Runs until ``stop()``.
@@ -101,7 +101,7 @@ final class LeaseKeeper: Sendable {
                     }
                     let progressDue =
                         attempt.unwrittenProgress != nil
-                        && now >= attempt.lastProgressWrite + LeaseKeeper.progressWriteInterval
+                        && now >= attempt.lastProgressWrite + AttemptSupervisor.progressWriteInterval
                     if progressDue || now >= attempt.nextRenewal {
                         renewals.append((id, attempt.latest, attempt.unwrittenProgress))
                         if attempt.unwrittenProgress != nil { attempt.lastProgressWrite = now }
@@ -126,7 +126,7 @@ final class LeaseKeeper: Sendable {
                 }
                 continue
             }
-            await signal.wait(timeout: wake - now)
+            await wakeUp.wait(timeout: wake - now)
         }
     }
 
