@@ -39,6 +39,16 @@ struct ConformanceContext: Sendable {
     let store: any TaskStore
     let backend: StoreHarness.Backend
 
+    /// The read model the service would use on this store: the store's own when it declares one,
+    /// otherwise ``ScanningTaskReadModel`` over its core. The query checks run against it, so a
+    /// store's own read model and the default one are held to the same contract.
+    var readModel: any TaskReadModel { readModelServing(store) }
+
     /// Another store on the same backend, as a second process would open it.
     func openAnotherHandle() async throws -> any TaskStore { try await backend.open() }
+}
+
+/// The read model a service over `store` answers lists, counts and recent tasks with.
+func readModelServing(_ store: any TaskStore) -> any TaskReadModel {
+    store.readModel ?? ScanningTaskReadModel(store: store)
 }

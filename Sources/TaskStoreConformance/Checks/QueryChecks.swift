@@ -43,17 +43,17 @@ enum QueryChecks {
             let records = try await seeded(store)
             var seen: [TaskID] = []
             for page in 1...3 {
-                let result = try await store.query(TaskQuery(page: page, pageSize: 10))
+                let result = try await context.readModel.query(TaskQuery(page: page, pageSize: 10))
                 try expectEqual(result.total, 25, "total on page \(page)")
                 try expectEqual(result.items.count, page == 3 ? 5 : 10, "items on page \(page)")
                 try expectEqual(result.hasMore, page < 3, "hasMore on page \(page)")
                 seen += result.items.map(\.id)
             }
             try expectEqual(seen, records.reversed().map(\.id), "ids over all pages, newest first")
-            let pastTheEnd = try await store.query(TaskQuery(page: 4, pageSize: 10))
+            let pastTheEnd = try await context.readModel.query(TaskQuery(page: 4, pageSize: 10))
             try expect(pastTheEnd.items.isEmpty, "the page after the last one has items")
             try expectEqual(pastTheEnd.total, 25, "total on the page after the last one")
-            let farPastTheEnd = try await store.query(TaskQuery(page: Int.max, pageSize: 100))
+            let farPastTheEnd = try await context.readModel.query(TaskQuery(page: Int.max, pageSize: 100))
             try expect(farPastTheEnd.items.isEmpty, "page Int.max has items")
         },
         StoreCheck("query.everySortIsStableAndComplete") { context in
@@ -62,7 +62,8 @@ enum QueryChecks {
             for sort in TaskSort.allCases {
                 var seen: [TaskRecord] = []
                 for page in 1...5 {
-                    seen += try await store.query(TaskQuery(sort: sort, page: page, pageSize: 7)).items
+                    seen += try await context.readModel.query(TaskQuery(sort: sort, page: page, pageSize: 7))
+                        .items
                 }
                 try expectEqual(
                     Set(seen.map(\.id)), Set(records.map(\.id)), "tasks seen over pages sorted \(sort)")
@@ -86,11 +87,11 @@ enum QueryChecks {
             let store = context.store
             let records = try await seeded(store)
             let failedEmails = records.filter { $0.status == .failed && $0.type == "email" }
-            let result = try await store.query(
+            let result = try await context.readModel.query(
                 TaskQuery(statuses: [.failed], types: ["email"], pageSize: 100))
             try expectEqual(Set(result.items.map(\.id)), Set(failedEmails.map(\.id)), "failed emails")
             try expectEqual(result.total, failedEmails.count, "failed emails total")
-            let window = try await store.query(
+            let window = try await context.readModel.query(
                 TaskQuery(
                     createdAfter: Sample.start.addingTimeInterval(10),
                     createdBefore: Sample.start.addingTimeInterval(15), pageSize: 100))
@@ -99,17 +100,17 @@ enum QueryChecks {
                 (10..<15).reversed().map { Sample.start.addingTimeInterval(Double($0)) },
                 "creation window: createdAfter inclusive, createdBefore exclusive")
             try expectEqual(window.total, 5, "creation window total")
-            let nobody = try await store.query(TaskQuery(createdBy: "bob"))
+            let nobody = try await context.readModel.query(TaskQuery(createdBy: "bob"))
             try expect(nobody.items.isEmpty && nobody.total == 0, "bob has no tasks but the query found some")
         },
         StoreCheck("query.deletedTasksNeverAppear") { context in
             let store = context.store
             let records = try await seeded(store)
             try await store.force(records[24].id) { $0.deletedAt = Sample.start }
-            let result = try await store.query(TaskQuery(pageSize: 100))
+            let result = try await context.readModel.query(TaskQuery(pageSize: 100))
             try expectEqual(result.total, 24, "total after one soft delete")
             try expect(!result.items.contains { $0.id == records[24].id }, "a deleted task was listed")
-            let searched = try await store.query(TaskQuery(search: records[24].id.description))
+            let searched = try await context.readModel.query(TaskQuery(search: records[24].id.description))
             try expect(searched.items.isEmpty, "a deleted task was found by search")
         },
         StoreCheck("query.searchIsACaseInsensitiveLiteralSubstring") { context in
@@ -128,7 +129,7 @@ enum QueryChecks {
                 }
             }
             for (search, matches) in searchCases {
-                let result = try await store.query(TaskQuery(search: search, pageSize: 100))
+                let result = try await context.readModel.query(TaskQuery(search: search, pageSize: 100))
                 try expectEqual(
                     Set(result.items.compactMap(\.errorMessage)), Set(matches),
                     "messages matching '\(search)'")
@@ -138,15 +139,16 @@ enum QueryChecks {
         StoreCheck("query.searchMatchesTypeAndIDAndEmptySearchMatchesAll") { context in
             let store = context.store
             let records = try await seeded(store)
-            let byType = try await store.query(TaskQuery(search: "REPO", pageSize: 100))
+            let byType = try await context.readModel.query(TaskQuery(search: "REPO", pageSize: 100))
             try expectEqual(
                 byType.total, records.filter { $0.type == "report" }.count, "tasks matching 'REPO'")
             let target = records[7]
             let prefix = String(target.id.description.prefix(13)).uppercased()
-            let byID = try await store.query(TaskQuery(search: prefix, pageSize: 100))
+            let byID = try await context.readModel.query(TaskQuery(search: prefix, pageSize: 100))
             try expectEqual(byID.items.map(\.id), [target.id], "tasks matching an id prefix")
             try expectEqual(
-                try await store.query(TaskQuery(search: "", pageSize: 100)).total, 25, "empty search")
+                try await context.readModel.query(TaskQuery(search: "", pageSize: 100)).total, 25,
+                "empty search")
         },
     ]
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Taskworks
 
-/// Insert, read, compare-and-set update, counts and recent tasks.
+/// Insert, read, compare-and-set update, the scan, counts and recent tasks.
 enum RecordChecks {
     static let all: [StoreCheck] = [
         StoreCheck("record.insertStoresVersionOneAndReadsBack") { context in
@@ -128,13 +128,14 @@ enum RecordChecks {
             let c = try await store.insert(Sample.record(type: "report", createdBy: "alice"))
             try await store.force(a.id) { $0.status = .failed }
             try await store.force(c.id) { $0.deletedAt = Sample.start }
-            let all = try await store.counts(createdBy: nil)
+            let all = try await context.readModel.counts(createdBy: nil)
             try expectEqual(all.byStatus, [.failed: 1, .pending: 1], "counts by status (deleted excluded)")
             try expectEqual(all.byType, ["email": 2], "counts by type (deleted excluded)")
-            let alice = try await store.counts(createdBy: "alice")
+            let alice = try await context.readModel.counts(createdBy: "alice")
             try expectEqual(alice.byStatus, [.failed: 1], "alice's counts by status")
             try expectEqual(
-                try await store.counts(createdBy: "nobody").total, 0, "counts of a creator with no tasks")
+                try await context.readModel.counts(createdBy: "nobody").total, 0,
+                "counts of a creator with no tasks")
         },
         StoreCheck("record.recentTasksAreNewOrActiveNewestFirst") { context in
             let store = context.store
@@ -153,11 +154,35 @@ enum RecordChecks {
                 fresh.append(record.id)
             }
             _ = try await store.insert(Sample.record(createdBy: "bob", createdAt: now))
-            let recent = try await store.recentTasks(createdBy: "alice", createdSince: since, limit: 10)
+            let recent = try await context.readModel.recentTasks(
+                createdBy: "alice", createdSince: since, limit: 10)
             try expectEqual(recent.map(\.id), fresh.reversed() + [oldActive.id], "alice's recent tasks")
-            let limited = try await store.recentTasks(createdBy: "alice", createdSince: since, limit: 2)
+            let limited = try await context.readModel.recentTasks(
+                createdBy: "alice", createdSince: since, limit: 2)
             try expectEqual(
                 limited.map(\.id), Array(fresh.reversed().prefix(2)), "alice's recent tasks, limit 2")
+        },
+        StoreCheck("record.scanVisitsEveryTaskOnceInIDOrder") { context in
+            let store = context.store
+            var ids: Set<TaskID> = []
+            for index in 0..<11 {
+                let record = try await store.insert(Sample.record(priority: index % 10))
+                ids.insert(record.id)
+            }
+            let deleted = try await store.force(ids.sorted()[4]) { $0.deletedAt = Sample.start }
+            var seen: [TaskRecord] = []
+            var cursor: TaskID?
+            for _ in 0..<10 {
+                let page = try await store.scanTasks(after: cursor, limit: 3)
+                try expect(page.count <= 3, "a scan page holds at most its limit; got \(page.count)")
+                seen += page
+                guard let last = page.last else { break }
+                cursor = last.id
+            }
+            try expectEqual(seen.map(\.id), ids.sorted(), "ids visited by a walk in pages of 3")
+            try expectEqual(
+                seen.first { $0.id == deleted.id }, deleted, "a deleted task is scanned as stored")
+            try expectEqual(try await store.scanTasks(after: nil, limit: 0), [], "a scan with limit 0")
         },
     ]
 }

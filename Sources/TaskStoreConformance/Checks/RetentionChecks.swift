@@ -63,8 +63,10 @@ enum RetentionChecks {
                 if task.deletedAt == nil { visible += 1 }
             }
             try expectEqual(
-                try await store.query(TaskQuery(pageSize: 100)).total, visible, "listed after removal")
-            try expectEqual(try await store.counts(createdBy: nil).total, visible, "counted after removal")
+                try await context.readModel.query(TaskQuery(pageSize: 100)).total, visible,
+                "listed after removal")
+            try expectEqual(
+                try await context.readModel.counts(createdBy: nil).total, visible, "counted after removal")
             try expectEqual(try await store.remove(found), 0, "removing the same tasks again")
         }
     ]

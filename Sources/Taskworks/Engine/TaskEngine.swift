@@ -14,6 +14,8 @@ final class TaskEngine: Sendable {
     static let maximumWriteAttempts = 64
 
     let store: any TaskStore
+    /// The store's own read model, or ``ScanningTaskReadModel`` over its core.
+    let readModel: any TaskReadModel
     let registry: TaskRegistry
     let clock: any TaskClock
     let artifacts: (any ArtifactStore)?
@@ -30,6 +32,7 @@ final class TaskEngine: Sendable {
         callbackErrorHandler: @escaping CompletionDispatcher.ErrorHandler
     ) {
         self.store = store
+        self.readModel = store.readModel ?? ScanningTaskReadModel(store: store)
         self.registry = registry
         self.artifacts = artifacts
         self.clock = clock

@@ -106,3 +106,15 @@ public struct TaskID: Hashable, Sendable, Codable, CustomStringConvertible {
         try container.encode(description)
     }
 }
+
+extension TaskID: Comparable {
+    /// The order of the UUIDs' bytes (the order PostgreSQL sorts `uuid` in, and the order of the
+    /// lowercase text form): what ``TaskStore/scanTasks(after:limit:)`` walks in.
+    public static func < (lhs: TaskID, rhs: TaskID) -> Bool {
+        withUnsafeBytes(of: lhs.uuid.uuid) { left in
+            withUnsafeBytes(of: rhs.uuid.uuid) { right in
+                left.lexicographicallyPrecedes(right)
+            }
+        }
+    }
+}

@@ -23,7 +23,7 @@ extension TaskService {
         try query.validate()
         var query = query
         if !caller.seesEveryTask { query.createdBy = caller.creatorID }
-        return try await store.query(query)
+        return try await engine.readModel.query(query)
     }
 
     /// Up to 10 (``Configuration/recentLimit``) of the caller's own tasks that were created in
@@ -32,14 +32,14 @@ extension TaskService {
     public func recentTasks(for caller: Caller) async throws -> [TaskRecord] {
         let caller = try caller.validated()
         let since = clock.now().addingTimeInterval(-configuration.recentWindow.timeInterval)
-        return try await store.recentTasks(
+        return try await engine.readModel.recentTasks(
             createdBy: caller.creatorID, createdSince: since, limit: configuration.recentLimit)
     }
 
     /// Task counts per status and per type over the tasks `caller` may see.
     public func counts(for caller: Caller) async throws -> TaskCounts {
         let caller = try caller.validated()
-        return try await store.counts(createdBy: caller.seesEveryTask ? nil : caller.creatorID)
+        return try await engine.readModel.counts(createdBy: caller.seesEveryTask ? nil : caller.creatorID)
     }
 
     /// The artifact of a task `caller` may see.

@@ -2,7 +2,8 @@ import Foundation
 
 /// A store that wraps another and passes every call through, so a wrapper (metrics, tracing, a
 /// test double) writes only the methods it changes. Forgetting one, such as
-/// ``TaskStore/workAvailableNotifications()``, cannot silently turn a feature off.
+/// ``TaskStore/workAvailableNotifications()`` or the base's ``TaskStore/readModel``, cannot
+/// silently turn a feature off.
 ///
 /// ```swift
 /// struct ClaimCounting: ForwardingTaskStore {
@@ -42,16 +43,8 @@ extension ForwardingTaskStore {
     }
 
     /// Forwards to ``base``.
-    public func query(_ query: TaskQuery) async throws -> TaskPage { try await base.query(query) }
-
-    /// Forwards to ``base``.
-    public func counts(createdBy: String?) async throws -> TaskCounts {
-        try await base.counts(createdBy: createdBy)
-    }
-
-    /// Forwards to ``base``.
-    public func recentTasks(createdBy: String, createdSince: Date, limit: Int) async throws -> [TaskRecord] {
-        try await base.recentTasks(createdBy: createdBy, createdSince: createdSince, limit: limit)
+    public func scanTasks(after id: TaskID?, limit: Int) async throws -> [TaskRecord] {
+        try await base.scanTasks(after: id, limit: limit)
     }
 
     /// Forwards to ``base``.
@@ -64,4 +57,8 @@ extension ForwardingTaskStore {
 
     /// Forwards to ``base``.
     public func workAvailableNotifications() -> AsyncStream<Void>? { base.workAvailableNotifications() }
+
+    /// ``base``'s read model: lists, counts and recent tasks go straight to it. A wrapper that
+    /// wants to see them conforms to ``TaskReadModel`` itself and returns `self`.
+    public var readModel: (any TaskReadModel)? { base.readModel }
 }

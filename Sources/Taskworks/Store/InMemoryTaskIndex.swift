@@ -161,6 +161,16 @@ struct InMemoryTaskIndex: Sendable {
     /// Every task in insertion order.
     var allRecords: [TaskRecord] { slots.filter { !$0.isRemoved }.map(\.record) }
 
+    /// Up to `limit` tasks with an id above `id`, in id order. O(n log n): scans serve the
+    /// default read model of stores without their own, never this index's own reads.
+    func scan(after id: TaskID?, limit: Int) -> [TaskRecord] {
+        guard limit > 0 else { return [] }
+        var ids = Array(handles.keys)
+        if let id { ids.removeAll { $0 <= id } }
+        ids.sort()
+        return ids.prefix(limit).compactMap { handles[$0].map { slots[$0].record } }
+    }
+
     func removableTasks(_ criteria: RemovalCriteria, limit: Int) -> [TaskRecord] {
         var found: [TaskRecord] = []
         let latest = criteria.latestCreation

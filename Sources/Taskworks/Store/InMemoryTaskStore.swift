@@ -7,7 +7,7 @@ import Synchronization
 /// Safe from any number of threads: every call takes one lock for a short, bounded time and
 /// never suspends while holding it. A claim costs O(log n); the default newest-first page and
 /// counts never scan the whole store.
-public final class InMemoryTaskStore: TaskStore {
+public final class InMemoryTaskStore: TaskStore, TaskReadModel {
     private let index = LockedState(InMemoryTaskIndex())
 
     /// Makes an empty store.
@@ -39,19 +39,24 @@ public final class InMemoryTaskStore: TaskStore {
         index.withLock { $0.expiredLeases(at: now, limit: limit) }
     }
 
-    /// One page of matches. See ``TaskStore/query(_:)``.
+    /// One page of matches. See ``TaskReadModel/query(_:)``.
     public func query(_ query: TaskQuery) async throws -> TaskPage {
         index.withLock { $0.query(query) }
     }
 
-    /// Counts per status and type. See ``TaskStore/counts(createdBy:)``.
+    /// Counts per status and type. See ``TaskReadModel/counts(createdBy:)``.
     public func counts(createdBy: String?) async throws -> TaskCounts {
         index.withLock { $0.counts(createdBy: createdBy) }
     }
 
-    /// A creator's recent and active tasks. See ``TaskStore/recentTasks(createdBy:createdSince:limit:)``.
+    /// A creator's recent and active tasks. See ``TaskReadModel/recentTasks(createdBy:createdSince:limit:)``.
     public func recentTasks(createdBy: String, createdSince: Date, limit: Int) async throws -> [TaskRecord] {
         index.withLock { $0.recentTasks(createdBy: createdBy, createdSince: createdSince, limit: limit) }
+    }
+
+    /// A page of every task in id order. See ``TaskStore/scanTasks(after:limit:)``.
+    public func scanTasks(after id: TaskID?, limit: Int) async throws -> [TaskRecord] {
+        index.withLock { $0.scan(after: id, limit: limit) }
     }
 
     /// Tasks the criteria allow removing. See ``TaskStore/removableTasks(_:limit:)``.

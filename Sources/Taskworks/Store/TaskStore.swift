@@ -1,8 +1,15 @@
 import Foundation
 
-/// Where tasks live. Implement this to put Taskworks on another backend (PostgreSQL, Redis,
-/// SQLite…); a store that passes the conformance suite (the `TaskStoreConformance` product) is
-/// correct.
+/// Where tasks live: the core contract every backend implements to put Taskworks on it
+/// (PostgreSQL, Redis, SQLite…). A store that passes the conformance suite (the
+/// `TaskStoreConformance` product) is correct.
+///
+/// The contract is split by capability. This protocol is the core: insert, read, compare-and-set,
+/// claim, leases, removal and a scan. Listing, counting and the recent-tasks view are the read
+/// model, ``TaskReadModel``: a store that also conforms to it answers them itself (with its own
+/// indexes); one that does not gets ``ScanningTaskReadModel``, which answers them from
+/// ``scanTasks(after:limit:)``. Work-available notifications are an optional capability with a
+/// default of none.
 ///
 /// ## Contract
 /// - **Atomic single-task writes.** Every method is atomic with respect to every other call on
@@ -12,9 +19,8 @@ import Foundation
 /// - **Durability.** When a write returns, it is as durable as the store promises (document it);
 ///   a read after a write returns the write.
 /// - **Immutable fields.** `id`, `type`, `createdBy` and `createdAt` never change after insert.
-/// - **Deleted tasks** (`deletedAt != nil`) are returned by ``task(id:)`` but never by
-///   ``query(_:)``, ``counts(createdBy:)`` or ``recentTasks(createdBy:createdSince:limit:)``,
-///   and never claimed.
+/// - **Deleted tasks** (`deletedAt != nil`) are returned by ``task(id:)`` and
+///   ``scanTasks(after:limit:)`` but never by the read model, and never claimed.
 /// - **Time** comes from the caller (`now` arguments); a store reads no clock of its own.
 public protocol TaskStore: Sendable {
     /// Stores a new task with version 1 and returns the stored copy — unless `task.uniqueKey` is
@@ -47,16 +53,11 @@ public protocol TaskStore: Sendable {
     /// ``update(_:expectedVersion:)``.
     func expiredLeases(at now: Date, limit: Int) async throws -> [TaskRecord]
 
-    /// One page of tasks matching `query` (already validated; its `createdBy` already enforced),
-    /// in the query's order, plus the number of matches on all pages.
-    func query(_ query: TaskQuery) async throws -> TaskPage
-
-    /// Task counts per status and type, for one creator or (when `nil`) for everyone.
-    func counts(createdBy: String?) async throws -> TaskCounts
-
-    /// Up to `limit` of `createdBy`'s tasks that were created at or after `createdSince` or are
-    /// still `pending`/`running`, newest first.
-    func recentTasks(createdBy: String, createdSince: Date, limit: Int) async throws -> [TaskRecord]
+    /// Up to `limit` tasks, deleted ones included, in ascending id order (``TaskID``'s `<`, the
+    /// order of the UUID's bytes), starting after `id` (from the first when `nil`). Walking
+    /// page by page, each passing the last id of the previous page, visits every task that
+    /// existed for the whole walk exactly once; tasks created or removed during it may be missed.
+    func scanTasks(after id: TaskID?, limit: Int) async throws -> [TaskRecord]
 
     /// Up to `limit` tasks that `criteria` allows removing (``RemovalCriteria/allows(_:)``),
     /// deleted ones included, oldest first. Reading them changes nothing.
@@ -73,60 +74,22 @@ public protocol TaskStore: Sendable {
     /// consumer stops. `nil`, the default, means the store cannot tell: pools then rely on their
     /// poll interval for work from elsewhere (work made in this process always wakes them).
     func workAvailableNotifications() -> AsyncStream<Void>?
+
+    /// The store's own read model, or `nil` (the default for a store that does not conform to
+    /// ``TaskReadModel``): the service then answers lists, counts and recent tasks with
+    /// ``ScanningTaskReadModel``. A store conforming to ``TaskReadModel`` returns itself.
+    var readModel: (any TaskReadModel)? { get }
 }
 
 extension TaskStore {
     /// No notifications: pools poll for work from other processes.
     public func workAvailableNotifications() -> AsyncStream<Void>? { nil }
+
+    /// No read model of its own: see ``ScanningTaskReadModel``.
+    public var readModel: (any TaskReadModel)? { nil }
 }
 
-/// The outcome of a compare-and-set ``TaskStore/update(_:expectedVersion:)``.
-public enum TaskUpdateResult: Sendable, Hashable {
-    /// The write happened; here is the stored copy (with its new version).
-    case updated(TaskRecord)
-    /// Someone else changed the task first; here is the current copy. Nothing was written.
-    case conflict(current: TaskRecord)
-    /// No task has this id.
-    case notFound
-}
-
-/// A request to claim tasks for a worker. See ``TaskStore/claim(_:)``.
-public struct TaskClaimRequest: Sendable, Hashable {
-    /// The worker taking the lease.
-    public var owner: String
-    /// The current time; tasks with a later `runAfter` are not eligible.
-    public var now: Date
-    /// How long the lease lasts before the worker must renew it.
-    public var leaseDuration: Duration
-    /// Only these types, or any type when `nil`.
-    public var types: Set<String>?
-    /// The most tasks to claim.
-    public var limit: Int
-
-    /// Makes a claim request.
-    public init(
-        owner: String, now: Date, leaseDuration: Duration, types: Set<String>? = nil, limit: Int = 1
-    ) {
-        self.owner = owner
-        self.now = now
-        self.leaseDuration = leaseDuration
-        self.types = types
-        self.limit = limit
-    }
-
-    /// When the leases this claim hands out expire: `now + leaseDuration`.
-    public var leaseExpiry: Date { now.addingTimeInterval(leaseDuration.timeInterval) }
-
-    /// Applies the claim to one eligible task: what every store stores for it.
-    public func claimed(_ task: TaskRecord) -> TaskRecord {
-        var claimed = task
-        claimed.status = .running
-        claimed.leaseOwner = owner
-        claimed.leaseExpiresAt = leaseExpiry
-        claimed.attempts += 1
-        claimed.startedAt = now
-        claimed.updatedAt = now
-        claimed.version += 1
-        return claimed
-    }
+extension TaskStore where Self: TaskReadModel {
+    /// The store itself.
+    public var readModel: (any TaskReadModel)? { self }
 }

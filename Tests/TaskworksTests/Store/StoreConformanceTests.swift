@@ -12,6 +12,12 @@ struct StoreConformanceTests {
             let store = InMemoryTaskStore()
             return StoreHarness.Backend(open: { store })
         },
+        // The core contract only: lists, counts and recent tasks come from the default
+        // ScanningTaskReadModel, which the query checks hold to the same contract.
+        StoreHarness(name: "memory, core only") {
+            let store = CoreOnlyStore()
+            return StoreHarness.Backend(open: { store })
+        },
         StoreHarness(name: "file") {
             let directory = try TemporaryDirectory.make()
             return StoreHarness.Backend(
@@ -39,6 +45,12 @@ struct StoreConformanceTests {
             #expect(report.failures.allSatisfy { $0.check.hasPrefix("claim.") })
         }
     }
+}
+
+/// An in-memory store that declares no read model of its own.
+private struct CoreOnlyStore: ForwardingTaskStore {
+    let base: any TaskStore = InMemoryTaskStore()
+    var readModel: (any TaskReadModel)? { nil }
 }
 
 /// An in-memory store that claims delayed tasks early: the suite must catch it.

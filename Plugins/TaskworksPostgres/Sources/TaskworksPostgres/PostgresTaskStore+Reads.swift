@@ -14,6 +14,27 @@ extension PostgresTaskStore {
         }
     }
 
+    /// Up to `limit` tasks after `id` in id order (PostgreSQL's `uuid` order is the bytes' order,
+    /// as ``TaskID``'s `<`), walked on the primary key.
+    public func scanTasks(after id: TaskID?, limit: Int) async throws -> [TaskRecord] {
+        guard limit > 0 else { return [] }
+        var binds = PostgresBindings(capacity: 2)
+        binds.append(Int64(limit))
+        let after: String
+        if let id {
+            binds.append(id.uuid)
+            after = "WHERE id > $2"
+        } else {
+            after = ""
+        }
+        let statement = PostgresQuery(
+            unsafeSQL: "SELECT \(TaskRow.columns) FROM \(tasksTable) \(after) ORDER BY id LIMIT $1",
+            binds: binds)
+        return try await withRetries("scanning tasks") { [self] _ in
+            try await records(statement).map(\.record)
+        }
+    }
+
     /// Running tasks whose lease expired before `now`, oldest lease first.
     public func expiredLeases(at now: Date, limit: Int) async throws -> [TaskRecord] {
         var binds = PostgresBindings(capacity: 2)

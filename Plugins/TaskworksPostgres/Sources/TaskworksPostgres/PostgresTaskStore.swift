@@ -23,7 +23,7 @@ import Taskworks
 /// let store = try await PostgresTaskStore(url: "postgres://app:secret@db.internal:5432/app")
 /// let service = TaskService(store: store, registry: registry)
 /// ```
-public final class PostgresTaskStore: TaskStore {
+public final class PostgresTaskStore: TaskStore, TaskReadModel {
     /// What the store was opened with.
     public let configuration: Configuration
     /// The migration versions this call to `init` applied (empty when the schema was current).

@@ -27,7 +27,7 @@ import Foundation
 ///                                     options: .init(createDirectory: true))
 /// let service = TaskService(store: store, registry: registry)
 /// ```
-public final class FileTaskStore: TaskStore {
+public final class FileTaskStore: TaskStore, TaskReadModel {
     /// When a write counts as done.
     public enum Durability: Sendable, Hashable {
         /// Every acknowledged write is on disk; concurrent writes share one `fsync`.
@@ -207,21 +207,27 @@ public final class FileTaskStore: TaskStore {
         try await perform(.read) { index in (index.expiredLeases(at: now, limit: limit), []) }
     }
 
-    /// One page of matches. See ``TaskStore/query(_:)``.
+    /// One page of matches. See ``TaskReadModel/query(_:)``.
     public func query(_ query: TaskQuery) async throws -> TaskPage {
         try await perform(.read) { index in (index.query(query), []) }
     }
 
-    /// Counts per status and type. See ``TaskStore/counts(createdBy:)``.
+    /// Counts per status and type. See ``TaskReadModel/counts(createdBy:)``.
     public func counts(createdBy: String?) async throws -> TaskCounts {
         try await perform(.read) { index in (index.counts(createdBy: createdBy), []) }
     }
 
-    /// A creator's recent and active tasks. See ``TaskStore/recentTasks(createdBy:createdSince:limit:)``.
+    /// A creator's recent and active tasks. See ``TaskReadModel/recentTasks(createdBy:createdSince:limit:)``.
     public func recentTasks(createdBy: String, createdSince: Date, limit: Int) async throws -> [TaskRecord] {
         try await perform(.read) { index in
             (index.recentTasks(createdBy: createdBy, createdSince: createdSince, limit: limit), [])
         }
+    }
+
+    /// A page of every task in id order, after applying other processes' changes. See
+    /// ``TaskStore/scanTasks(after:limit:)``.
+    public func scanTasks(after id: TaskID?, limit: Int) async throws -> [TaskRecord] {
+        try await perform(.read) { index in (index.scan(after: id, limit: limit), []) }
     }
 
     /// Tasks the criteria allow removing. See ``TaskStore/removableTasks(_:limit:)``.

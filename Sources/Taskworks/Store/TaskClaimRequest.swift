@@ -1,0 +1,42 @@
+import Foundation
+
+/// A request to claim tasks for a worker. See ``TaskStore/claim(_:)``.
+public struct TaskClaimRequest: Sendable, Hashable {
+    /// The worker taking the lease.
+    public var owner: String
+    /// The current time; tasks with a later `runAfter` are not eligible.
+    public var now: Date
+    /// How long the lease lasts before the worker must renew it.
+    public var leaseDuration: Duration
+    /// Only these types, or any type when `nil`.
+    public var types: Set<String>?
+    /// The most tasks to claim.
+    public var limit: Int
+
+    /// Makes a claim request.
+    public init(
+        owner: String, now: Date, leaseDuration: Duration, types: Set<String>? = nil, limit: Int = 1
+    ) {
+        self.owner = owner
+        self.now = now
+        self.leaseDuration = leaseDuration
+        self.types = types
+        self.limit = limit
+    }
+
+    /// When the leases this claim hands out expire: `now + leaseDuration`.
+    public var leaseExpiry: Date { now.addingTimeInterval(leaseDuration.timeInterval) }
+
+    /// Applies the claim to one eligible task: what every store stores for it.
+    public func claimed(_ task: TaskRecord) -> TaskRecord {
+        var claimed = task
+        claimed.status = .running
+        claimed.leaseOwner = owner
+        claimed.leaseExpiresAt = leaseExpiry
+        claimed.attempts += 1
+        claimed.startedAt = now
+        claimed.updatedAt = now
+        claimed.version += 1
+        return claimed
+    }
+}
