@@ -25,10 +25,11 @@ import Taskworks
 /// ``ConformanceReport`` listing every failed check.
 public enum TaskStoreConformance {
     /// Every check, grouped by area in this order: records, claiming, queries, retention,
-    /// unique keys, then the engine (service, pool and scheduler) running on the store.
+    /// unique keys, schedule ticks, then the engine (service, pool and scheduler) running on the
+    /// store.
     public static let checks: [StoreCheck] =
         RecordChecks.all + RoundTripChecks.all + ClaimChecks.all + QueryChecks.all + RetentionChecks.all
-        + UniqueKeyChecks.all
+        + UniqueKeyChecks.all + ScheduleTickChecks.all
         + EngineChecks.all + ClaimSemanticsChecks.all
 
     /// Runs every check (or those whose name starts with `prefix`) against fresh backends from

@@ -8,8 +8,12 @@ enum RetentionChecks {
         finishedBefore: now.addingTimeInterval(-7 * 86_400), finishedBeforeByType: ["audit": Sample.start],
         deletedBefore: now.addingTimeInterval(-86_400))
 
-    /// Seeds one task per case; returns the ids that must be removable and every id.
-    private static func seed(_ store: any TaskStore) async throws -> (removable: Set<TaskID>, all: [TaskID]) {
+    /// When the seeded schedule last fired: long before every retention cutoff.
+    static let scheduleTick = now.addingTimeInterval(-20 * 86_400)
+
+    /// Seeds one task per case and one schedule tick; returns the ids that must be removable and
+    /// every id.
+    static func seed(_ store: any TaskStore) async throws -> (removable: Set<TaskID>, all: [TaskID]) {
         var removable: Set<TaskID> = []
         var all: [TaskID] = []
         func add(
@@ -33,9 +37,8 @@ enum RetentionChecks {
         try await add(status: .cancelled, finishedDaysAgo: 9, deletedDaysAgo: 2, removable: true)
         try await add(status: .cancelled, finishedDaysAgo: 9, deletedDaysAgo: 0.5, removable: false)
         try await add("audit", status: .succeeded, finishedDaysAgo: 20, removable: false)  // kept by type
-        try await add(
-            TaskScheduler.markerType, status: .succeeded, finishedDaysAgo: 20, deletedDaysAgo: 20,
-            removable: false)
+        // Schedule state is not a task: retention never sees it.
+        _ = try await store.claimScheduleTick("nightly", tick: scheduleTick)
         return (removable, all)
     }
 
@@ -68,6 +71,9 @@ enum RetentionChecks {
             try expectEqual(
                 try await context.readModel.counts(createdBy: nil).total, visible, "counted after removal")
             try expectEqual(try await store.remove(found), 0, "removing the same tasks again")
+            try expectEqual(
+                try await store.lastScheduleTick("nightly"), scheduleTick,
+                "a schedule's last tick after retention")
         }
     ]
 }

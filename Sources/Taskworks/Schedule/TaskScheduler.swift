@@ -8,9 +8,9 @@ import Foundation
 ///   while the previous run of that schedule is pending or running.
 /// - **No burst after downtime**: a scheduler that was down or asleep for many ticks fires once,
 ///   for the latest tick that passed, not once per missed tick.
-/// - **Once per tick across processes**: each tick is claimed by compare-and-set on a small hidden
-///   record per schedule (a soft-deleted task of type `taskworks.schedule`), so of several
-///   processes with the same schedules exactly one creates each tick's task.
+/// - **Once per tick across processes**: each tick is claimed in the store
+///   (``TaskStore/claimScheduleTick(_:tick:)``, schedule state kept apart from tasks), so of
+///   several processes with the same schedules exactly one creates each tick's task.
 /// - **Run now**: ``runNow(_:)`` creates a run on demand (still never overlapping).
 ///
 /// ```swift
@@ -159,70 +159,9 @@ public final class TaskScheduler: Sendable {
             : .fired(schedule: schedule.name, tick: tick, task: creation.task)
     }
 
-    // MARK: - The per-schedule tick record
-
-    /// The type of the hidden, soft-deleted record that holds each schedule's last fired tick.
-    /// Stores keep such records like any other task; retention never removes them.
-    public static let markerType = "taskworks.schedule"
-
-    /// Compare-and-set on the schedule's hidden record: `true` when this call moved its last tick
-    /// forward to `tick`, `false` when a process already fired this tick (or a later one).
+    /// Records `tick` as `schedule`'s last in the store: `true` when this call moved it forward,
+    /// `false` when a process already fired this tick (or a later one).
     private func claim(_ tick: Date, of schedule: TaskSchedule) async throws -> Bool {
-        let store = engine.store
-        let id = TaskScheduler.markerID(for: schedule.name)
-        for _ in 0..<TaskEngine.maximumWriteAttempts {
-            var marker: TaskRecord
-            if let existing = try await store.task(id: id) {
-                marker = existing
-            } else {
-                var fresh = TaskRecord(
-                    id: id, type: TaskScheduler.markerType, createdBy: Caller.systemCreatorID,
-                    maxRetries: 0, createdAt: engine.clock.now())
-                fresh.status = .succeeded
-                fresh.deletedAt = fresh.createdAt  // hidden from every list, count and claim
-                fresh.payload = .object(["schedule": .string(schedule.name)])
-                do {
-                    marker = try await store.insert(fresh)
-                } catch let error as TaskworksError where error.code == .duplicateTaskID {
-                    continue  // another process created it first: read theirs
-                }
-            }
-            if case .double(let last)? = marker.result, last >= tick.timeIntervalSinceReferenceDate {
-                return false
-            }
-            var next = marker
-            next.result = .double(tick.timeIntervalSinceReferenceDate)
-            next.updatedAt = engine.clock.now()
-            if case .updated = try await store.update(next, expectedVersion: marker.version) { return true }
-        }
-        throw TaskworksError(
-            code: .contention, message: "schedule \(schedule.name)'s tick record kept changing; try again")
-    }
-
-    /// A stable id per schedule name (FNV-1a over the name, twice), the same in every process.
-    static func markerID(for name: String) -> TaskID {
-        func fnv(_ seed: UInt64) -> UInt64 {
-            var hash = seed
-            for byte in "taskworks.schedule:\(name)".utf8 {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x0000_0100_0000_01B3
-            }
-            return hash
-        }
-        let high = fnv(0xcbf2_9ce4_8422_2325)
-        let low = fnv(0x8422_2325_cbf2_9ce4)
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for index in 0..<8 {
-            bytes[index] = UInt8(truncatingIfNeeded: high >> (8 * UInt64(7 - index)))
-            bytes[8 + index] = UInt8(truncatingIfNeeded: low >> (8 * UInt64(7 - index)))
-        }
-        bytes[6] = (bytes[6] & 0x0F) | 0x80  // version 8: custom
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        return TaskID(
-            uuid: UUID(
-                uuid: (
-                    bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8],
-                    bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
-                )))
+        try await engine.store.claimScheduleTick(schedule.name, tick: tick)
     }
 }

@@ -56,6 +56,16 @@ extension ForwardingTaskStore {
     public func remove(_ tasks: [TaskRecord]) async throws -> Int { try await base.remove(tasks) }
 
     /// Forwards to ``base``.
+    public func claimScheduleTick(_ name: String, tick: Date) async throws -> Bool {
+        try await base.claimScheduleTick(name, tick: tick)
+    }
+
+    /// Forwards to ``base``.
+    public func lastScheduleTick(_ name: String) async throws -> Date? {
+        try await base.lastScheduleTick(name)
+    }
+
+    /// Forwards to ``base``.
     public func workAvailableNotifications() -> AsyncStream<Void>? { base.workAvailableNotifications() }
 
     /// ``base``'s read model: lists, counts and recent tasks go straight to it. A wrapper that

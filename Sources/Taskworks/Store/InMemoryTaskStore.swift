@@ -64,6 +64,16 @@ public final class InMemoryTaskStore: TaskStore, TaskReadModel {
         index.withLock { $0.removableTasks(criteria, limit: limit) }
     }
 
+    /// Records a schedule's tick. See ``TaskStore/claimScheduleTick(_:tick:)``.
+    public func claimScheduleTick(_ name: String, tick: Date) async throws -> Bool {
+        index.withLock { $0.claimScheduleTick(name, tick: tick) }
+    }
+
+    /// A schedule's last tick. See ``TaskStore/lastScheduleTick(_:)``.
+    public func lastScheduleTick(_ name: String) async throws -> Date? {
+        index.withLock { $0.scheduleTicks[name] }
+    }
+
     /// Removes tasks for good, version-checked. See ``TaskStore/remove(_:)``.
     public func remove(_ tasks: [TaskRecord]) async throws -> Int {
         index.withLock { $0.remove(tasks).count }

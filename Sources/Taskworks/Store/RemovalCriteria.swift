@@ -1,8 +1,8 @@
 import Foundation
 
 /// Which tasks a retention job may remove for good: finished tasks that finished before a cutoff
-/// (per type, or a default), and soft-deleted tasks deleted before a cutoff. Active tasks and
-/// the scheduler's hidden records are never removable.
+/// (per type, or a default), and soft-deleted tasks deleted before a cutoff. Active tasks are
+/// never removable.
 public struct RemovalCriteria: Sendable, Hashable {
     /// Finished tasks of types without their own cutoff are removable once they finished before this.
     public var finishedBefore: Date
@@ -20,7 +20,7 @@ public struct RemovalCriteria: Sendable, Hashable {
 
     /// Whether `task` may be removed.
     public func allows(_ task: TaskRecord) -> Bool {
-        guard task.type != TaskScheduler.markerType, !task.status.isActive else { return false }
+        guard !task.status.isActive else { return false }
         if let deletedAt = task.deletedAt { return deletedAt < deletedBefore }
         guard let finishedAt = task.finishedAt else { return false }
         return finishedAt < (finishedBeforeByType[task.type] ?? finishedBefore)

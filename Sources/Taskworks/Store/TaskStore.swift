@@ -5,7 +5,7 @@ import Foundation
 /// `TaskStoreConformance` product) is correct.
 ///
 /// The contract is split by capability. This protocol is the core: insert, read, compare-and-set,
-/// claim, leases, removal and a scan. Listing, counting and the recent-tasks view are the read
+/// claim, leases, removal, a scan, and the schedules' last ticks. Listing, counting and the recent-tasks view are the read
 /// model, ``TaskReadModel``: a store that also conforms to it answers them itself (with its own
 /// indexes); one that does not gets ``ScanningTaskReadModel``, which answers them from
 /// ``scanTasks(after:limit:)``. Work-available notifications are an optional capability with a
@@ -67,6 +67,15 @@ public protocol TaskStore: Sendable {
     /// copy's (a task retried meanwhile stays) — and returns how many were removed. A removed task
     /// is gone from every read, as if it never existed.
     func remove(_ tasks: [TaskRecord]) async throws -> Int
+
+    /// Records that schedule `name` fired for `tick` — unless a tick at or after `tick` is
+    /// already recorded for it — and says whether this call recorded it. Atomic across every
+    /// handle and process, so of several schedulers firing the same tick exactly one gets `true`.
+    /// Schedule state is not a task: no read, list, count, claim or retention ever sees it.
+    func claimScheduleTick(_ name: String, tick: Date) async throws -> Bool
+
+    /// The last tick recorded for schedule `name`, or `nil` when it never fired.
+    func lastScheduleTick(_ name: String) async throws -> Date?
 
     /// Notifications that tasks may have become claimable through another process or host (a task
     /// created or put back to pending there), so idle pools claim at once instead of waiting

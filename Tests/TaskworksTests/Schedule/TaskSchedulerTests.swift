@@ -144,7 +144,7 @@ struct TaskSchedulerTests {
         }
     }
 
-    @Test func markerRecordsStayHidden() async throws {
+    @Test func scheduleStateIsNoTaskAndReadsBack() async throws {
         let clock = ManualClock(TaskSchedulerTests.start)
         let service = TaskService(store: InMemoryTaskStore(), registry: try Fixtures.registry(), clock: clock)
         let scheduler = TaskScheduler(service: service)
@@ -153,7 +153,10 @@ struct TaskSchedulerTests {
         let page = try await service.list(TaskQuery(pageSize: 100), as: .admin("root"))
         #expect(page.items.map(\.type) == ["noop"])
         #expect(try await service.counts(for: .system).byType == ["noop": 1])
-        #expect(TaskScheduler.markerID(for: "a") == TaskScheduler.markerID(for: "a"))
-        #expect(TaskScheduler.markerID(for: "a") != TaskScheduler.markerID(for: "b"))
+        let alignedStart = Date(
+            timeIntervalSince1970: (TaskSchedulerTests.start.timeIntervalSince1970 / 60).rounded(.down) * 60)
+        #expect(try await service.store.lastScheduleTick("every-minute") == alignedStart)
+        #expect(LegacyScheduleMarker.id(for: "a") == LegacyScheduleMarker.id(for: "a"))
+        #expect(LegacyScheduleMarker.id(for: "a") != LegacyScheduleMarker.id(for: "b"))
     }
 }

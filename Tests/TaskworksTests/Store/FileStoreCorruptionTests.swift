@@ -123,7 +123,7 @@ struct FileStoreCorruptionTests {
         let (directory, tasks) = try await Self.seeded()
         let orphan = directory.appendingPathComponent("journal-2.jsonl")
         var frame: [UInt8] = []
-        TaskRecordJSON.appendJournalLine(Fixtures.record(), to: &frame)
+        JournalEntry.appendTask(Fixtures.record(), to: &frame)
         try Data(frame).write(to: orphan)
         try await Self.expectRefused(directory, naming: "journal-2.jsonl", "an orphan journal with data")
         try Data().write(to: orphan)

@@ -24,7 +24,7 @@ struct FileStoreFuzzTests {
             let scan = bytes.withUnsafeBytes { FileStoreFrame.scan($0, at: 0) }
             if case .frame = scan { frames += 1 }
             _ = try? FileStoreFormat.snapshotRecords(bytes)
-            if (try? TaskRecordJSON.parseJournalEntry(bytes[...])) != nil { parsed += 1 }
+            if (try? JournalEntry.parse(bytes[...])) != nil { parsed += 1 }
             _ = try? JSONValue(jsonText: String(decoding: bytes, as: UTF8.self))
         }
         #expect(frames == 0)
@@ -36,7 +36,7 @@ struct FileStoreFuzzTests {
         var original: [UInt8] = []
         var record = Fixtures.record(type: "job")
         record.payload = GeneratedValues.value(depth: 4, using: &random)
-        TaskRecordJSON.appendJournalLine(record, to: &original)
+        JournalEntry.appendTask(record, to: &original)
         var caught = 0
         let rounds = 5_000
         for _ in 0..<rounds {
@@ -62,7 +62,7 @@ struct FileStoreFuzzTests {
         #expect(throws: TaskworksError.self) { try JSONValue(jsonText: deep) }
         var record = Array(#"{"task":{"payload":"#.utf8)
         record += Array(repeating: UInt8(ascii: "{"), count: 100_000)
-        #expect(throws: (any Error).self) { try TaskRecordJSON.parseJournalEntry(record[...]) }
+        #expect(throws: (any Error).self) { try JournalEntry.parse(record[...]) }
     }
 
     @Test func aStoreWhoseJournalIsRandomBytesIsRefusedNeverOpenedOrCrashed() async throws {

@@ -125,7 +125,7 @@ struct FileTaskStoreTests {
         let journal = directory.appendingPathComponent("journal-1.jsonl")
         let intact = try Data(contentsOf: journal)
         var frame: [UInt8] = []
-        TaskRecordJSON.appendJournalLine(Fixtures.record(), to: &frame)
+        JournalEntry.appendTask(Fixtures.record(), to: &frame)
         try append(String(decoding: frame.prefix(60), as: UTF8.self), to: journal)  // a write cut short
         let warnings = Tally<String>()
         var options = FileTaskStore.Options()
@@ -318,7 +318,7 @@ struct FileTaskStoreSalvageTests {
         var third = Fixtures.record()
         third.version = 1
         var thirdLine: [UInt8] = []
-        TaskRecordJSON.appendJournalLine(third, to: &thirdLine)
+        JournalEntry.appendTask(third, to: &thirdLine)
         let appender = try FileHandle(forWritingTo: journal)
         try appender.seekToEnd()
         try appender.write(contentsOf: Data(thirdLine))

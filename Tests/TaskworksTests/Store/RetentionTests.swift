@@ -1,58 +1,21 @@
 import Foundation
 import Testing
 
+@testable import TaskStoreConformance
 @testable import Taskworks
 
 /// What is removed, on every store, is the conformance check
 /// `retention.exactlyTheExpiredTasksAreRemovedAndOnlyIfUnchanged`; these are the file store's
-/// durability of removals and the pool running retention.
+/// durability of removals (seeded as that check seeds) and the pool running retention.
 @Suite("Retention")
 struct RetentionTests {
-    static let now = Fixtures.start.addingTimeInterval(30 * 86_400)
-    static let criteria = RemovalCriteria(
-        finishedBefore: now.addingTimeInterval(-7 * 86_400), finishedBeforeByType: ["audit": Fixtures.start],
-        deletedBefore: now.addingTimeInterval(-86_400))
-
-    /// Seeds one task per case; returns the ids that must be removable.
-    private func seed(_ store: any TaskStore) async throws -> (removable: Set<TaskID>, all: [TaskID]) {
-        var removable: Set<TaskID> = []
-        var all: [TaskID] = []
-        func add(
-            _ type: String = "noop", status: TaskStatus, finishedDaysAgo: Double? = nil,
-            deletedDaysAgo: Double? = nil,
-            removable expected: Bool
-        ) async throws {
-            let record = try await store.insert(Fixtures.record(type: type, createdAt: Fixtures.start))
-            try await store.force(record.id) { task in
-                task.status = status
-                task.finishedAt = finishedDaysAgo.map { RetentionTests.now.addingTimeInterval(-$0 * 86_400) }
-                task.deletedAt = deletedDaysAgo.map { RetentionTests.now.addingTimeInterval(-$0 * 86_400) }
-            }
-            all.append(record.id)
-            if expected { removable.insert(record.id) }
-        }
-        try await add(status: .succeeded, finishedDaysAgo: 10, removable: true)
-        try await add(status: .failed, finishedDaysAgo: 8, removable: true)
-        try await add(status: .cancelled, finishedDaysAgo: 3, removable: false)
-        try await add(status: .pending, removable: false)
-        try await add(status: .running, removable: false)
-        try await add(status: .cancelled, finishedDaysAgo: 9, deletedDaysAgo: 2, removable: true)
-        try await add(status: .cancelled, finishedDaysAgo: 9, deletedDaysAgo: 0.5, removable: false)
-        // Kept longer by its type.
-        try await add("audit", status: .succeeded, finishedDaysAgo: 20, removable: false)
-        try await add(
-            TaskScheduler.markerType, status: .succeeded, finishedDaysAgo: 20, deletedDaysAgo: 20,
-            removable: false)
-        return (removable, all)
-    }
-
     @Test func removalsSurviveAReopenAndACompaction() async throws {
         let directory = try TemporaryDirectory.make()
         var options = FileTaskStore.Options()
         options.compactionThreshold = 2048
         let store = try await FileTaskStore(directory: directory.path, options: options)
-        let (removable, all) = try await seed(store)
-        let found = try await store.removableTasks(RetentionTests.criteria, limit: 100)
+        let (removable, all) = try await RetentionChecks.seed(store)
+        let found = try await store.removableTasks(RetentionChecks.criteria, limit: 100)
         #expect(try await store.remove(found) == removable.count)
         let before = try await store.counts(createdBy: nil)
         await store.close()

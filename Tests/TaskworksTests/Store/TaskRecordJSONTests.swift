@@ -45,7 +45,7 @@ struct TaskRecordJSONTests {
     @Test(arguments: samples)
     func ownLinesReadBackExactly(record: TaskRecord) throws {
         var bytes: [UInt8] = []
-        TaskRecordJSON.appendJournalLine(record, to: &bytes)
+        JournalEntry.appendTask(record, to: &bytes)
         #expect(bytes.last == UInt8(ascii: "\n"))
         let scan = bytes.withUnsafeBytes { FileStoreFrame.scan($0, at: 0) }
         guard case .frame(let payload, let next) = scan else {
@@ -54,7 +54,7 @@ struct TaskRecordJSONTests {
         }
         #expect(next == bytes.count)
         let line = bytes[payload]
-        guard case .task(let decoded) = try #require(TaskRecordJSON.journalEntry(line)) else {
+        guard case .task(let decoded) = try #require(JournalEntry.parsed(line)) else {
             Issue.record("expected a task line")
             return
         }
@@ -77,11 +77,11 @@ struct TaskRecordJSONTests {
         "{\"task\":null} trailing",
     ])
     func malformedLinesAreNotRecognised(text: String) {
-        #expect(TaskRecordJSON.journalEntry(Array(text.utf8)[...]) == nil)
+        #expect(JournalEntry.parsed(Array(text.utf8)[...]) == nil)
     }
 
     @Test func rotationLinesAreRecognised() throws {
-        let entry = try #require(TaskRecordJSON.journalEntry(Array("{\"rotate\":7}".utf8)[...]))
+        let entry = try #require(JournalEntry.parsed(Array("{\"rotate\":7}".utf8)[...]))
         guard case .rotate(let next) = entry else {
             Issue.record("expected a rotation")
             return

@@ -56,7 +56,7 @@ enum FileStoreDirectory {
             }
         }
         chmod(directory, 0o700)
-        let bytes = try FileStoreFormat.snapshotBytes(generation: 1, records: [])
+        let bytes = FileStoreFormat.snapshotBytes(generation: 1, records: [], scheduleTicks: [])
         let temporaryPath = path(FileStoreFormat.snapshotTemporaryFile, in: directory)
         let temporary = try PosixFile.opening(temporaryPath, flags: O_WRONLY | O_CREAT | O_TRUNC)
         defer { temporary.closeFile() }

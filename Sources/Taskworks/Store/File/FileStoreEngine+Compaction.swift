@@ -20,19 +20,23 @@ extension FileStoreEngine {
         }
     }
 
-    /// Rewrites a version-1 store as version 2, in place, under the lock: one compaction that
-    /// writes the new snapshot framed. A crash at any step leaves a store that opens (as version 1
-    /// again, upgraded on that open, or already as version 2); nothing is lost.
-    func upgradeFromVersionOne() throws {
+    /// Rewrites a store of an earlier format version as the current one, in place, under the
+    /// lock: one compaction that writes the new snapshot (framed, with schedule state as its own
+    /// records — the loaded index already turned version 2's hidden schedule tasks into ticks). A
+    /// crash at any step leaves a store that opens (as the old version again, upgraded on that
+    /// open, or already as the new one); nothing is lost.
+    func upgrade() throws {
+        let from = loadedVersion
         do {
             try compact()
         } catch {
             throw TaskworksError.storageFailure(
-                "could not upgrade the version-1 store in \(directory) to version \(FileStoreFormat.version) "
+                "could not upgrade the version-\(from) store in \(directory) to version \(FileStoreFormat.version) "
                     + "(\(error)); it is unchanged. Free disk space or fix permissions and open it again",
                 path: directory)
         }
-        warn("upgraded \(directory) from file format version 1 to \(FileStoreFormat.version)")
+        loadedVersion = FileStoreFormat.version
+        warn("upgraded \(directory) from file format version \(from) to \(FileStoreFormat.version)")
     }
 
     /// Starts a new generation: writes the whole state to a temporary snapshot, `fsync`s it,
@@ -46,7 +50,8 @@ extension FileStoreEngine {
         let temporaryPath = FileStoreDirectory.path(FileStoreFormat.snapshotTemporaryFile, in: directory)
         let nextJournalPath = FileStoreDirectory.path(FileStoreFormat.journalFile(next), in: directory)
         do {
-            let bytes = try FileStoreFormat.snapshotBytes(generation: next, records: index.allRecords)
+            let bytes = FileStoreFormat.snapshotBytes(
+                generation: next, records: index.allRecords, scheduleTicks: index.allScheduleTicks)
             let temporary = try PosixFile.opening(temporaryPath, flags: O_WRONLY | O_CREAT | O_TRUNC)
             defer { temporary.closeFile() }
             try temporary.append(bytes)
@@ -55,7 +60,7 @@ extension FileStoreEngine {
             nextJournal.closeFile()
             try PosixFile.syncDirectory(directory)
             var rotation: [UInt8] = []
-            TaskRecordJSON.appendRotationLine(to: next, versionOne: readsVersionOne, to: &rotation)
+            JournalEntry.appendRotation(to: next, versionOne: readsVersionOne, to: &rotation)
             try journal.append(rotation)
             try journal.sync()
             snapshotBytes = bytes.count

@@ -58,7 +58,8 @@ extension FileStoreEngine {
                 journalLines += 1
                 offset = next
                 switch entry {
-                case .task(let task): index.upsert(task)
+                case .task(let task): index.replay(task)
+                case .scheduleTick(let tick): index.scheduleTicks[tick.name] = tick.tick
                 case .remove(let id): index.removeReplayed(id)
                 case .rotate(let next): return (offset, next, false)
                 }
@@ -73,10 +74,9 @@ extension FileStoreEngine {
 
     /// Decodes one journal record. Version 2 is read by the strict parser only (an unknown key is
     /// an error); a version-1 line the parser does not know may still be valid `Codable` JSON.
-    private func journalEntry(_ record: ArraySlice<UInt8>, offset: Int) throws -> TaskRecordJSON.JournalEntry
-    {
+    private func journalEntry(_ record: ArraySlice<UInt8>, offset: Int) throws -> JournalEntry {
         do {
-            return try TaskRecordJSON.parseJournalEntry(record)
+            return try JournalEntry.parse(record)
         } catch {
             if readsVersionOne, record.first == UInt8(ascii: "{"),
                 let decoded = try? decoder.decode(
@@ -135,22 +135,29 @@ extension FileStoreEngine {
             throw damaged(snapshotPath, offset: 0, record: 1, "no header record")
         }
         let header = try snapshotHeader(bytes[headerRange], version: version, path: snapshotPath)
-        guard header.tasks == records.count - 1 else {
+        guard header.tasks + header.schedules == records.count - 1 else {
             throw TaskworksError.corruptStore(
-                "\(snapshotPath) announces \(header.tasks) tasks but holds \(records.count - 1); the files "
-                    + "were left untouched",
+                "\(snapshotPath) announces \(header.tasks) tasks and \(header.schedules) schedules but holds "
+                    + "\(records.count - 1) records; the files were left untouched",
                 path: snapshotPath, line: records.count)
         }
         var fresh = InMemoryTaskIndex()
         for (number, range) in records.enumerated().dropFirst() {
             do {
-                fresh.upsert(try TaskRecordJSON.parseRecord(bytes[range]))
+                if number <= header.tasks {
+                    fresh.replay(try TaskRecordJSON.parseRecord(bytes[range]))
+                } else {
+                    guard case .scheduleTick(let tick) = try JournalEntry.parse(bytes[range]) else {
+                        throw JSONSyntaxError(offset: 0, reason: "expected a schedule record")
+                    }
+                    fresh.scheduleTicks[tick.name] = tick.tick
+                }
             } catch {
                 // Version 1 was also written by JSONEncoder (hand-edited lines, say).
                 guard version == 1,
                     let record = try? decoder.decode(TaskRecord.self, from: Data(bytes[range]))
                 else { throw damaged(snapshotPath, offset: range.lowerBound, record: number + 1, "\(error)") }
-                fresh.upsert(record)
+                fresh.replay(record)
             }
         }
         let journalPath = FileStoreDirectory.path(
@@ -168,6 +175,7 @@ extension FileStoreEngine {
         generation = header.generation
         snapshotGeneration = header.generation
         readsVersionOne = version == 1
+        loadedVersion = header.version
         journal.closeFile()
         journal = expectedJournal
         journalOffset = 0
@@ -175,24 +183,27 @@ extension FileStoreEngine {
         try readJournal(holdingLock: holdingLock)
     }
 
-    private func snapshotHeader(_ record: ArraySlice<UInt8>, version: Int, path: String) throws
-        -> FileStoreFormat.SnapshotHeader
+    /// The snapshot's header, checked: its format, and a version this build reads whose framing
+    /// matches the file's (version 1 bare lines, versions 2 and 3 framed).
+    private func snapshotHeader(_ record: ArraySlice<UInt8>, version framing: Int, path: String) throws
+        -> SnapshotHeader
     {
-        let header: FileStoreFormat.SnapshotHeader
+        let header: SnapshotHeader
         do {
-            header = try decoder.decode(FileStoreFormat.SnapshotHeader.self, from: Data(record))
+            header = try SnapshotHeader.parse(record)
         } catch {
             throw TaskworksError.corruptStore(
                 "the first record of \(path) is not a Taskworks snapshot header "
                     + "(\(String(String(describing: error).prefix(200)))); the files were left untouched",
                 path: path, line: 1)
         }
-        guard header.format == FileStoreFormat.formatName, header.version == version,
+        let framingMatches = framing == 1 ? header.version == 1 : header.version >= 2
+        guard header.format == FileStoreFormat.formatName, framingMatches,
             (1...FileStoreFormat.version).contains(header.version)
         else {
             throw TaskworksError.corruptStore(
-                "\(path) is format '\(header.format)' version \(header.version); this build reads "
-                    + "'\(FileStoreFormat.formatName)' versions 1 and \(FileStoreFormat.version). Open it with the "
+                "\(path) is format '\(header.format.prefix(100))' version \(header.version); this build reads "
+                    + "'\(FileStoreFormat.formatName)' versions 1 to \(FileStoreFormat.version). Open it with the "
                     + "Taskworks version that wrote it; the files were left untouched",
                 path: path, line: 1)
         }

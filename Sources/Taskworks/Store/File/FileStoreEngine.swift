@@ -31,11 +31,32 @@ struct FileStoreJob: Sendable {
     let fail: @Sendable (TaskworksError) -> Void
 }
 
-/// What a job did, and how to answer its caller.
-struct FileStoreJobOutcome: Sendable {
-    var changed: [TaskRecord]
+/// What a job changed, journaled before its caller hears back.
+struct JournalChanges: Sendable {
+    /// Tasks as they now stand (journaled as `{"task": …}`).
+    var tasks: [TaskRecord] = []
     /// Tasks removed for good (journaled as `{"remove": id}`).
     var removed: [TaskID] = []
+    /// Schedules whose last tick moved (journaled as `{"schedule": name, "lastTick": …}`).
+    var scheduleTicks: [ScheduleTick] = []
+
+    /// Nothing changed.
+    static let none = JournalChanges()
+
+    /// The journal records these changes take.
+    var recordCount: Int { tasks.count + removed.count + scheduleTicks.count }
+
+    /// Appends one journal record per change.
+    func appendRecords(to bytes: inout [UInt8]) {
+        for record in tasks { JournalEntry.appendTask(record, to: &bytes) }
+        for id in removed { JournalEntry.appendRemoval(id, to: &bytes) }
+        for tick in scheduleTicks { JournalEntry.appendScheduleTick(tick, to: &bytes) }
+    }
+}
+
+/// What a job did, and how to answer its caller.
+struct FileStoreJobOutcome: Sendable {
+    var changes: JournalChanges
     /// Called once: with `nil` when the changes are stored (or there were none), otherwise with
     /// the error that kept them from being stored.
     let complete: @Sendable (TaskworksError?) -> Void
@@ -66,6 +87,9 @@ final class FileStoreEngine {
     /// `true` while the loaded snapshot is version 1 (only during an open that upgrades it):
     /// journal records may then be bare version-1 lines.
     var readsVersionOne = false
+    /// The format version of the loaded snapshot; below ``FileStoreFormat/version`` the open
+    /// upgrades the store.
+    var loadedVersion = FileStoreFormat.version
     /// Bytes of the current journal that are applied to the index.
     var journalOffset = 0
     /// Records of the current journal applied so far (for error messages).
@@ -114,7 +138,7 @@ final class FileStoreEngine {
         try FileStoreDirectory.checkForOrphanJournals(directory, after: generation)
         try readJournal(holdingLock: true)  // drops a torn last record, with a warning
         FileStoreDirectory.removeLeftovers(directory, keeping: snapshotGeneration...generation)
-        if readsVersionOne { try upgradeFromVersionOne() }
+        if loadedVersion < FileStoreFormat.version { try upgrade() }
     }
 
     deinit {
@@ -189,8 +213,7 @@ final class FileStoreEngine {
         for job in writes {
             let outcome = job.execute(&index)
             if job.kind == .claim { lastClaim = .now }
-            for record in outcome.changed { TaskRecordJSON.appendJournalLine(record, to: &bytes) }
-            for id in outcome.removed { TaskRecordJSON.appendRemovalLine(id, to: &bytes) }
+            outcome.changes.appendRecords(to: &bytes)
             outcomes.append(outcome)
         }
         if !bytes.isEmpty {
@@ -209,7 +232,7 @@ final class FileStoreEngine {
                 return
             }
             journalOffset += bytes.count
-            journalLines += outcomes.reduce(0) { $0 + $1.changed.count + $1.removed.count }
+            journalLines += outcomes.reduce(0) { $0 + $1.changes.recordCount }
             compactIfNeeded()
             lockFile.unlock()
             locked = false

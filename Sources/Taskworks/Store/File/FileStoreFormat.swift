@@ -4,20 +4,24 @@ import Foundation
 ///
 /// ```
 /// lock                  empty; holds the advisory lock every writer takes
-/// snapshot.json         a header record {"format":"taskworks-file-store","version":2,
-///                       "generation":G,"tasks":N}, then one task per record; it expects
+/// snapshot.json         a header record {"format":"taskworks-file-store","version":3,
+///                       "generation":G,"tasks":N,"schedules":M}, then one task per record, then
+///                       one {"schedule":name,"lastTick":T} per schedule; it expects
 ///                       journal-G.jsonl beside it
-/// journal-G.jsonl       one change per record: {"task":{…}} (the whole task after the change) or
-///                       {"remove":"<id>"} (retention removed it), ended by {"rotate":G+1} when a
-///                       compaction started generation G+1
+/// journal-G.jsonl       one change per record: {"task":{…}} (the whole task after the change),
+///                       {"remove":"<id>"} (retention removed it) or {"schedule":name,"lastTick":T}
+///                       (a schedule fired), ended by {"rotate":G+1} when a compaction started
+///                       generation G+1
 /// snapshot.json.tmp     a compaction in progress (removed on open)
 /// ```
 ///
-/// Version 2 frames every record (``FileStoreFrame``: length and CRC-32C, then the JSON and a
-/// newline). Version 1 wrote bare JSON lines; such a store is read and upgraded on open.
+/// Versions 2 and 3 frame every record (``FileStoreFrame``: length and CRC-32C, then the JSON and
+/// a newline). Version 3 keeps schedule state as its own records; version 2 kept it as hidden
+/// tasks (``LegacyScheduleMarker``). Version 1 wrote bare JSON lines. Stores of versions 1 and 2
+/// are read and upgraded to version 3 on open.
 enum FileStoreFormat {
     static let formatName = "taskworks-file-store"
-    static let version = 2
+    static let version = 3
     static let lockFile = "lock"
     static let snapshotFile = "snapshot.json"
     static let snapshotTemporaryFile = "snapshot.json.tmp"
@@ -36,24 +40,11 @@ enum FileStoreFormat {
             || generation(ofJournal: name) != nil
     }
 
-    struct SnapshotHeader: Codable {
-        var format: String
-        var version: Int
-        var generation: Int
-        var tasks: Int
-    }
-
     /// A version-1 journal line, read by `JSONDecoder` when the fast parser does not recognise it.
     struct VersionOneJournalLine: Codable {
         var task: TaskRecord?
         var rotate: Int?
         var remove: TaskID?
-    }
-
-    static func encoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return encoder
     }
 
     /// A version-1 record starts with `{`; a version-2 frame with a hex digit.
@@ -99,15 +90,20 @@ enum FileStoreFormat {
         let reason: String
     }
 
-    /// A version-2 snapshot holding `records` at `generation`.
-    static func snapshotBytes(generation: Int, records: [TaskRecord]) throws -> [UInt8] {
-        let header = try encoder().encode(
-            SnapshotHeader(format: formatName, version: version, generation: generation, tasks: records.count)
-        )
+    /// A snapshot of the current version holding `records` and `scheduleTicks` at `generation`.
+    static func snapshotBytes(generation: Int, records: [TaskRecord], scheduleTicks: [ScheduleTick])
+        -> [UInt8]
+    {
+        let header = SnapshotHeader(
+            format: formatName, version: version, generation: generation, tasks: records.count,
+            schedules: scheduleTicks.count)
         var bytes: [UInt8] = []
-        FileStoreFrame.append(to: &bytes) { $0 += header }
+        FileStoreFrame.append(to: &bytes) { header.appendJSON(to: &$0) }
         for record in records {
             FileStoreFrame.append(to: &bytes) { TaskRecordJSON.appendRecord(record, to: &$0) }
+        }
+        for tick in scheduleTicks {
+            FileStoreFrame.append(to: &bytes) { tick.appendJSON(to: &$0) }
         }
         return bytes
     }

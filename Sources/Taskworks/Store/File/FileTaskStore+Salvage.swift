@@ -34,8 +34,13 @@ extension FileTaskStore {
         var latest: [TaskID: TaskRecord] = [:]
         var order: [TaskID] = []
         var skipped: [String] = []
+        var ticks: [String: Date] = [:]
         func keep(_ record: TaskRecord) {
-            if latest.updateValue(record, forKey: record.id) == nil { order.append(record.id) }
+            if let (name, tick) = LegacyScheduleMarker.tick(from: record) {
+                ticks[name] = max(tick, ticks[name] ?? tick)
+            } else if latest.updateValue(record, forKey: record.id) == nil {
+                order.append(record.id)
+            }
         }
         let decoder = JSONDecoder()
         let names = (try? manager.contentsOfDirectory(atPath: source)) ?? []
@@ -46,6 +51,8 @@ extension FileTaskStore {
                     ?? (try? decoder.decode(TaskRecord.self, from: Data(record)))
                 {
                     keep(task)
+                } else if case .scheduleTick(let tick)? = JournalEntry.parsed(record) {
+                    ticks[tick.name] = max(tick.tick, ticks[tick.name] ?? tick.tick)
                 } else {
                     skipped.append("\(FileStoreFormat.snapshotFile):\(number)")
                 }
@@ -55,9 +62,10 @@ extension FileTaskStore {
         for generation in journals {
             let name = FileStoreFormat.journalFile(generation)
             for (number, record) in salvageableRecords(of: name, in: source, skipped: &skipped) {
-                switch TaskRecordJSON.journalEntry(record) {
+                switch JournalEntry.parsed(record) {
                 case .task(let task): keep(task)
                 case .remove(let id): latest[id] = nil
+                case .scheduleTick(let tick): ticks[tick.name] = max(tick.tick, ticks[tick.name] ?? tick.tick)
                 case .rotate: continue
                 case nil:
                     if let task =
@@ -74,7 +82,10 @@ extension FileTaskStore {
         let store = try await FileTaskStore(directory: destination, options: Options(createDirectory: true))
         await store.close()
         let survivors = order.compactMap { latest[$0] }
-        let bytes = try FileStoreFormat.snapshotBytes(generation: 1, records: survivors)
+        let bytes = FileStoreFormat.snapshotBytes(
+            generation: 1, records: survivors,
+            scheduleTicks: ticks.sorted { $0.key < $1.key }.map { ScheduleTick(name: $0.key, tick: $0.value) }
+        )
         let temporaryPath = destination + "/" + FileStoreFormat.snapshotTemporaryFile
         let temporary = try PosixFile.opening(temporaryPath, flags: O_WRONLY | O_CREAT | O_TRUNC)
         defer { temporary.closeFile() }

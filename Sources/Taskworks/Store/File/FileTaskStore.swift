@@ -110,22 +110,22 @@ public final class FileTaskStore: TaskStore, TaskReadModel {
 
     /// `fsync`s everything written so far and stops the store's thread; later calls fail.
     public func close() async {
-        _ = try? await perform(.sync) { _ in ((), []) }
+        _ = try? await perform(.sync) { _ in ((), .none) }
         jobs.close()
     }
 
     /// Runs `body` on the I/O thread; for writes, answers only once its changes are stored.
     private func perform<Result: Sendable>(
         _ kind: FileStoreJob.Kind,
-        _ body: @escaping @Sendable (inout InMemoryTaskIndex) throws -> (Result, [TaskRecord])
+        _ body: @escaping @Sendable (inout InMemoryTaskIndex) throws -> (Result, JournalChanges)
     ) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
             let job = FileStoreJob(
                 kind: kind,
                 execute: { index in
                     do {
-                        let (result, changed) = try body(&index)
-                        return FileStoreJobOutcome(changed: changed) { error in
+                        let (result, changes) = try body(&index)
+                        return FileStoreJobOutcome(changes: changes) { error in
                             if let error {
                                 continuation.resume(throwing: error)
                             } else {
@@ -133,32 +133,7 @@ public final class FileTaskStore: TaskStore, TaskReadModel {
                             }
                         }
                     } catch {
-                        return FileStoreJobOutcome(changed: []) { _ in continuation.resume(throwing: error) }
-                    }
-                },
-                fail: { error in continuation.resume(throwing: error) })
-            if !jobs.push(job) {
-                continuation.resume(
-                    throwing: TaskworksError.storageFailure(
-                        "the file store at \(directory) is closed; open it again", path: directory))
-            }
-        }
-    }
-
-    /// A write job that removes tasks and journals their ids.
-    private func performRemoval(_ body: @escaping @Sendable (inout InMemoryTaskIndex) -> [TaskID])
-        async throws -> Int
-    {
-        try await withCheckedThrowingContinuation { continuation in
-            let job = FileStoreJob(
-                kind: .write,
-                execute: { index in
-                    let removed = body(&index)
-                    return FileStoreJobOutcome(changed: [], removed: removed) { error in
-                        if let error {
-                            continuation.resume(throwing: error)
-                        } else {
-                            continuation.resume(returning: removed.count)
+                        return FileStoreJobOutcome(changes: .none) { _ in continuation.resume(throwing: error)
                         }
                     }
                 },
@@ -175,21 +150,21 @@ public final class FileTaskStore: TaskStore, TaskReadModel {
     public func insert(_ task: TaskRecord) async throws -> TaskRecord {
         try await perform(.write) { index in
             let stored = try index.insert(task)
-            return (stored, stored.id == task.id ? [stored] : [])
+            return (stored, stored.id == task.id ? JournalChanges(tasks: [stored]) : .none)
         }
     }
 
     /// Reads one task, after applying other processes' changes. See ``TaskStore/task(id:)``.
     public func task(id: TaskID) async throws -> TaskRecord? {
-        try await perform(.read) { index in (index.task(id: id), []) }
+        try await perform(.read) { index in (index.task(id: id), .none) }
     }
 
     /// Compare-and-set write, atomic across processes. See ``TaskStore/update(_:expectedVersion:)``.
     public func update(_ task: TaskRecord, expectedVersion: UInt64) async throws -> TaskUpdateResult {
         try await perform(.write) { index in
             let result = index.update(task, expectedVersion: expectedVersion)
-            if case .updated(let stored) = result { return (result, [stored]) }
-            return (result, [])
+            if case .updated(let stored) = result { return (result, JournalChanges(tasks: [stored])) }
+            return (result, .none)
         }
     }
 
@@ -198,46 +173,64 @@ public final class FileTaskStore: TaskStore, TaskReadModel {
         guard request.limit > 0 else { return [] }
         return try await perform(.claim) { index in
             let claimed = index.claim(request)
-            return (claimed, claimed)
+            return (claimed, JournalChanges(tasks: claimed))
         }
     }
 
     /// Running tasks whose lease ran out. See ``TaskStore/expiredLeases(at:limit:)``.
     public func expiredLeases(at now: Date, limit: Int) async throws -> [TaskRecord] {
-        try await perform(.read) { index in (index.expiredLeases(at: now, limit: limit), []) }
+        try await perform(.read) { index in (index.expiredLeases(at: now, limit: limit), .none) }
     }
 
     /// One page of matches. See ``TaskReadModel/query(_:)``.
     public func query(_ query: TaskQuery) async throws -> TaskPage {
-        try await perform(.read) { index in (index.query(query), []) }
+        try await perform(.read) { index in (index.query(query), .none) }
     }
 
     /// Counts per status and type. See ``TaskReadModel/counts(createdBy:)``.
     public func counts(createdBy: String?) async throws -> TaskCounts {
-        try await perform(.read) { index in (index.counts(createdBy: createdBy), []) }
+        try await perform(.read) { index in (index.counts(createdBy: createdBy), .none) }
     }
 
     /// A creator's recent and active tasks. See ``TaskReadModel/recentTasks(createdBy:createdSince:limit:)``.
     public func recentTasks(createdBy: String, createdSince: Date, limit: Int) async throws -> [TaskRecord] {
         try await perform(.read) { index in
-            (index.recentTasks(createdBy: createdBy, createdSince: createdSince, limit: limit), [])
+            (index.recentTasks(createdBy: createdBy, createdSince: createdSince, limit: limit), .none)
         }
     }
 
     /// A page of every task in id order, after applying other processes' changes. See
     /// ``TaskStore/scanTasks(after:limit:)``.
     public func scanTasks(after id: TaskID?, limit: Int) async throws -> [TaskRecord] {
-        try await perform(.read) { index in (index.scan(after: id, limit: limit), []) }
+        try await perform(.read) { index in (index.scan(after: id, limit: limit), .none) }
     }
 
     /// Tasks the criteria allow removing. See ``TaskStore/removableTasks(_:limit:)``.
     public func removableTasks(_ criteria: RemovalCriteria, limit: Int) async throws -> [TaskRecord] {
-        try await perform(.read) { index in (index.removableTasks(criteria, limit: limit), []) }
+        try await perform(.read) { index in (index.removableTasks(criteria, limit: limit), .none) }
     }
 
     /// Removes tasks for good, version-checked, journaled as `{"remove": id}` lines; the next
     /// compaction leaves them out of the snapshot. See ``TaskStore/remove(_:)``.
     public func remove(_ tasks: [TaskRecord]) async throws -> Int {
-        try await performRemoval { index in index.remove(tasks).map(\.id) }
+        try await perform(.write) { index in
+            let removed = index.remove(tasks).map(\.id)
+            return (removed.count, JournalChanges(removed: removed))
+        }
+    }
+
+    /// Records a schedule's tick durably, journaled as `{"schedule": name, "lastTick": …}`. See
+    /// ``TaskStore/claimScheduleTick(_:tick:)``.
+    public func claimScheduleTick(_ name: String, tick: Date) async throws -> Bool {
+        try await perform(.write) { index in
+            guard index.claimScheduleTick(name, tick: tick) else { return (false, .none) }
+            return (true, JournalChanges(scheduleTicks: [ScheduleTick(name: name, tick: tick)]))
+        }
+    }
+
+    /// A schedule's last tick, after applying other processes' changes. See
+    /// ``TaskStore/lastScheduleTick(_:)``.
+    public func lastScheduleTick(_ name: String) async throws -> Date? {
+        try await perform(.read) { index in (index.scheduleTicks[name], .none) }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 
-extension TaskRecordJSON.Parser {
+/// Reading a task record, as ``TaskRecordJSON`` writes it.
+extension JSONParser {
     mutating func date() throws -> Date {
         Date(timeIntervalSinceReferenceDate: try double())
     }

@@ -11,7 +11,7 @@ extension JSONValue {
     /// ```
     public var jsonText: String {
         var bytes: [UInt8] = []
-        TaskRecordJSON.appendValue(self, to: &bytes)
+        JSONWriter.appendValue(self, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
     }
 
@@ -20,10 +20,9 @@ extension JSONValue {
     /// - Throws: ``TaskworksError/Code/invalidInput`` naming the byte offset where the text stops
     ///   being JSON.
     public init(jsonText: String) throws {
-        switch TaskRecordJSON.value(jsonText) {
-        case .success(let value):
-            self = value
-        case .failure(let error):
+        do {
+            self = try JSONParser.parseWhole(Array(jsonText.utf8)[...]) { try $0.value() }
+        } catch {
             throw TaskworksError.invalidInput("not JSON: \(error); give one JSON value as UTF-8 text")
         }
     }

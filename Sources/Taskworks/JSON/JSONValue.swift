@@ -27,7 +27,8 @@ public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible {
     /// An object.
     case object([String: JSONValue])
 
-    /// Encodes `value` with `JSONEncoder` and keeps the resulting JSON.
+    /// Encodes `value` with `JSONEncoder` (the bridge from your `Encodable` types) and reads the
+    /// text with Taskworks' own ``JSONParser``, so the value holds exactly what the text says.
     ///
     /// - Throws: ``TaskworksError/Code/invalidInput`` when the value cannot be encoded as JSON
     ///   (for example a `Double.nan`).
@@ -38,14 +39,15 @@ public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible {
         }
         do {
             let data = try JSONEncoder().encode(value)
-            self = try JSONDecoder().decode(JSONValue.self, from: data)
+            self = try JSONParser.parseWhole([UInt8](data)[...]) { try $0.value() }
         } catch {
             throw TaskworksError.invalidInput(
                 "the value of type \(type(of: value)) could not be encoded as JSON: \(error)")
         }
     }
 
-    /// Decodes this JSON as a `T`.
+    /// Decodes this JSON as a `T`: the text ``jsonText`` writes, read by `JSONDecoder` (the bridge
+    /// to your `Decodable` types).
     ///
     /// - Throws: ``TaskworksError/Code/invalidInput`` naming the type and what did not match.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
@@ -53,21 +55,15 @@ public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible {
             return same
         }
         do {
-            let data = try JSONEncoder().encode(self)
-            return try JSONDecoder().decode(T.self, from: data)
+            return try JSONDecoder().decode(T.self, from: Data(jsonText.utf8))
         } catch {
             throw TaskworksError.invalidInput(
                 "the JSON does not decode as \(T.self): \(error)")
         }
     }
 
-    /// The value as compact JSON text with sorted keys, e.g. `{"width":640}`.
-    public var description: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(self) else { return "null" }
-        return String(decoding: data, as: UTF8.self)
-    }
+    /// The value as compact JSON text with sorted keys, e.g. `{"width":640}`: ``jsonText``.
+    public var description: String { jsonText }
 
     /// Decodes any JSON value.
     public init(from decoder: any Decoder) throws {

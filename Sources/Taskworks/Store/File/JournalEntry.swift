@@ -1,0 +1,74 @@
+import Foundation
+
+/// What one journal record says: a task as it now stands, a removal, or the rotation to the next
+/// journal generation. Written framed (``FileStoreFrame``) and read strictly: an unknown key is
+/// an error, so nothing a record holds is ever dropped.
+enum JournalEntry: Sendable {
+    case task(TaskRecord)
+    case rotate(Int)
+    case remove(TaskID)
+    case scheduleTick(ScheduleTick)
+
+    /// Appends the framed journal record of a changed task: `{"task":{…}}` in a ``FileStoreFrame``.
+    static func appendTask(_ record: TaskRecord, to bytes: inout [UInt8]) {
+        FileStoreFrame.append(to: &bytes) { bytes in
+            bytes += #"{"task":"#.utf8
+            TaskRecordJSON.appendRecord(record, to: &bytes)
+            bytes.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// Appends the framed journal record of a removal: `{"remove":"<id>"}`.
+    static func appendRemoval(_ id: TaskID, to bytes: inout [UInt8]) {
+        FileStoreFrame.append(to: &bytes) { $0 += #"{"remove":"\#(id)"}"#.utf8 }
+    }
+
+    /// Appends the rotation record to generation `next`, framed (or, for a version-1 journal
+    /// being upgraded, as the bare line an older build follows).
+    static func appendRotation(to next: Int, versionOne: Bool, to bytes: inout [UInt8]) {
+        let json = #"{"rotate":\#(next)}"#
+        if versionOne {
+            bytes += (json + "\n").utf8
+        } else {
+            FileStoreFrame.append(to: &bytes) { $0 += json.utf8 }
+        }
+    }
+
+    /// Appends the framed journal record of a schedule's new last tick.
+    static func appendScheduleTick(_ tick: ScheduleTick, to bytes: inout [UInt8]) {
+        FileStoreFrame.append(to: &bytes) { tick.appendJSON(to: &$0) }
+    }
+
+    /// Reads a journal record, or `nil` when it is not one.
+    static func parsed(_ line: ArraySlice<UInt8>) -> JournalEntry? {
+        try? parse(line)
+    }
+
+    /// Reads a journal record, or throws a ``JSONSyntaxError`` saying where and why it is not one.
+    static func parse(_ line: ArraySlice<UInt8>) throws -> JournalEntry {
+        try JSONParser.parseWhole(line) { parser in
+            var entry: JournalEntry?
+            var schedule: String?
+            var lastTick: Date?
+            try parser.object { parser, key in
+                switch key {
+                case "schedule": schedule = try parser.string()
+                case "lastTick": lastTick = try parser.date()
+                case "task": entry = .task(try parser.record())
+                case "rotate": entry = .rotate(Int(try parser.integer()))
+                case "remove":
+                    guard let uuid = TaskID.parseUUID(try parser.string().utf8) else {
+                        throw parser.fail("bad id")
+                    }
+                    entry = .remove(TaskID(uuid: uuid))
+                default: throw JSONSyntaxError(offset: parser.position, reason: "unexpected key \(key)")
+                }
+            }
+            switch (entry, schedule, lastTick) {
+            case (let entry?, nil, nil): return entry
+            case (nil, let name?, let tick?): return .scheduleTick(ScheduleTick(name: name, tick: tick))
+            default: throw parser.fail("the record holds no single task, removal, rotation or schedule tick")
+            }
+        }
+    }
+}

@@ -1,0 +1,18 @@
+import Foundation
+
+/// A schedule's last fired tick as the file store keeps it: one record
+/// `{"schedule": name, "lastTick": seconds since 2001}` in the journal when it moves, and one per
+/// schedule in the snapshot.
+struct ScheduleTick: Sendable, Hashable {
+    let name: String
+    let tick: Date
+
+    /// Appends the record's JSON object.
+    func appendJSON(to bytes: inout [UInt8]) {
+        var writer = JSONObjectWriter(bytes: bytes)
+        bytes = []
+        writer.string("schedule", name)
+        writer.date("lastTick", tick)
+        bytes = writer.finish()
+    }
+}

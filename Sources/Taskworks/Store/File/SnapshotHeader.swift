@@ -1,0 +1,51 @@
+import Foundation
+
+/// The first record of a snapshot: `{"format":"taskworks-file-store","version":V,"generation":G,
+/// "tasks":N,"schedules":M}`; N task records and then M schedule records follow it. Version 2
+/// headers have no `schedules` (it reads as 0); keys this build does not know are skipped, so a
+/// newer header still gets its clear "this build reads versions …" error.
+struct SnapshotHeader: Sendable, Hashable {
+    var format: String
+    var version: Int
+    var generation: Int
+    var tasks: Int
+    var schedules: Int
+
+    /// Appends the header's JSON object.
+    func appendJSON(to bytes: inout [UInt8]) {
+        var writer = JSONObjectWriter(bytes: bytes)
+        bytes = []
+        writer.string("format", format)
+        writer.integer("version", Int64(version))
+        writer.integer("generation", Int64(generation))
+        writer.integer("tasks", Int64(tasks))
+        writer.integer("schedules", Int64(schedules))
+        bytes = writer.finish()
+    }
+
+    /// Reads a header, or throws a ``JSONSyntaxError`` saying why the record is not one.
+    static func parse(_ record: ArraySlice<UInt8>) throws -> SnapshotHeader {
+        try JSONParser.parseWhole(record) { parser in
+            var format: String?
+            var version: Int?
+            var generation: Int?
+            var tasks: Int?
+            var schedules = 0
+            try parser.object { parser, key in
+                switch key {
+                case "format": format = try parser.string()
+                case "version": version = try parser.int()
+                case "generation": generation = try parser.int()
+                case "tasks": tasks = try parser.int()
+                case "schedules": schedules = try parser.int()
+                default: _ = try parser.value()
+                }
+            }
+            guard let format, let version, let generation, let tasks, tasks >= 0, schedules >= 0 else {
+                throw parser.fail("a snapshot header needs format, version, generation and tasks")
+            }
+            return SnapshotHeader(
+                format: format, version: version, generation: generation, tasks: tasks, schedules: schedules)
+        }
+    }
+}
