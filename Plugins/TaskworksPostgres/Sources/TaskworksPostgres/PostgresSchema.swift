@@ -70,17 +70,47 @@ enum PostgresSchema {
                         """,
                     ]
                 }
-            )
+            ),
+            (
+                2, "schedule state as its own table; earlier versions' hidden schedule tasks moved into it",
+                { schema in
+                    // The hidden tasks the scheduler kept before: type taskworks.schedule, soft-deleted,
+                    // the schedule's name in the payload and the tick (seconds since 2001) as result.
+                    let legacy = """
+                        type = 'taskworks.schedule' AND deleted_at IS NOT NULL AND payload IS NOT NULL
+                            AND jsonb_typeof(payload::jsonb -> 'schedule') = 'string'
+                            AND result ~ '^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$'
+                        """
+                    return [
+                        """
+                        CREATE TABLE \(schema).schedule_ticks (
+                            name text PRIMARY KEY,
+                            last_tick float8 NOT NULL,
+                            claim_token uuid NOT NULL
+                        )
+                        """,
+                        """
+                        INSERT INTO \(schema).schedule_ticks (name, last_tick, claim_token)
+                        SELECT payload::jsonb ->> 'schedule', max(result::float8), gen_random_uuid()
+                        FROM \(schema).tasks WHERE \(legacy) GROUP BY 1
+                        """,
+                        "DELETE FROM \(schema).tasks WHERE \(legacy)",
+                    ]
+                }
+            ),
         ]
 
     /// The newest migration this code knows.
     static var latestVersion: Int { migrations.last?.version ?? 0 }
 
-    /// Creates the schema and applies the migrations it lacks; returns the versions applied now.
+    /// Creates the schema and applies the migrations it lacks, up to `target` (tests stop early to
+    /// build an older schema); returns the versions applied now.
     ///
     /// - Throws: ``TaskworksError/Code/corruptStore`` when the database has a newer schema than
     ///   this code knows.
-    static func migrate(_ client: PostgresClient, schema: String, logger: Logger) async throws -> [Int] {
+    static func migrate(
+        _ client: PostgresClient, schema: String, logger: Logger, upTo target: Int = latestVersion
+    ) async throws -> [Int] {
         try await client.withTransaction(logger: logger) { connection in
             let lockKey = "taskworks.migrate.\(schema)"
             _ = try await connection.query(
@@ -111,7 +141,7 @@ enum PostgresSchema {
                         + "Nothing was written.")
             }
             var applied: [Int] = []
-            for migration in migrations where migration.version > current {
+            for migration in migrations where migration.version > current && migration.version <= target {
                 for statement in migration.statements(schema) {
                     _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }

@@ -180,8 +180,7 @@ extension PostgresTaskStore {
     /// Finished or deleted tasks `criteria` allows removing, oldest first.
     public func removableTasks(_ criteria: RemovalCriteria, limit: Int) async throws -> [TaskRecord] {
         let overrides = criteria.finishedBeforeByType.sorted { $0.key < $1.key }
-        var binds = PostgresBindings(capacity: 6)
-        binds.append(TaskScheduler.markerType)
+        var binds = PostgresBindings(capacity: 5)
         binds.append(TaskRow.seconds(criteria.deletedBefore))
         binds.append(TaskRow.seconds(criteria.finishedBefore))
         binds.append(overrides.map(\.key))
@@ -190,14 +189,14 @@ extension PostgresTaskStore {
         let statement = PostgresQuery(
             unsafeSQL: """
                 SELECT \(TaskRow.columns) FROM \(tasksTable)
-                WHERE status IN ('succeeded', 'failed', 'cancelled') AND type <> $1
+                WHERE status IN ('succeeded', 'failed', 'cancelled')
                     AND CASE
-                        WHEN deleted_at IS NOT NULL THEN deleted_at < $2
+                        WHEN deleted_at IS NOT NULL THEN deleted_at < $1
                         ELSE finished_at < coalesce(
-                            (SELECT c.cutoff FROM unnest($4::text[], $5::float8[]) AS c(type, cutoff)
-                             WHERE c.type = \(tasksTable).type), $3)
+                            (SELECT c.cutoff FROM unnest($3::text[], $4::float8[]) AS c(type, cutoff)
+                             WHERE c.type = \(tasksTable).type), $2)
                     END
-                ORDER BY created_at, seq LIMIT $6
+                ORDER BY created_at, seq LIMIT $5
                 """, binds: binds)
         return try await withRetries("finding removable tasks") { [self] _ in
             try await records(statement).map(\.record)

@@ -31,6 +31,8 @@ public final class PostgresTaskStore: TaskStore, TaskReadModel {
     let client: PostgresClient
     let logger: Logger
     let tasksTable: String
+    /// `<schema>.schedule_ticks`: each schedule's last tick.
+    let scheduleTicksTable: String
     let notificationChannel: String
     private let clientTask: Task<Void, Never>
     private let notifications: WorkNotifications
@@ -63,6 +65,7 @@ public final class PostgresTaskStore: TaskStore, TaskReadModel {
         self.client = client
         self.logger = logger
         self.tasksTable = "\(configuration.schema).tasks"
+        self.scheduleTicksTable = "\(configuration.schema).schedule_ticks"
         let channel = "taskworks_\(configuration.schema)"
         self.notificationChannel = channel
         self.clientTask = Task { await client.run() }

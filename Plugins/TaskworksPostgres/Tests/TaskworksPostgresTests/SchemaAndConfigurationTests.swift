@@ -80,7 +80,7 @@ struct SchemaTests {
     @Test func migrationsRunOnceAndANewerSchemaIsRefusedWithoutWriting() async throws {
         let configuration = try TestDatabase.configuration()
         let first = try await PostgresTaskStore(configuration: configuration)
-        #expect(first.appliedMigrations == [1])
+        #expect(first.appliedMigrations == [1, 2])
         let task = try await first.insert(TaskRecord(type: "job", createdBy: "alice", createdAt: Date()))
         let second = try await PostgresTaskStore(configuration: configuration)
         #expect(second.appliedMigrations.isEmpty, "re-running the migrations is a no-op")
@@ -101,6 +101,42 @@ struct SchemaTests {
         #expect(try await first.task(id: task.id) == task, "nothing stored was touched")
         try await first.dropSchema()
         await first.close()
+    }
+
+    /// Schema 1 kept each schedule's tick as a hidden task; migration 2 moves it into the
+    /// schedule table and removes the task, leaving a host task of the same type name alone.
+    @Test func hiddenScheduleTasksBecomeScheduleState() async throws {
+        let configuration = try TestDatabase.configuration()
+        let tick = Date(timeIntervalSinceReferenceDate: 820_000_000.125)
+        var marker = TaskRecord(
+            type: "taskworks.schedule", createdBy: "system", maxRetries: 0, createdAt: Date())
+        marker.status = .succeeded
+        marker.deletedAt = marker.createdAt
+        marker.payload = .object(["schedule": .string("nightly")])
+        marker.result = .double(tick.timeIntervalSinceReferenceDate)
+        var lookalike = TaskRecord(type: "taskworks.schedule", createdBy: "alice", createdAt: Date())
+        lookalike.payload = .object(["schedule": .string("nightly")])
+        try await withAdminClient { admin in
+            _ = try await PostgresSchema.migrate(
+                admin, schema: configuration.schema, logger: silentLogger, upTo: 1)
+            for task in [marker, lookalike] {
+                var binds = PostgresBindings()
+                TaskRow.appendInsertValues(of: task, to: &binds)
+                let placeholders = (1...binds.count).map { "$\($0)" }.joined(separator: ", ")
+                let sql =
+                    "INSERT INTO \(configuration.schema).tasks (\(TaskRow.insertColumns)) VALUES (\(placeholders))"
+                _ = try await admin.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: silentLogger)
+                    .collect()
+            }
+        }
+        let store = try await PostgresTaskStore(configuration: configuration)
+        #expect(store.appliedMigrations == [2])
+        #expect(try await store.lastScheduleTick("nightly") == tick)
+        #expect(try await store.task(id: marker.id) == nil)
+        #expect(try await store.task(id: lookalike.id)?.createdBy == "alice")
+        #expect(!(try await store.claimScheduleTick("nightly", tick: tick)))
+        try await store.dropSchema()
+        await store.close()
     }
 
     @Test func theClaimIsAnIndexScan() async throws {
