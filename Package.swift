@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Taskworks", targets: ["Taskworks"]),
         .library(name: "UserExportPlugin", targets: ["UserExportPlugin"]),
         .library(name: "TaskStoreConformance", targets: ["TaskStoreConformance"]),
+        .library(name: "TaskworksTesting", targets: ["TaskworksTesting"]),
         .executable(name: "taskworks-demo", targets: ["TaskworksDemo"]),
         .executable(name: "taskworks-bench", targets: ["TaskworksBench"]),
         .executable(name: "taskworks-quickstart", targets: ["TaskworksQuickStart"]),
@@ -17,7 +18,9 @@ let package = Package(
     targets: [
         .target(name: "Taskworks", resources: [.copy("Resources/openapi.json")]),
         // The TaskStore contract as runnable checks, for any store in any package.
-        .target(name: "TaskStoreConformance", dependencies: ["Taskworks"]),
+        .target(name: "TaskStoreConformance", dependencies: ["Taskworks", "TaskworksTesting"]),
+        // Helpers for host apps' and our own tests: waiting with a deadline.
+        .target(name: "TaskworksTesting"),
         // Task-type plugins: dependency-free modules a host installs into its registry.
         .target(
             name: "UserExportPlugin",
@@ -52,7 +55,9 @@ let package = Package(
         ),
         .testTarget(
             name: "TaskworksTests",
-            dependencies: ["Taskworks", "TaskStoreConformance", "TaskworksStoreHelper", "TaskworksBench"]
+            dependencies: [
+                "Taskworks", "TaskStoreConformance", "TaskworksTesting", "TaskworksStoreHelper", "TaskworksBench",
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

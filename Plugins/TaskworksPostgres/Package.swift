@@ -40,6 +40,7 @@ let package = Package(
                 "TaskworksPostgresBench",
                 .product(name: "Taskworks", package: "Taskworks"),
                 .product(name: "TaskStoreConformance", package: "Taskworks"),
+                .product(name: "TaskworksTesting", package: "Taskworks"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

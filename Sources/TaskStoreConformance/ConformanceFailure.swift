@@ -59,17 +59,3 @@ func expectThrows(
     }
     throw ConformanceFailure(message: "\(what()): expected an error, none was thrown", file: file, line: line)
 }
-
-/// Waits until `condition` holds, polling every 5 ms, for at most `timeout`.
-func eventually(
-    _ what: @autoclosure () -> String, timeout: Duration = .seconds(20), file: String = #fileID,
-    line: Int = #line, _ condition: () async throws -> Bool
-) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(5))
-    }
-    throw ConformanceFailure(
-        message: "\(what()): still not true after \(timeout)", file: file, line: line)
-}

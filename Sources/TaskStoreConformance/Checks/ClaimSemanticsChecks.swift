@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Taskworks
+import TaskworksTesting
 
 /// What `running` means, seen from outside a pool: a task is `running` only while a runner runs
 /// it, its attempts count runner starts, a cancel before the start means no start, and a pool

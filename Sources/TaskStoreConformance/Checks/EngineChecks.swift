@@ -1,5 +1,6 @@
 import Foundation
 import Taskworks
+import TaskworksTesting
 
 /// The service, pools and schedulers running on the store, with several handles on one backend
 /// standing in for several processes or hosts.

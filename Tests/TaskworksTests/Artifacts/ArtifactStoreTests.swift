@@ -1,4 +1,5 @@
 import Foundation
+import TaskworksTesting
 import Testing
 
 @testable import Taskworks

@@ -1,5 +1,6 @@
 import Foundation
 import TaskStoreConformance
+import TaskworksTesting
 import Testing
 
 @testable import Taskworks

@@ -1,4 +1,5 @@
 import Foundation
+import TaskworksTesting
 import Testing
 
 @testable import Taskworks
@@ -151,19 +152,11 @@ struct VisibilityMatrixTests {
         let second = try await service.create("noop", createdBy: .user("alice"))
         try await service.cancel(second.id, as: .user("alice"))
 
-        var aliceSeen: [TaskEvent] = []
-        for await event in aliceEvents {
-            aliceSeen.append(event)
-            if aliceSeen.count == 3 { break }
-        }
+        let aliceSeen = try await collect("alice's three events", from: aliceEvents) { $0.count == 3 }
         #expect(aliceSeen.map(\.kind) == [.created, .created, .finished])
         #expect(aliceSeen.map(\.task.id) == [first.id, second.id, second.id])
 
-        var adminSeen: [TaskEvent] = []
-        for await event in adminEvents {
-            adminSeen.append(event)
-            if adminSeen.count == 5 { break }
-        }
+        let adminSeen = try await collect("the admin's five events", from: adminEvents) { $0.count == 5 }
         #expect(adminSeen.map(\.task.id) == [first.id, bobs.id, bobs.id, second.id, second.id])
     }
 }

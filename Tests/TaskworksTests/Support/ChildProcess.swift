@@ -1,4 +1,6 @@
 import Foundation
+import Taskworks
+import TaskworksTesting
 import Testing
 
 #if canImport(Glibc)
@@ -17,7 +19,8 @@ struct ChildProcess {
         if directory.lastPathComponent.hasSuffix(".xctest") { directory.deleteLastPathComponent() }
         let path = directory.appendingPathComponent(name).path
         guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw DeadlineExceeded(what: "the executable at \(path); build with `swift build --build-tests`")
+            throw TaskworksError.invalidInput(
+                "no executable at \(path); build with `swift build --build-tests`")
         }
         return path
     }

@@ -1,3 +1,6 @@
+import TaskworksTesting
+import Testing
+
 @testable import Taskworks
 
 /// A one-way latch: waiters suspend until `open()`, then every wait returns at once.
@@ -24,31 +27,59 @@ final class Gate: Sendable {
 
     var isOpen: Bool { state.withLock { $0.isOpen } }
 
-    /// Waits until open, whatever happens to the calling task.
-    func wait() async {
-        let id = state.withLock { state in
-            state.nextID += 1
-            return state.nextID
+    /// How long a wait lasts at most: a gate nobody opens fails the test instead of hanging it.
+    static let deadline = Duration.seconds(60)
+
+    /// Waits until open, whatever happens to the calling task, for at most ``deadline``; a
+    /// deadline that passes is recorded as a test failure and the wait returns.
+    func wait(sourceLocation: SourceLocation = #_sourceLocation) async {
+        await suspendUntilOpen(nextID(), cancellable: false)
+        if !isOpen {
+            Issue.record("a Gate was not opened within \(Gate.deadline)", sourceLocation: sourceLocation)
         }
-        await suspend(id)
     }
 
-    /// Waits until open; throws `CancellationError` if the task is cancelled first.
-    func waitCancellable() async throws {
-        let id = state.withLock { state in
+    /// Waits until open; throws `CancellationError` if the task is cancelled first, or
+    /// ``DeadlineExceeded`` after ``deadline``.
+    func waitCancellable(fileID: String = #fileID, line: Int = #line) async throws {
+        await suspendUntilOpen(nextID(), cancellable: true)
+        if isOpen { return }
+        if Task.isCancelled { throw CancellationError() }
+        throw DeadlineExceeded(what: "a Gate to open", timeout: Gate.deadline, fileID: fileID, line: line)
+    }
+
+    private func nextID() -> Int {
+        state.withLock { state in
             state.nextID += 1
             return state.nextID
         }
-        await withTaskCancellationHandler {
-            await suspend(id)
-        } onCancel: {
-            let waiter = state.withLock { state in
-                state.cancelled.insert(id)
-                return state.waiters.removeValue(forKey: id)
-            }
-            waiter?.resume()
+    }
+
+    /// Suspends until the gate opens, ``deadline`` passes or (when `cancellable`) the task is
+    /// cancelled.
+    private func suspendUntilOpen(_ id: Int, cancellable: Bool) async {
+        let timer = Task { [weak self] in
+            try? await Task.sleep(for: Gate.deadline)
+            self?.release(id)
         }
-        if !isOpen { throw CancellationError() }
+        defer { timer.cancel() }
+        if cancellable {
+            await withTaskCancellationHandler {
+                await suspend(id)
+            } onCancel: {
+                release(id)
+            }
+        } else {
+            await suspend(id)
+        }
+    }
+
+    private func release(_ id: Int) {
+        let waiter = state.withLock { state in
+            state.cancelled.insert(id)
+            return state.waiters.removeValue(forKey: id)
+        }
+        waiter?.resume()
     }
 
     private func suspend(_ id: Int) async {

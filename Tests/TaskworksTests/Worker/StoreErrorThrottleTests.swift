@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TaskworksTesting
 import Testing
 
 @testable import Taskworks

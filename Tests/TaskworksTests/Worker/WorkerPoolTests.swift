@@ -1,4 +1,5 @@
 import Foundation
+import TaskworksTesting
 import Testing
 
 @testable import Taskworks
@@ -241,7 +242,6 @@ struct WorkerPoolTests {
     @Test(arguments: StoreFixture.all)
     func progressIsStoredThrottledAndMonotonic(fixture: StoreFixture) async throws {
         let release = Gate()
-        let writes = Tally<Int>()
         let harness = try await Harness(fixture: fixture) { registry in
             try registry.register("progress") { _ in
                 ClosureTaskRunner { context in
@@ -260,12 +260,14 @@ struct WorkerPoolTests {
             }
             release.open()
             _ = try await harness.waitFor(task.id, .succeeded)
-            for await event in events {
-                if event.kind == .progress { writes.add(event.task.progress) }
-                if event.kind == .finished { break }
+            let seen = try await collect("the task's events up to finished", from: events) {
+                $0.last?.kind == .finished
             }
-            // 1,000 reports become a handful of writes (one per 250 ms at most), never backwards.
-            let stored = writes.all.keys.sorted()
+            let stored = seen.filter { $0.kind == .progress }.map(\.task.progress)
+            // 1,000 reports become a handful of writes (one per 250 ms at most), in the order
+            // stored and never backwards.
+            #expect(
+                zip(stored, stored.dropFirst()).allSatisfy { $0 < $1 }, "progress writes in order: \(stored)")
             #expect(stored.last == 50)
             #expect(stored.count <= 3)
         }
@@ -361,7 +363,10 @@ struct WorkerPoolTests {
     func runningTwiceAtOnceIsATypedError(fixture: StoreFixture) async throws {
         let harness = try await Harness(fixture: fixture) { _ in }
         try await withRunningPool(harness.pool) {
-            try await eventually("running") { harness.pool.runningCount == 0 }
+            // The pool has started: it claimed, found nothing and went idle.
+            try await eventually("the pool to start and go idle") {
+                harness.pool.idleWaitCount.load(ordering: .relaxed) > 0
+            }
             let task = try await harness.service.create("noop", createdBy: .user("alice"))
             _ = try await harness.waitFor(task.id, .succeeded)
             let error = await #expect(throws: TaskworksError.self) { try await harness.pool.run() }

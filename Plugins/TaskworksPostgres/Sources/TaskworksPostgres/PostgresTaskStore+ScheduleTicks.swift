@@ -29,7 +29,8 @@ extension PostgresTaskStore {
             if try await rowCount(of: statement) > 0 { return true }
             // Nothing moved. On a retry that may be because this very write committed before the
             // connection broke.
-            return attempt > 1 && (try await rowCount(of: ownWrite)) > 0
+            guard attempt > 1 else { return false }
+            return try await rowCount(of: ownWrite) > 0
         }
     }
 

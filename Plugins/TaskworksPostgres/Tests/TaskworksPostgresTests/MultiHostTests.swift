@@ -1,5 +1,6 @@
 import Foundation
 import Taskworks
+import TaskworksTesting
 import Testing
 
 @testable import TaskworksPostgres

@@ -1,24 +1,12 @@
 import Foundation
 import Logging
 import PostgresNIO
+import TaskworksTesting
 import Testing
 
 #if canImport(Glibc)
     import Glibc
 #endif
-
-/// Waits until `condition` holds, polling every 10 ms, or fails after `timeout`.
-func eventually(
-    _ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> Bool
-) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-    Issue.record("timed out after \(timeout) waiting for: \(what)")
-    throw CancellationError()
-}
 
 /// A plain PostgresNIO client for what the tests do behind the store's back (terminating its
 /// connections, faking a newer schema).
