@@ -36,9 +36,9 @@ public final class WorkerPool: Sendable {
     /// How long outcome writes take; slow stores get them off the worker loop.
     let writeLatency = WriteLatency()
     /// A forced shutdown was asked for: stop running tasks without waiting out the grace period.
-    private let forceStop = LockedState(false)
+    let forceStop = LockedState(false)
     /// Claimed tasks that never started when shutdown began; the drain hands them back.
-    private let unstartedAtShutdown = LockedState<[TaskRecord]>([])
+    let unstartedAtShutdown = LockedState<[TaskRecord]>([])
     /// When the retries this pool scheduled and the delayed tasks created in this process come
     /// due, so an idle pool wakes for them before the next poll.
     let retryDueDates = LockedState<[Date]>([])
@@ -212,44 +212,6 @@ public final class WorkerPool: Sendable {
                 runsSinceYield = 0
                 await Task.yield()
             }
-        }
-    }
-
-    /// Rescues expired leases every poll interval, and runs retention when configured, until
-    /// `stop` is notified.
-    private func sweepExpiredLeases(until stop: WakeUpCall) async {
-        var nextRetention = ContinuousClock.now
-        while !state.withLock({ $0.isDraining }) {
-            do {
-                _ = try await engine.rescueExpiredLeases(limit: 100)
-                if let retention = configuration.retention, ContinuousClock.now >= nextRetention {
-                    nextRetention = ContinuousClock.now + retention.interval
-                    _ = try await engine.pruneTasks(retention, maximumBatches: 10)
-                }
-            } catch {
-                configuration.storeErrorHandler(error)
-            }
-            await stop.wait(timeout: configuration.pollInterval)
-        }
-    }
-
-    /// Hands back tasks claimed but never started, waits for running tasks up to the grace
-    /// period, then stops the rest.
-    private func drain(_ supervisor: AttemptSupervisor) async {
-        for task in unstartedAtShutdown.withLock({ tasks in
-            defer { tasks.removeAll() }
-            return tasks
-        }) {
-            await release(task)
-        }
-        let deadline = ContinuousClock.now + configuration.shutdownGracePeriod
-        while state.withLock({ $0.running }) > 0 {
-            let remaining = deadline - ContinuousClock.now
-            if remaining <= .zero || forceStop.withLock({ $0 }) {
-                for context in supervisor.contexts { context.requestStop(.shutdown) }
-                return
-            }
-            await wakeUp.wait(timeout: remaining)
         }
     }
 

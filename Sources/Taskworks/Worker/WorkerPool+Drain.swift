@@ -1,0 +1,24 @@
+import Foundation
+
+/// Graceful shutdown: what the pool does after it stops claiming.
+extension WorkerPool {
+    /// Hands back tasks claimed but never started, waits for running tasks up to the grace
+    /// period, then stops the rest.
+    func drain(_ supervisor: AttemptSupervisor) async {
+        for task in unstartedAtShutdown.withLock({ tasks in
+            defer { tasks.removeAll() }
+            return tasks
+        }) {
+            await release(task)
+        }
+        let deadline = ContinuousClock.now + configuration.shutdownGracePeriod
+        while state.withLock({ $0.running }) > 0 {
+            let remaining = deadline - ContinuousClock.now
+            if remaining <= .zero || forceStop.withLock({ $0 }) {
+                for context in supervisor.contexts { context.requestStop(.shutdown) }
+                return
+            }
+            await wakeUp.wait(timeout: remaining)
+        }
+    }
+}
