@@ -19,8 +19,9 @@ let package = Package(
         .target(name: "Taskworks", resources: [.copy("Resources/openapi.json")]),
         // The TaskStore contract as runnable checks, for any store in any package.
         .target(name: "TaskStoreConformance", dependencies: ["Taskworks", "TaskworksTesting"]),
-        // Helpers for host apps' and our own tests: waiting with a deadline.
-        .target(name: "TaskworksTesting"),
+        // Helpers for host apps' and our own tests: waits with deadlines, a manual clock, a
+        // running pool.
+        .target(name: "TaskworksTesting", dependencies: ["Taskworks"]),
         // Task-type plugins: dependency-free modules a host installs into its registry.
         .target(
             name: "UserExportPlugin",

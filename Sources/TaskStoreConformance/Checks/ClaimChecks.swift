@@ -1,5 +1,6 @@
 import Foundation
 import Taskworks
+import TaskworksTesting
 
 /// Claiming: order, leases, `runAfter`, type filters, batches, races and expired leases.
 enum ClaimChecks {

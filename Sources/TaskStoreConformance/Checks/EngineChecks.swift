@@ -73,7 +73,7 @@ enum EngineChecks {
             }
         },
         StoreCheck("engine.anExpiredLeaseIsRescuedFromAnotherHandle") { context in
-            let clock = SteppedClock(Sample.start)
+            let clock = ManualTaskClock(Sample.start)
             let stored = try await context.store.insert(Sample.record())
             let claimed = try await context.store.claim(Sample.claim("crashed-worker", lease: .seconds(1)))
             try expectEqual(claimed.map(\.id), [stored.id], "claimed by the worker that will crash")
@@ -88,7 +88,7 @@ enum EngineChecks {
             try expectEqual(rescued.version, claimed[0].version + 1, "version after rescue")
         },
         StoreCheck("engine.schedulersOnTwoHandlesFireOncePerTick") { context in
-            let clock = SteppedClock(Date(timeIntervalSince1970: 1_795_687_230))  // 10:00:30 UTC
+            let clock = ManualTaskClock(Date(timeIntervalSince1970: 1_795_687_230))  // 10:00:30 UTC
             var services: [TaskService] = []
             var schedulers: [TaskScheduler] = []
             for handle in [context.store, try await context.openAnotherHandle()] {

@@ -1,5 +1,6 @@
 import Foundation
 import Taskworks
+import TaskworksTesting
 
 /// Listing, paging, sorting, filtering and searching.
 enum QueryChecks {

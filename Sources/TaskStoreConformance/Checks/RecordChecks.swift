@@ -1,5 +1,6 @@
 import Foundation
 import Taskworks
+import TaskworksTesting
 
 /// Insert, read, compare-and-set update, the scan, counts and recent tasks.
 enum RecordChecks {

@@ -1,5 +1,6 @@
 import Foundation
 import Taskworks
+import TaskworksTesting
 
 /// Finding and removing old tasks for good.
 enum RetentionChecks {

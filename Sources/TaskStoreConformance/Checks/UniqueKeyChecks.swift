@@ -1,5 +1,6 @@
 import Foundation
 import Taskworks
+import TaskworksTesting
 
 /// Unique keys: at most one pending or running task per key, checked atomically with the insert.
 enum UniqueKeyChecks {

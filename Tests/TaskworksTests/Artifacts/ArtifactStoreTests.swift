@@ -2,6 +2,7 @@ import Foundation
 import TaskworksTesting
 import Testing
 
+@testable import TaskStoreConformance
 @testable import Taskworks
 
 @Suite("Artifacts")
@@ -84,7 +85,7 @@ struct ArtifactStoreTests {
 
     private func serviceWithArtifacts() throws -> (TaskService, LocalDirectoryArtifactStore, TaskRegistry) {
         let artifacts = try LocalDirectoryArtifactStore(directory: TemporaryDirectory.make().path)
-        let registry = try Fixtures.registry()
+        let registry = try Sample.registry()
         try registry.register("report", defaults: TaskTypeDefaults(maxRetries: 0)) { _ in
             ClosureTaskRunner { context in
                 try await context.writeArtifact(fileName: "report.csv", contentType: "text/csv") { out in

@@ -1,6 +1,8 @@
 import Foundation
+import TaskworksTesting
 import Testing
 
+@testable import TaskStoreConformance
 @testable import Taskworks
 
 @Suite("HTTP API")
@@ -8,7 +10,7 @@ struct TaskHTTPAPITests {
     struct World {
         let api: TaskHTTPAPI
         let service: TaskService
-        let clock: ManualClock
+        let clock: ManualTaskClock
         let pending: TaskRecord
         let report: TaskRecord
     }
@@ -16,8 +18,8 @@ struct TaskHTTPAPITests {
     static let secret = Array("0123456789abcdef0123456789abcdef".utf8)
 
     static func world() async throws -> World {
-        let clock = ManualClock(Date(timeIntervalSince1970: 1_800_000_000))
-        let registry = try Fixtures.registry()
+        let clock = ManualTaskClock(Date(timeIntervalSince1970: 1_800_000_000))
+        let registry = try Sample.registry()
         let artifacts = try LocalDirectoryArtifactStore(directory: TemporaryDirectory.make().path)
         let service = TaskService(
             store: InMemoryTaskStore(), registry: registry, artifacts: artifacts, clock: clock)

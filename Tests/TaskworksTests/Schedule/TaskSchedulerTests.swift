@@ -1,6 +1,8 @@
 import Foundation
+import TaskworksTesting
 import Testing
 
+@testable import TaskStoreConformance
 @testable import Taskworks
 
 @Suite("Scheduler")
@@ -29,8 +31,8 @@ struct TaskSchedulerTests {
     }
 
     @Test func intervalTicksAreAlignedFireOnceAndSkipWhileARunIsActive() async throws {
-        let clock = ManualClock(TaskSchedulerTests.start)
-        let service = TaskService(store: InMemoryTaskStore(), registry: try Fixtures.registry(), clock: clock)
+        let clock = ManualTaskClock(TaskSchedulerTests.start)
+        let service = TaskService(store: InMemoryTaskStore(), registry: try Sample.registry(), clock: clock)
         let scheduler = TaskScheduler(service: service)
         try scheduler.add(TaskSchedulerTests.minuteSchedule())
         #expect(try await scheduler.tick().isEmpty)  // the first tick is 10:01:00
@@ -52,8 +54,8 @@ struct TaskSchedulerTests {
     }
 
     @Test func afterAnHourOfDowntimeAMinuteScheduleRunsOnceNotSixtyTimes() async throws {
-        let clock = ManualClock(TaskSchedulerTests.start)
-        let service = TaskService(store: InMemoryTaskStore(), registry: try Fixtures.registry(), clock: clock)
+        let clock = ManualTaskClock(TaskSchedulerTests.start)
+        let service = TaskService(store: InMemoryTaskStore(), registry: try Sample.registry(), clock: clock)
         let scheduler = TaskScheduler(service: service)
         try scheduler.add(TaskSchedulerTests.minuteSchedule())
         try await scheduler.tick()
@@ -68,9 +70,9 @@ struct TaskSchedulerTests {
     }
 
     @Test func runAtStartFiresOncePerIntervalAcrossRestarts() async throws {
-        let clock = ManualClock(TaskSchedulerTests.start)
+        let clock = ManualTaskClock(TaskSchedulerTests.start)
         let store = InMemoryTaskStore()
-        let service = TaskService(store: store, registry: try Fixtures.registry(), clock: clock)
+        let service = TaskService(store: store, registry: try Sample.registry(), clock: clock)
         let first = TaskScheduler(service: service)
         try first.add(TaskSchedulerTests.minuteSchedule(runAtStart: true))
         #expect(firedTicks(try await first.tick()) == [Date(timeIntervalSince1970: 1_795_687_200)])
@@ -85,8 +87,8 @@ struct TaskSchedulerTests {
     // `engine.schedulersOnTwoHandlesFireOncePerTick`, run on every store.
 
     @Test func runNowCreatesARunOnDemandButNeverAnOverlap() async throws {
-        let clock = ManualClock(TaskSchedulerTests.start)
-        let service = TaskService(store: InMemoryTaskStore(), registry: try Fixtures.registry(), clock: clock)
+        let clock = ManualTaskClock(TaskSchedulerTests.start)
+        let service = TaskService(store: InMemoryTaskStore(), registry: try Sample.registry(), clock: clock)
         let scheduler = TaskScheduler(service: service)
         try scheduler.add(
             try TaskSchedule(name: "report", taskType: "noop", trigger: .cron("0 2 * * *", timeZone: .gmt)))
@@ -104,8 +106,8 @@ struct TaskSchedulerTests {
     }
 
     @Test func aCronScheduleFiresAtItsLocalTime() async throws {
-        let clock = ManualClock(ISO8601DateFormatter().date(from: "2026-11-25T07:59:00Z") ?? .distantPast)
-        let service = TaskService(store: InMemoryTaskStore(), registry: try Fixtures.registry(), clock: clock)
+        let clock = ManualTaskClock(ISO8601DateFormatter().date(from: "2026-11-25T07:59:00Z") ?? .distantPast)
+        let service = TaskService(store: InMemoryTaskStore(), registry: try Sample.registry(), clock: clock)
         let scheduler = TaskScheduler(service: service)
         let paris = try #require(TimeZone(identifier: "Europe/Paris"))
         try scheduler.add(
@@ -127,7 +129,7 @@ struct TaskSchedulerTests {
             try TaskSchedule(name: "x", taskType: "noop", trigger: .cron("61 * * * *"))
         }
         #expect(cron?.message.contains("field 1 (minute)") == true)
-        let service = TaskService(store: InMemoryTaskStore(), registry: try Fixtures.registry())
+        let service = TaskService(store: InMemoryTaskStore(), registry: try Sample.registry())
         let scheduler = TaskScheduler(service: service)
         let unknown = #expect(throws: TaskworksError.self) {
             try scheduler.add(
@@ -145,8 +147,8 @@ struct TaskSchedulerTests {
     }
 
     @Test func scheduleStateIsNoTaskAndReadsBack() async throws {
-        let clock = ManualClock(TaskSchedulerTests.start)
-        let service = TaskService(store: InMemoryTaskStore(), registry: try Fixtures.registry(), clock: clock)
+        let clock = ManualTaskClock(TaskSchedulerTests.start)
+        let service = TaskService(store: InMemoryTaskStore(), registry: try Sample.registry(), clock: clock)
         let scheduler = TaskScheduler(service: service)
         try scheduler.add(TaskSchedulerTests.minuteSchedule(runAtStart: true))
         try await scheduler.tick()

@@ -2,6 +2,7 @@ import Foundation
 import TaskworksTesting
 import Testing
 
+@testable import TaskStoreConformance
 @testable import Taskworks
 
 @Suite("Completion callbacks")
@@ -10,7 +11,7 @@ struct CompletionCallbackTests {
         let perTask = Tally<TaskID>()
         let perType = Tally<TaskID>()
         let finalStatus = Tally<TaskStatus>()
-        let registry = try Fixtures.registry()
+        let registry = try Sample.registry()
         try registry.register("quick") { _ in ClosureTaskRunner { _ in "ok" } }
         registry.onComplete(of: "quick") { task in perType.add(task.id) }
         let service = TaskService(store: InMemoryTaskStore(), registry: registry)
@@ -55,7 +56,7 @@ struct CompletionCallbackTests {
         let slowCallbackRelease = Gate()
         var configuration = TaskService.Configuration()
         configuration.callbackErrorHandler = { task, _ in reported.add(task.type) }
-        let registry = try Fixtures.registry()
+        let registry = try Sample.registry()
         registry.onComplete(of: "noop") { _ in throw CallbackBroke() }
         let service = TaskService(
             store: InMemoryTaskStore(), registry: registry, configuration: configuration)
@@ -79,7 +80,7 @@ struct CompletionCallbackTests {
 
     @Test func cancellingAPendingTaskCallsItsCallbackOnce() async throws {
         let calls = Tally<TaskStatus>()
-        let service = TaskService(store: InMemoryTaskStore(), registry: try Fixtures.registry())
+        let service = TaskService(store: InMemoryTaskStore(), registry: try Sample.registry())
         let task = try await service.create("noop", createdBy: .user("alice")) { finished in
             calls.add(finished.status)
         }

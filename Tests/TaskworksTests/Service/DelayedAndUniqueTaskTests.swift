@@ -2,13 +2,14 @@ import Foundation
 import TaskworksTesting
 import Testing
 
+@testable import TaskStoreConformance
 @testable import Taskworks
 
 @Suite("Delayed and unique tasks")
 struct DelayedAndUniqueTaskTests {
     @Test(arguments: StoreFixture.all)
     func aUniqueKeyIsHeldWhilePendingOrRunningAndReleasedAfter(fixture: StoreFixture) async throws {
-        let service = TaskService(store: try await fixture.make(), registry: try Fixtures.registry())
+        let service = TaskService(store: try await fixture.make(), registry: try Sample.registry())
         let options = TaskOptions(uniqueKey: "nightly-report")
         let first = try await service.createReportingDuplicate("noop", options: options, createdBy: .system)
         #expect(!first.isDuplicate)
@@ -17,7 +18,7 @@ struct DelayedAndUniqueTaskTests {
         #expect(second.isDuplicate)
         #expect(second.task.id == first.task.id)
         #expect(try await service.counts(for: .system).total == 1)
-        _ = try await service.store.claim(Fixtures.claim(now: Date().addingTimeInterval(1)))
+        _ = try await service.store.claim(Sample.claim(now: Date().addingTimeInterval(1)))
         // running
         #expect(
             try await service.createReportingDuplicate("noop", options: options, createdBy: .system)
@@ -41,7 +42,7 @@ struct DelayedAndUniqueTaskTests {
 
     @Test(arguments: StoreFixture.all)
     func manyConcurrentCreatorsMakeExactlyOneTask(fixture: StoreFixture) async throws {
-        let service = TaskService(store: try await fixture.make(), registry: try Fixtures.registry())
+        let service = TaskService(store: try await fixture.make(), registry: try Sample.registry())
         let results = try await withThrowingTaskGroup(of: TaskCreation.self) { group in
             for index in 0..<60 {
                 group.addTask {
@@ -62,9 +63,9 @@ struct DelayedAndUniqueTaskTests {
         let directory = try TemporaryDirectory.make()
         let services = [
             TaskService(
-                store: try await FileTaskStore(directory: directory.path), registry: try Fixtures.registry()),
+                store: try await FileTaskStore(directory: directory.path), registry: try Sample.registry()),
             TaskService(
-                store: try await FileTaskStore(directory: directory.path), registry: try Fixtures.registry()),
+                store: try await FileTaskStore(directory: directory.path), registry: try Sample.registry()),
         ]
         let results = try await withThrowingTaskGroup(of: TaskCreation.self) { group in
             for index in 0..<40 {
@@ -81,7 +82,7 @@ struct DelayedAndUniqueTaskTests {
         #expect(Set(results.map(\.task.id)).count == 1)
         let reopened = try await FileTaskStore(directory: directory.path)
         #expect(try await reopened.counts(createdBy: nil).total == 1)
-        let again = TaskService(store: reopened, registry: try Fixtures.registry())
+        let again = TaskService(store: reopened, registry: try Sample.registry())
         #expect(
             try await again.createReportingDuplicate(
                 "noop", options: TaskOptions(uniqueKey: "shared"), createdBy: .system
@@ -91,7 +92,7 @@ struct DelayedAndUniqueTaskTests {
 
     @Test(arguments: StoreFixture.all)
     func aDelayedTaskRunsAtItsTimeNotEarlierAndWithoutWaitingForThePoll(fixture: StoreFixture) async throws {
-        let service = TaskService(store: try await fixture.make(), registry: try Fixtures.registry())
+        let service = TaskService(store: try await fixture.make(), registry: try Sample.registry())
         let pool = WorkerPool(service: service, configuration: Fixtures.poolConfiguration())  // polls hourly
         try await withRunningPool(pool) {
             try await eventually("pool idle") { pool.idleWaitCount.load(ordering: .relaxed) >= 1 }
@@ -112,7 +113,7 @@ struct DelayedAndUniqueTaskTests {
         TaskOptions(uniqueKey: "line\nbreak"), TaskOptions(uniqueKey: String(repeating: "k", count: 201)),
     ])
     func badSchedulingOptionsAreRefused(options: TaskOptions) async throws {
-        let service = TaskService(store: InMemoryTaskStore(), registry: try Fixtures.registry())
+        let service = TaskService(store: InMemoryTaskStore(), registry: try Sample.registry())
         let error = await #expect(throws: TaskworksError.self) {
             try await service.create("noop", options: options, createdBy: .system)
         }

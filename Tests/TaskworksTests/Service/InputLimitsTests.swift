@@ -3,6 +3,7 @@ import TaskStoreConformance
 import TaskworksTesting
 import Testing
 
+@testable import TaskStoreConformance
 @testable import Taskworks
 
 /// No input crashes the process or poisons a store: every value from outside has a documented
@@ -38,7 +39,7 @@ struct InputLimitsTests {
     @Test(arguments: StoreFixture.all)
     func aPayloadNestedTooDeepIsRefusedAndTheLimitItselfIsStored(fixture: StoreFixture) async throws {
         let store = try await fixture.make()
-        let service = TaskService(store: store, registry: try Fixtures.registry())
+        let service = TaskService(store: store, registry: try Sample.registry())
         for depth in [JSONValue.maximumNestingDepth + 1, 100_000] {
             var deep: JSONValue? = GeneratedValues.nested(depth: depth)
             await expectInvalidInput("payload nested \(depth) deep") {
@@ -54,7 +55,7 @@ struct InputLimitsTests {
 
     @Test(arguments: [Double.nan, .infinity, -.infinity])
     func aPayloadWithANonFiniteNumberIsRefused(number: Double) async throws {
-        let service = TaskService(store: InMemoryTaskStore(), registry: try Fixtures.registry())
+        let service = TaskService(store: InMemoryTaskStore(), registry: try Sample.registry())
         await expectInvalidInput("payload \(number)") {
             _ = try await service.create("noop", payload: JSONValue.double(number), createdBy: .user("alice"))
         }
@@ -74,7 +75,7 @@ struct InputLimitsTests {
     ])
     func anOutOfRangeDurationOrDateIsRefused(options: TaskOptions) async throws {
         let store = InMemoryTaskStore()
-        let service = TaskService(store: store, registry: try Fixtures.registry())
+        let service = TaskService(store: store, registry: try Sample.registry())
         await expectInvalidInput("options \(options)") {
             _ = try await service.create("noop", options: options, createdBy: .user("alice"))
         }
@@ -84,7 +85,7 @@ struct InputLimitsTests {
     /// Seconds since 2001-01-01 (a NaN `Date` cannot even be printed: Foundation traps on it).
     @Test(arguments: [Double.nan, .infinity, -.infinity, Date.distantFuture.timeIntervalSinceReferenceDate])
     func aRunAfterThatIsNotFiniteOrTooFarAheadIsRefused(seconds: Double) async throws {
-        let service = TaskService(store: InMemoryTaskStore(), registry: try Fixtures.registry())
+        let service = TaskService(store: InMemoryTaskStore(), registry: try Sample.registry())
         await expectInvalidInput("runAfter \(seconds)") {
             let options = TaskOptions(runAfter: Date(timeIntervalSinceReferenceDate: seconds))
             _ = try await service.create("noop", options: options, createdBy: .user("alice"))
@@ -102,7 +103,7 @@ struct InputLimitsTests {
     }
 
     @Test func aTaskDueAtTheLongestDelayLeavesThePoolWorking() async throws {
-        let service = TaskService(store: InMemoryTaskStore(), registry: try Fixtures.registry())
+        let service = TaskService(store: InMemoryTaskStore(), registry: try Sample.registry())
         let pool = WorkerPool(service: service, configuration: Fixtures.poolConfiguration())
         try await withRunningPool(pool) {
             let far = try await service.create(

@@ -1,6 +1,8 @@
 import Foundation
+import TaskworksTesting
 import Testing
 
+@testable import TaskStoreConformance
 @testable import Taskworks
 
 @Suite("Task service")
@@ -17,8 +19,8 @@ struct ServiceTests {
         }
     }
 
-    private func makeService(clock: ManualClock = ManualClock()) throws -> TaskService {
-        let registry = try Fixtures.registry()
+    private func makeService(clock: ManualTaskClock = ManualTaskClock()) throws -> TaskService {
+        let registry = try Sample.registry()
         try registry.register(
             "resize", defaults: TaskTypeDefaults(maxRetries: 1, timeout: .seconds(5), priority: 2),
             factory: ResizeFactory())
@@ -26,7 +28,7 @@ struct ServiceTests {
     }
 
     @Test func createAppliesOptionsOverTypeDefaults() async throws {
-        let clock = ManualClock()
+        let clock = ManualTaskClock()
         let service = try makeService(clock: clock)
         let plain = try await service.create("resize", payload: Resize(width: 640), createdBy: .user("alice"))
         #expect(plain.status == .pending)
@@ -149,7 +151,7 @@ struct ServiceTests {
     }
 
     @Test func recentTasksUseTheInjectedClock() async throws {
-        let clock = ManualClock()
+        let clock = ManualTaskClock()
         let service = try makeService(clock: clock)
         let old = try await service.create("noop", createdBy: .user("alice"))
         try await service.store.force(old.id) { $0.status = .succeeded }

@@ -2,6 +2,7 @@ import Foundation
 import TaskworksTesting
 import Testing
 
+@testable import TaskStoreConformance
 @testable import Taskworks
 
 /// Every service operation × every kind of caller × every task state, on every store: allowed
@@ -55,7 +56,7 @@ struct VisibilityMatrixTests {
     func operationsRespectVisibility(operation: Operation, state: State) async throws {
         for fixture in StoreFixture.all {
             for caller in VisibilityMatrixTests.callers {
-                let service = TaskService(store: try await fixture.make(), registry: try Fixtures.registry())
+                let service = TaskService(store: try await fixture.make(), registry: try Sample.registry())
                 let task = try await seed(state, in: service.store)
                 let expected = VisibilityMatrixTests.expectation(operation, caller, state)
                 let outcome = await perform(operation, on: task.id, as: caller, service: service)
@@ -132,7 +133,7 @@ struct VisibilityMatrixTests {
     }
 
     @Test func aUsersListAndCountsNeverIncludeOthersTasksEvenWhenAskedFor() async throws {
-        let service = TaskService(store: InMemoryTaskStore(), registry: try Fixtures.registry())
+        let service = TaskService(store: InMemoryTaskStore(), registry: try Sample.registry())
         let bobs = try await service.create("noop", createdBy: .user("bob"))
         let alices = try await service.create("noop", createdBy: .user("alice"))
         let page = try await service.list(TaskQuery(createdBy: "bob"), as: .user("alice"))
@@ -143,7 +144,7 @@ struct VisibilityMatrixTests {
     }
 
     @Test func aUsersEventStreamCarriesOnlyTheirOwnTasks() async throws {
-        let service = TaskService(store: InMemoryTaskStore(), registry: try Fixtures.registry())
+        let service = TaskService(store: InMemoryTaskStore(), registry: try Sample.registry())
         let aliceEvents = try service.events(for: .user("alice"))
         let adminEvents = try service.events(for: .admin("root"))
         let first = try await service.create("noop", createdBy: .user("alice"))

@@ -2,6 +2,7 @@ import Foundation
 import TaskStoreConformance
 import Testing
 
+@testable import TaskStoreConformance
 @testable import Taskworks
 
 /// Every corrupt byte is caught and nothing is silently dropped: damage anywhere in a store's
@@ -25,7 +26,7 @@ struct FileStoreCorruptionTests {
         for index in 0..<3 {
             tasks.append(try await store.insert(Fixtures.record(type: "job", priority: 1 + index)))
         }
-        let claimed = try await store.claim(Fixtures.claim(limit: 1))
+        let claimed = try await store.claim(Sample.claim(limit: 1))
         var finished = try #require(claimed.first)
         finished.status = .succeeded
         finished.leaseOwner = nil

@@ -1,6 +1,8 @@
 import Foundation
+import TaskworksTesting
 import Testing
 
+@testable import TaskStoreConformance
 @testable import Taskworks
 
 @Suite("File store format upgrade")
@@ -100,8 +102,8 @@ struct FileStoreScheduleMigrationTests {
             snapshotTasks: [VersionTwoStore.marker(schedule: "every-minute", tick: tick, version: 1)],
             journalTasks: [])
         let store = try await FileTaskStore(directory: directory.path)
-        let clock = ManualClock(tick.addingTimeInterval(30))
-        let service = TaskService(store: store, registry: try Fixtures.registry(), clock: clock)
+        let clock = ManualTaskClock(tick.addingTimeInterval(30))
+        let service = TaskService(store: store, registry: try Sample.registry(), clock: clock)
         let scheduler = TaskScheduler(service: service)
         try scheduler.add(
             try TaskSchedule(

@@ -2,6 +2,7 @@ import Foundation
 import TaskworksTesting
 import Testing
 
+@testable import TaskStoreConformance
 @testable import Taskworks
 
 /// The file store across real processes: SIGKILL at random points, and several processes
@@ -43,9 +44,9 @@ struct FileTaskStoreProcessTests {
         }
         #expect(acknowledged.count >= iterations)
 
-        let clock = ManualClock(Date())
+        let clock = ManualTaskClock(Date())
         let reopened = try await FileTaskStore(directory: directory.path)
-        let service = TaskService(store: reopened, registry: try Fixtures.registry(), clock: clock)
+        let service = TaskService(store: reopened, registry: try Sample.registry(), clock: clock)
         for id in acknowledged {
             let found = try await reopened.task(id: try TaskID(parsing: id))
             #expect(found != nil, "acknowledged task \(id) is missing after SIGKILL")

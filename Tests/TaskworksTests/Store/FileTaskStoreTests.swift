@@ -2,6 +2,7 @@ import Foundation
 import TaskworksTesting
 import Testing
 
+@testable import TaskStoreConformance
 @testable import Taskworks
 
 @Suite("File store")
@@ -31,7 +32,7 @@ struct FileTaskStoreTests {
                         priority: 1 + index, createdAt: Fixtures.start.addingTimeInterval(Double(index)))))
         }
         let claimed = try await store.claim(
-            Fixtures.claim(now: Fixtures.start.addingTimeInterval(10), limit: 2))
+            Sample.claim(now: Fixtures.start.addingTimeInterval(10), limit: 2))
         var failed = claimed[1]
         failed.status = .failed
         failed.errorMessage = "boom \"quoted\" ü"
@@ -57,7 +58,7 @@ struct FileTaskStoreTests {
         let counts = try await reopened.counts(createdBy: nil)
         #expect(counts.byStatus == [.pending: 3, .running: 1, .failed: 1])
         // The claim order survives too: the highest-priority pending task comes next.
-        let next = try await reopened.claim(Fixtures.claim(now: Fixtures.start.addingTimeInterval(20)))
+        let next = try await reopened.claim(Sample.claim(now: Fixtures.start.addingTimeInterval(20)))
         #expect(next.first?.priority == 3)
     }
 
@@ -107,7 +108,7 @@ struct FileTaskStoreTests {
                 group.addTask {
                     var mine: [TaskID] = []
                     while true {
-                        let batch = try await store.claim(Fixtures.claim("w\(number)", now: now, limit: 3))
+                        let batch = try await store.claim(Sample.claim("w\(number)", now: now, limit: 3))
                         if batch.isEmpty { return mine }
                         mine += batch.map(\.id)
                     }
@@ -278,9 +279,9 @@ struct FileTaskStoreTests {
         let directory = try TemporaryDirectory.make()
         let started = Gate()
         let stopped = Gate()
-        let workerRegistry = try Fixtures.registry()
+        let workerRegistry = try Sample.registry()
         try workerRegistry.register("long") { _ in blockingRunner(started: started, stopped: stopped) }
-        let webRegistry = try Fixtures.registry()
+        let webRegistry = try Sample.registry()
         try webRegistry.register("long") { _ in ClosureTaskRunner { _ in nil } }
         let workerSide = TaskService(
             store: try await FileTaskStore(directory: directory.path), registry: workerRegistry)

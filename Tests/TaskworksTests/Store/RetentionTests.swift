@@ -33,9 +33,9 @@ struct RetentionTests {
     }
 
     @Test func pruningRemovesOldTasksWithTheirArtifactsAndAPoolRunsIt() async throws {
-        let clock = ManualClock()
+        let clock = ManualTaskClock()
         let artifacts = try LocalDirectoryArtifactStore(directory: TemporaryDirectory.make().path)
-        let registry = try Fixtures.registry()
+        let registry = try Sample.registry()
         try registry.register("report") { _ in
             ClosureTaskRunner { context in
                 try await context.writeArtifact(fileName: "r.csv", contentType: "text/csv") {

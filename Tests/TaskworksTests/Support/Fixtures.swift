@@ -15,20 +15,7 @@ enum Fixtures {
             runAfter: runAfter, createdAt: createdAt)
     }
 
-    /// A claim request at `now` for `owner`.
-    static func claim(
-        _ owner: String = "worker-a", now: Date = start, limit: Int = 1, types: Set<String>? = nil,
-        lease: Duration = .seconds(30)
-    ) -> TaskClaimRequest {
-        TaskClaimRequest(owner: owner, now: now, leaseDuration: lease, types: types, limit: limit)
-    }
-
-    /// A registry with `noop` (returns nil) registered.
-    static func registry() throws -> TaskRegistry {
-        let registry = TaskRegistry()
-        try registry.register("noop") { _ in ClosureTaskRunner { _ in nil } }
-        return registry
-    }
+    // Claim requests and the `noop` registry come from the conformance suite's `Sample`.
 
     /// A pool configuration for tests: fast renewals, a poll interval long enough that a test
     /// passing proves the pool was woken rather than polled.
@@ -40,37 +27,5 @@ enum Fixtures {
         configuration.retryPolicy = RetryPolicy(initialDelay: .milliseconds(20), jitter: 0)
         configuration.shutdownGracePeriod = .seconds(10)
         return configuration
-    }
-}
-
-extension TaskStore {
-    /// Writes `change` applied to the current copy, retrying on conflicts (test setup only).
-    @discardableResult
-    func force(_ id: TaskID, _ change: (inout TaskRecord) -> Void) async throws -> TaskRecord {
-        while true {
-            guard let current = try await task(id: id) else { throw TaskworksError.taskNotFound(id) }
-            var next = current
-            change(&next)
-            if case .updated(let stored) = try await update(next, expectedVersion: current.version) {
-                return stored
-            }
-        }
-    }
-}
-
-/// Runs `body` with `pool` running, then shuts the pool down and waits for it.
-func withRunningPool<T: Sendable>(
-    _ pool: WorkerPool, _ body: () async throws -> T
-) async throws -> T {
-    let running = Task { try await pool.run() }
-    do {
-        let value = try await body()
-        running.cancel()
-        try await running.value
-        return value
-    } catch {
-        running.cancel()
-        try? await running.value
-        throw error
     }
 }

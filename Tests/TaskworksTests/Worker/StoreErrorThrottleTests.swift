@@ -3,6 +3,7 @@ import Synchronization
 import TaskworksTesting
 import Testing
 
+@testable import TaskStoreConformance
 @testable import Taskworks
 
 @Suite("Store error throttle")
@@ -22,7 +23,7 @@ struct StoreErrorThrottleTests {
 
     @Test func aFullDiskIsReportedOncePerPollIntervalNotOncePerFailedWrite() async throws {
         let store = FullDiskStore(base: InMemoryTaskStore())
-        let service = TaskService(store: store, registry: try Fixtures.registry())
+        let service = TaskService(store: store, registry: try Sample.registry())
         let reports = Mutex<[String]>([])
         var configuration = Fixtures.poolConfiguration(concurrency: 4)
         configuration.storeErrorHandler = { error in reports.withLock { $0.append("\(error)") } }

@@ -2,6 +2,7 @@ import Foundation
 import TaskworksTesting
 import Testing
 
+@testable import TaskStoreConformance
 @testable import Taskworks
 
 @Suite("Worker pool")
@@ -17,7 +18,7 @@ struct WorkerPoolTests {
             configure: (inout WorkerPool.Configuration) -> Void = { _ in },
             register: (TaskRegistry) throws -> Void
         ) async throws {
-            registry = try Fixtures.registry()
+            registry = try Sample.registry()
             try register(registry)
             store = try await fixture.make()
             service = TaskService(store: store, registry: registry)
@@ -375,14 +376,14 @@ struct WorkerPoolTests {
     }
 
     @Test func expiredLeasesOfDeadWorkersAreRescued() async throws {
-        let clock = ManualClock()
-        let registry = try Fixtures.registry()
+        let clock = ManualTaskClock()
+        let registry = try Sample.registry()
         let service = TaskService(store: InMemoryTaskStore(), registry: registry, clock: clock)
         let retryable = try await service.create(
             "noop", options: TaskOptions(maxRetries: 1), createdBy: .user("alice"))
         let exhausted = try await service.create(
             "noop", options: TaskOptions(maxRetries: 0), createdBy: .user("alice"))
-        let claimed = try await service.store.claim(Fixtures.claim("dead-worker", now: clock.now(), limit: 2))
+        let claimed = try await service.store.claim(Sample.claim("dead-worker", now: clock.now(), limit: 2))
         #expect(claimed.count == 2)
         clock.advance(by: 30)
         #expect(try await service.rescueExpiredLeases() == 0)
@@ -397,7 +398,7 @@ struct WorkerPoolTests {
     }
 
     @Test func invalidConfigurationIsATypedErrorFromRun() async throws {
-        let registry = try Fixtures.registry()
+        let registry = try Sample.registry()
         let service = TaskService(store: InMemoryTaskStore(), registry: registry)
         var configuration = WorkerPool.Configuration(concurrency: 0)
         let zero = await #expect(throws: TaskworksError.self) {
