@@ -51,7 +51,7 @@ let package = Package(
         ),
         .testTarget(
             name: "UserExportPluginTests",
-            dependencies: ["UserExportPlugin", "Taskworks", "TaskworksDemo"],
+            dependencies: ["UserExportPlugin", "Taskworks", "TaskworksTesting", "TaskworksDemo"],
             path: "Plugins/UserExport/Tests/UserExportPluginTests"
         ),
         .testTarget(

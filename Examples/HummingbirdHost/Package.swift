@@ -24,7 +24,10 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
-        .testTarget(name: "HummingbirdHostTests", dependencies: ["HummingbirdHost"]),
+        .testTarget(
+            name: "HummingbirdHostTests",
+            dependencies: ["HummingbirdHost", .product(name: "TaskworksTesting", package: "Taskworks")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

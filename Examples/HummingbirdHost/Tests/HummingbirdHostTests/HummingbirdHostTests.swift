@@ -1,4 +1,5 @@
 import Foundation
+import TaskworksTesting
 import Testing
 
 /// Starts the example server on a free loopback port and uses it over HTTP as a client would.
@@ -72,11 +73,12 @@ struct HummingbirdHostTests {
     }
 
     private func poll<T>(_ what: String, _ check: () throws -> T?) async throws -> T {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            if let value = try check() { return value }
-            try await Task.sleep(for: .milliseconds(20))
+        var found: T?
+        try await eventually(what, pollingEvery: .milliseconds(20)) {
+            found = try check()
+            return found != nil
         }
-        throw LoopbackHTTP.Failure(description: "timed out waiting for \(what)")
+        guard let found else { throw LoopbackHTTP.Failure(description: "no value for \(what)") }
+        return found
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TaskworksTesting
 import Testing
 
 /// Runs the `taskworks-demo` executable as a user would and checks what it prints and writes.
@@ -27,13 +28,11 @@ struct DemoTests {
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         try process.run()
-        let deadline = ContinuousClock.now + .seconds(300)
-        while process.isRunning {
-            guard ContinuousClock.now < deadline else {
-                process.terminate()
-                throw CocoaError(.executableLoad)
-            }
-            try await Task.sleep(for: .milliseconds(5))
+        do {
+            try await eventually("taskworks-demo to exit", timeout: .seconds(300)) { !process.isRunning }
+        } catch {
+            process.terminate()
+            throw error
         }
         return Output(
             status: process.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8),

@@ -1,4 +1,5 @@
 import Foundation
+import TaskworksTesting
 import Testing
 import UserExportPlugin
 
@@ -81,15 +82,10 @@ struct ExportHarness {
     }
 
     func finished(_ id: TaskID) async throws -> TaskRecord {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while true {
-            let task = try await service.task(id, as: .system)
-            if task.status.isTerminal { return task }
-            guard ContinuousClock.now < deadline else {
-                throw TaskworksError.invalidInput("export \(id) did not finish")
-            }
-            try await Task.sleep(for: .milliseconds(2))
+        try await eventually("export \(id) to finish") {
+            try await service.task(id, as: .system).status.isTerminal
         }
+        return try await service.task(id, as: .system)
     }
 
     func csv(of id: TaskID, as caller: Caller) async throws -> String {
