@@ -11,6 +11,15 @@ struct JSONObjectWriter {
         self.bytes.append(UInt8(ascii: "{"))
     }
 
+    /// Appends one object to `bytes`, its members written by `members` (the buffer is moved in
+    /// and out, never copied).
+    static func append(to bytes: inout [UInt8], _ members: (inout JSONObjectWriter) -> Void) {
+        var writer = JSONObjectWriter(bytes: bytes)
+        bytes = []
+        members(&writer)
+        bytes = writer.finish()
+    }
+
     mutating func key(_ name: String) {
         if !first { bytes.append(UInt8(ascii: ",")) }
         first = false

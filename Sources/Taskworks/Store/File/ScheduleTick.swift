@@ -9,10 +9,9 @@ struct ScheduleTick: Sendable, Hashable {
 
     /// Appends the record's JSON object.
     func appendJSON(to bytes: inout [UInt8]) {
-        var writer = JSONObjectWriter(bytes: bytes)
-        bytes = []
-        writer.string("schedule", name)
-        writer.date("lastTick", tick)
-        bytes = writer.finish()
+        JSONObjectWriter.append(to: &bytes) { writer in
+            writer.string("schedule", name)
+            writer.date("lastTick", tick)
+        }
     }
 }

@@ -13,14 +13,13 @@ struct SnapshotHeader: Sendable, Hashable {
 
     /// Appends the header's JSON object.
     func appendJSON(to bytes: inout [UInt8]) {
-        var writer = JSONObjectWriter(bytes: bytes)
-        bytes = []
-        writer.string("format", format)
-        writer.integer("version", Int64(version))
-        writer.integer("generation", Int64(generation))
-        writer.integer("tasks", Int64(tasks))
-        writer.integer("schedules", Int64(schedules))
-        bytes = writer.finish()
+        JSONObjectWriter.append(to: &bytes) { writer in
+            writer.string("format", format)
+            writer.integer("version", Int64(version))
+            writer.integer("generation", Int64(generation))
+            writer.integer("tasks", Int64(tasks))
+            writer.integer("schedules", Int64(schedules))
+        }
     }
 
     /// Reads a header, or throws a ``JSONSyntaxError`` saying why the record is not one.

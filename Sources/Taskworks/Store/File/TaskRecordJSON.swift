@@ -11,43 +11,42 @@ import Foundation
 enum TaskRecordJSON {
     /// Appends `record` as one JSON object.
     static func appendRecord(_ record: TaskRecord, to bytes: inout [UInt8]) {
-        var writer = JSONObjectWriter(bytes: bytes)
-        bytes = []
-        writer.string("id", record.id.description)
-        writer.string("type", record.type)
-        writer.string("status", record.status.rawValue)
-        writer.integer("priority", Int64(record.priority))
-        if let payload = record.payload { writer.value("payload", payload) }
-        if let result = record.result { writer.value("result", result) }
-        if let message = record.errorMessage { writer.string("errorMessage", message) }
-        writer.integer("progress", Int64(record.progress))
-        writer.string("createdBy", record.createdBy)
-        if let artifact = record.artifact {
-            writer.key("artifact")
-            writer.bytes += #"{"key":"#.utf8
-            JSONWriter.appendString(artifact.key, to: &writer.bytes)
-            writer.bytes += #","fileName":"#.utf8
-            JSONWriter.appendString(artifact.fileName, to: &writer.bytes)
-            writer.bytes += #","contentType":"#.utf8
-            JSONWriter.appendString(artifact.contentType, to: &writer.bytes)
-            writer.bytes.append(UInt8(ascii: "}"))
+        JSONObjectWriter.append(to: &bytes) { writer in
+            writer.string("id", record.id.description)
+            writer.string("type", record.type)
+            writer.string("status", record.status.rawValue)
+            writer.integer("priority", Int64(record.priority))
+            if let payload = record.payload { writer.value("payload", payload) }
+            if let result = record.result { writer.value("result", result) }
+            if let message = record.errorMessage { writer.string("errorMessage", message) }
+            writer.integer("progress", Int64(record.progress))
+            writer.string("createdBy", record.createdBy)
+            if let artifact = record.artifact {
+                writer.key("artifact")
+                writer.bytes += #"{"key":"#.utf8
+                JSONWriter.appendString(artifact.key, to: &writer.bytes)
+                writer.bytes += #","fileName":"#.utf8
+                JSONWriter.appendString(artifact.fileName, to: &writer.bytes)
+                writer.bytes += #","contentType":"#.utf8
+                JSONWriter.appendString(artifact.contentType, to: &writer.bytes)
+                writer.bytes.append(UInt8(ascii: "}"))
+            }
+            writer.integer("attempts", Int64(record.attempts))
+            writer.integer("maxRetries", Int64(record.maxRetries))
+            writer.integer("manualRetries", Int64(record.manualRetries))
+            if let timeout = record.timeoutMilliseconds { writer.integer("timeoutMilliseconds", timeout) }
+            writer.date("runAfter", record.runAfter)
+            writer.date("createdAt", record.createdAt)
+            if let date = record.startedAt { writer.date("startedAt", date) }
+            if let date = record.finishedAt { writer.date("finishedAt", date) }
+            writer.date("updatedAt", record.updatedAt)
+            if let date = record.deletedAt { writer.date("deletedAt", date) }
+            writer.bool("cancelRequested", record.cancelRequested)
+            if let owner = record.leaseOwner { writer.string("leaseOwner", owner) }
+            if let date = record.leaseExpiresAt { writer.date("leaseExpiresAt", date) }
+            writer.integer("version", Int64(bitPattern: record.version))
+            if let key = record.uniqueKey { writer.string("uniqueKey", key) }
         }
-        writer.integer("attempts", Int64(record.attempts))
-        writer.integer("maxRetries", Int64(record.maxRetries))
-        writer.integer("manualRetries", Int64(record.manualRetries))
-        if let timeout = record.timeoutMilliseconds { writer.integer("timeoutMilliseconds", timeout) }
-        writer.date("runAfter", record.runAfter)
-        writer.date("createdAt", record.createdAt)
-        if let date = record.startedAt { writer.date("startedAt", date) }
-        if let date = record.finishedAt { writer.date("finishedAt", date) }
-        writer.date("updatedAt", record.updatedAt)
-        if let date = record.deletedAt { writer.date("deletedAt", date) }
-        writer.bool("cancelRequested", record.cancelRequested)
-        if let owner = record.leaseOwner { writer.string("leaseOwner", owner) }
-        if let date = record.leaseExpiresAt { writer.date("leaseExpiresAt", date) }
-        writer.integer("version", Int64(bitPattern: record.version))
-        if let key = record.uniqueKey { writer.string("uniqueKey", key) }
-        bytes = writer.finish()
     }
 
     /// Reads a snapshot record (one task), or `nil` when it is not one.
