@@ -15,6 +15,9 @@ public struct TaskCounts: Sendable, Hashable {
     /// All counted tasks.
     public var total: Int { byStatus.values.reduce(0, +) }
 
-    /// The count for one status (0 when absent).
+    /// The count for one status: 0 when no task has it.
     public subscript(status: TaskStatus) -> Int { byStatus[status] ?? 0 }
+
+    /// The count for one type name: 0 when no task has it.
+    public subscript(type type: String) -> Int { byType[type] ?? 0 }
 }

@@ -118,3 +118,18 @@ extension TaskID: Comparable {
         }
     }
 }
+
+extension TaskID: LosslessStringConvertible, CustomDebugStringConvertible {
+    /// Parses a task id from its text form (any letter case), or `nil` when `text` is not one;
+    /// ``init(parsing:)`` throws a typed error instead.
+    public init?(_ text: String) {
+        guard let uuid = TaskID.parseUUID(text.utf8) else { return nil }
+        self.uuid = uuid
+    }
+
+    /// The lowercase text form, as ``description``: what a route or a log line wants.
+    public var string: String { description }
+
+    /// The text form, so an id prints plainly inside collections too.
+    public var debugDescription: String { description }
+}

@@ -42,3 +42,11 @@ public enum TaskStatus: String, Sendable, Codable, Hashable, CaseIterable, Compa
         }
     }
 }
+
+extension TaskStatus: CustomStringConvertible, CustomDebugStringConvertible {
+    /// The plain name, e.g. `pending`.
+    public var description: String { rawValue }
+
+    /// The plain name, so a status prints as `pending` inside collections and logs too.
+    public var debugDescription: String { rawValue }
+}

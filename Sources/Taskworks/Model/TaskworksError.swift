@@ -12,7 +12,7 @@ public struct TaskworksError: Error, Sendable, Hashable, CustomStringConvertible
     /// What kind of failure this is. Compare it with the static members (`error.code ==
     /// .taskNotFound`); new codes are added as new static members, so code that handles today's
     /// codes keeps compiling when a release adds one (there is no exhaustive `switch` to break).
-    public struct Code: Sendable, Hashable, CustomStringConvertible {
+    public struct Code: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
         /// The code's stable name, as the HTTP API reports it: `taskNotFound`, `invalidInput`…
         public let name: String
 
@@ -20,6 +20,9 @@ public struct TaskworksError: Error, Sendable, Hashable, CustomStringConvertible
 
         /// The code's ``name``.
         public var description: String { name }
+
+        /// The code's ``name``, so a code prints plainly inside collections and logs too.
+        public var debugDescription: String { name }
 
         /// No task with that id is visible to the caller (it does not exist, was deleted, or
         /// belongs to another user; these are deliberately indistinguishable).
