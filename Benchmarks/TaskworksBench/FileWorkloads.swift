@@ -154,7 +154,7 @@ extension Workload {
         try registry.register("steps") { _ in
             ClosureTaskRunner { context in
                 for step in 1...reportsPerTask {
-                    context.reportProgress(Double(step) / Double(reportsPerTask) * 100)
+                    context.reportProgress(completed: step, of: reportsPerTask)
                     await Task.yield()
                 }
                 return nil

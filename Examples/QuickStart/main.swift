@@ -1,33 +1,34 @@
 import Taskworks
 
-struct Resize: Codable, Sendable {
+struct Resize: TaskDefinition {  // a task declared as a type: its payload, name and result
+    typealias Result = Resized
+    static let taskType = "resize_image"
     var width: Int
 }
 
-struct ResizeRunner: TaskRunner {
-    func run(_ context: TaskContext) async throws -> (any Encodable & Sendable)? {
-        let resize = try context.payload(as: Resize.self)
-        for step in 1...4 {
-            try context.checkCancellation()  // stop between steps when cancelled
-            context.reportProgress(Double(step) * 25)
-        }
-        return ["width": resize.width]
-    }
+struct Resized: Codable, Sendable {
+    var width: Int
 }
 
 let registry = TaskRegistry()
-try registry.register("resize_image") { _ in ResizeRunner() }
+try registry.register(Resize.self) { resize, context in
+    for step in 1...4 {
+        try context.checkCancellation()  // stop between steps when cancelled
+        context.reportProgress(step * 25)
+    }
+    return Resized(width: resize.width)
+}
 let service = TaskService(store: InMemoryTaskStore(), registry: registry)
 let pool = WorkerPool(service: service, configuration: .init(concurrency: 10))
 let worker = Task { try await pool.run() }  // cancel it to shut down gracefully
 
 let events = try service.events(for: .user("alice"))
 let task = try await service.create(
-    "resize_image", payload: Resize(width: 640), options: .init(maxRetries: 3, priority: 7),
-    createdBy: .user("alice"), onComplete: { finished in print("callback:", finished.status) })
+    Resize(width: 640), options: .init(maxRetries: 3, priority: 7), createdBy: .user("alice"),
+    onComplete: { finished, resized in print("callback:", finished.status, resized?.width ?? 0) })
 
 for await event in events where event.kind == .finished && event.task.id == task.id {
-    print("finished:", event.task.status, event.task.result ?? .null)
+    print("finished:", event.task.status, try event.task.result(of: Resize.self)?.width ?? 0)
     break
 }
 worker.cancel()

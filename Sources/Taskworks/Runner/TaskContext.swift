@@ -76,11 +76,11 @@ public final class TaskContext: Sendable {
         try task.decodePayload(as: T.self)
     }
 
-    /// Reports progress in percent. Values are clamped to 0–100, NaN is ignored, and a value
-    /// lower than one already reported is ignored.
-    public func reportProgress(_ percent: Double) {
-        guard !percent.isNaN else { return }
-        let whole = Int(min(100, max(0, percent)).rounded(.down))
+    /// Reports progress as a whole percentage, 0–100: the one number type progress has end to end
+    /// (``TaskRecord/progress``, events and the HTTP API read it back as the same `Int`). Values
+    /// are clamped to 0–100, and a value lower than one already reported is ignored.
+    public func reportProgress(_ percent: Int) {
+        let whole = min(100, max(0, percent))
         let wake = state.withLock { state -> Bool in
             guard whole > state.reportedProgress else { return false }
             state.reportedProgress = whole
@@ -89,6 +89,15 @@ public final class TaskContext: Sendable {
             return wasClean
         }
         if wake { supervisorWakeUp?.notify() }
+    }
+
+    /// Reports `completed` of `total` steps as a percentage (rounded down): `reportProgress(
+    /// completed: 3, of: 4)` is 75. A `total` of 0 or less reports nothing; `completed` is clamped
+    /// to 0…`total`, so no count overflows.
+    public func reportProgress(completed: Int, of total: Int) {
+        guard total > 0 else { return }
+        let done = min(total, max(0, completed))
+        reportProgress(Int((Double(done) / Double(total) * 100).rounded(.down)))
     }
 
     /// The progress reported so far in this attempt.

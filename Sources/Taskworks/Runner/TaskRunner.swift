@@ -12,7 +12,7 @@
 ///         for step in 1...10 {
 ///             try context.checkCancellation()
 ///             try await resizeTile(step, width: resize.width)
-///             context.reportProgress(Double(step) * 10)
+///             context.reportProgress(step * 10)
 ///         }
 ///         return ["width": resize.width]
 ///     }

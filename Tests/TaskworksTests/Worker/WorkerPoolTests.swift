@@ -246,7 +246,7 @@ struct WorkerPoolTests {
         let harness = try await Harness(fixture: fixture) { registry in
             try registry.register("progress") { _ in
                 ClosureTaskRunner { context in
-                    for step in 0...1000 { context.reportProgress(Double(step) / 20) }
+                    for step in 0...1000 { context.reportProgress(step / 20) }
                     context.reportProgress(10)  // backwards: ignored
                     await release.wait()
                     return nil

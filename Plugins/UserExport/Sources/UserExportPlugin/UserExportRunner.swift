@@ -24,7 +24,11 @@ struct UserExportRunner: TaskRunner {
                 for user in page { UserCSV.appendRow(user, to: &chunk) }
                 try await out.write(chunk)
                 rows += page.count
-                context.reportProgress(total > 0 ? Double(rows) / Double(total) * 100 : 100)
+                if total > 0 {
+                    context.reportProgress(completed: rows, of: total)
+                } else {
+                    context.reportProgress(100)
+                }
                 if page.count < pageSize { break }
             }
         }
