@@ -35,11 +35,17 @@ public final class TaskContext: Sendable {
     private let supervisorWakeUp: WakeUpCall?
     /// Where ``writeArtifact(fileName:contentType:_:)`` stores files.
     let artifactStore: (any ArtifactStore)?
+    /// Hears every progress value that moved the progress (the test kit records them).
+    private let progressObserver: (@Sendable (Int) -> Void)?
 
-    init(task: TaskRecord, supervisorWakeUp: WakeUpCall? = nil, artifactStore: (any ArtifactStore)? = nil) {
+    init(
+        task: TaskRecord, supervisorWakeUp: WakeUpCall? = nil, artifactStore: (any ArtifactStore)? = nil,
+        progressObserver: (@Sendable (Int) -> Void)? = nil
+    ) {
         self.task = task
         self.supervisorWakeUp = supervisorWakeUp
         self.artifactStore = artifactStore
+        self.progressObserver = progressObserver
         self.state = LockedState(State(reportedProgress: task.progress))
     }
 
@@ -81,14 +87,15 @@ public final class TaskContext: Sendable {
     /// are clamped to 0–100, and a value lower than one already reported is ignored.
     public func reportProgress(_ percent: Int) {
         let whole = min(100, max(0, percent))
-        let wake = state.withLock { state -> Bool in
-            guard whole > state.reportedProgress else { return false }
+        let (moved, wake) = state.withLock { state -> (Bool, Bool) in
+            guard whole > state.reportedProgress else { return (false, false) }
             state.reportedProgress = whole
             let wasClean = !state.progressDirty
             state.progressDirty = true
-            return wasClean
+            return (true, wasClean)
         }
         if wake { supervisorWakeUp?.notify() }
+        if moved, let progressObserver { progressObserver(whole) }
     }
 
     /// Reports `completed` of `total` steps as a percentage (rounded down): `reportProgress(
