@@ -26,13 +26,22 @@ struct ListedUsers: UserDirectory {
     }
 }
 
-/// Blocks page requests until cancelled; tells the test when the first one is waiting.
+/// Blocks page requests until cancelled (or for at most a minute, then throws); tells the test
+/// when the first one is waiting.
 final class HeldPages: Sendable {
     private let waiting = LockedState<CheckedContinuation<Void, Never>?>(nil)
     private let reached = LockedState(false)
 
     func wait() async throws {
         reached.withLock { $0 = true }
+        let deadline = Task { [waiting] in
+            try await Task.sleep(for: .seconds(60))
+            waiting.withLock { stored in
+                stored?.resume()
+                stored = nil
+            }
+        }
+        defer { deadline.cancel() }
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let cancelled = waiting.withLock { stored -> Bool in
@@ -49,6 +58,7 @@ final class HeldPages: Sendable {
             }
         }
         try Task.checkCancellation()
+        throw DeadlineExceeded(what: "the held page to be released by a cancel", timeout: .seconds(60))
     }
 
     var isWaiting: Bool { reached.withLock { $0 } }
@@ -116,6 +126,22 @@ struct UserExportTests {
             lastLogin: Date(timeIntervalSince1970: 1_764_000_000), createdAt: Date(timeIntervalSince1970: 0)),
     ]
 
+    /// The runner on its own, with the test kit: no pool, no store.
+    @Test func theRunnerAloneWritesItsFileAndReportsProgressToTheEnd() async throws {
+        let registry = TaskRegistry()
+        try registry.install(
+            UserExportPlugin(directory: ListedUsers(users: UserExportTests.tricky), pageSize: 1))
+        let artifacts = try LocalDirectoryArtifactStore(
+            directory: FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID())").path)
+        let outcome = try await RunnerTest.run(
+            type: UserExportPlugin.taskType, payload: UserExportRequest(), registeredIn: registry,
+            artifacts: artifacts)
+        #expect(outcome.status == .succeeded)
+        #expect(try outcome.result(as: UserExportResult.self)?.rows == 2)
+        #expect(outcome.progressReports.last == 100)
+        #expect(outcome.artifact?.contentType == "text/csv; charset=utf-8")
+    }
+
     @Test func anExportWritesTheExactCSVAndReturnsRowsAndFileName() async throws {
         let harness = try ExportHarness(ListedUsers(users: UserExportTests.tricky), pageSize: 1)
         try await harness.run {
@@ -164,9 +190,7 @@ struct UserExportTests {
         let harness = try ExportHarness(directory, pageSize: 100)
         try await harness.run {
             let task = try await harness.service.create(UserExportPlugin.taskType, createdBy: .user("alice"))
-            let deadline = ContinuousClock.now + .seconds(30)
-            while !held.isWaiting && ContinuousClock.now < deadline { await Task.yield() }
-            #expect(held.isWaiting)
+            try await eventually("the export to wait for its second page") { held.isWaiting }
             #expect(harness.artifactFiles.count == 1)  // the .partial file being written
             try await harness.service.cancel(task.id, as: .user("alice"))
             let done = try await harness.finished(task.id)
