@@ -19,7 +19,7 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 }
 
 /// Payloads at the edges of what create accepts: extreme numbers, every kind of Unicode, and
-/// nesting up to ``JSONValue/maximumNestingDepth``.
+/// nesting up to `JSONValue/maximumNestingDepth`.
 public enum GeneratedValues {
     /// Numbers a store must keep exactly.
     static let edgeDoubles: [Double] = [

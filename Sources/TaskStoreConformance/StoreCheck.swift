@@ -40,7 +40,7 @@ struct ConformanceContext: Sendable {
     let backend: StoreHarness.Backend
 
     /// The read model the service would use on this store: the store's own when it declares one,
-    /// otherwise ``ScanningTaskReadModel`` over its core. The query checks run against it, so a
+    /// otherwise `ScanningTaskReadModel` over its core. The query checks run against it, so a
     /// store's own read model and the default one are held to the same contract.
     var readModel: any TaskReadModel { readModelServing(store) }
 

@@ -42,7 +42,7 @@ extension TaskService {
     /// #expect(queued.count == 1)
     /// ```
     ///
-    /// - Throws: ``TaskworksError/Code/invalidInput`` when a pending payload does not decode as
+    /// - Throws: `TaskworksError/Code/invalidInput` when a pending payload does not decode as
     ///   `Definition`; what the store throws.
     public func pendingTasks<Definition: TaskDefinition>(
         of definition: Definition.Type, createdBy creator: Caller? = nil,

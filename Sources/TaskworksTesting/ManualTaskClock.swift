@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 import Taskworks
 
-/// A ``TaskClock`` that moves only when the test moves it, so delays, retries, leases,
+/// A `TaskClock` that moves only when the test moves it, so delays, retries, leases,
 /// schedules and retention can be tested without waiting. Safe to read and move from any thread.
 ///
 /// ```swift

@@ -19,12 +19,14 @@ public enum RunnerTest {
     /// exactly the code a pool would run, its payload check included.
     ///
     /// - Parameters:
+    ///   - definition: the payload, run as a task of `Definition.taskType`.
+    ///   - registry: the registry whose runner for that type runs.
     ///   - artifacts: where `context.writeArtifact` writes; `nil` makes it throw, as in a service
     ///     without an artifact store.
     ///   - cancelAtProgress: requests a cancel as soon as the runner reports at least this much
     ///     progress (the runner then sees `isCancelled`, and its Swift task is cancelled).
-    /// - Throws: ``TaskworksError/Code/unknownTaskType`` when the type is not registered,
-    ///   ``TaskworksError/Code/invalidInput`` when the registered type refuses the payload.
+    /// - Throws: `TaskworksError/Code/unknownTaskType` when the type is not registered,
+    ///   `TaskworksError/Code/invalidInput` when the registered type refuses the payload.
     public static func run<Definition: TaskDefinition>(
         _ definition: Definition, registeredIn registry: TaskRegistry, artifacts: (any ArtifactStore)? = nil,
         cancelAtProgress: Int? = nil
@@ -50,7 +52,7 @@ public enum RunnerTest {
 
     /// Runs `runner` against a task of `type` with `payload`, without a registry.
     ///
-    /// - Throws: ``TaskworksError/Code/invalidInput`` when `payload` cannot be encoded as JSON.
+    /// - Throws: `TaskworksError/Code/invalidInput` when `payload` cannot be encoded as JSON.
     public static func run(
         _ runner: some TaskRunner, type: String = "test", payload: (any Encodable & Sendable)? = nil,
         artifacts: (any ArtifactStore)? = nil, cancelAtProgress: Int? = nil
@@ -99,7 +101,7 @@ public struct RunnerTestOutcome: Sendable {
     public let result: JSONValue?
     /// The error message the task would store, when it failed.
     public let errorMessage: String?
-    /// Whether the failure is permanent (``TaskFailure/permanent(_:)``, or an unstorable result):
+    /// Whether the failure is permanent (`TaskFailure/permanent(_:)`, or an unstorable result):
     /// a pool would not retry it.
     public let isPermanentFailure: Bool
     /// Every progress value that moved the progress, in order.
@@ -109,14 +111,14 @@ public struct RunnerTestOutcome: Sendable {
 
     /// The result decoded as `T`, or `nil` when there is none.
     ///
-    /// - Throws: ``TaskworksError/Code/invalidInput`` when it does not decode.
+    /// - Throws: `TaskworksError/Code/invalidInput` when it does not decode.
     public func result<T: Decodable>(as type: T.Type) throws -> T? {
         try result.map { try $0.decode(T.self) }
     }
 
     /// The result decoded as `Definition.Result`, or `nil` when there is none.
     ///
-    /// - Throws: ``TaskworksError/Code/invalidInput`` when it does not decode.
+    /// - Throws: `TaskworksError/Code/invalidInput` when it does not decode.
     public func result<Definition: TaskDefinition>(of definition: Definition.Type) throws -> Definition
         .Result?
     {

@@ -27,7 +27,7 @@ extension TaskStore {
     /// Writes `change` applied to the stored copy of task `id`, retrying on conflicts, bypassing
     /// every transition rule: for putting a store into a state a test needs, never for app code.
     ///
-    /// - Throws: ``TaskworksError/Code/taskNotFound`` when no task has this id.
+    /// - Throws: `TaskworksError/Code/taskNotFound` when no task has this id.
     @discardableResult
     public func force(_ id: TaskID, _ change: (inout TaskRecord) -> Void) async throws -> TaskRecord {
         while true {

@@ -15,7 +15,7 @@ enum ClaimSemanticsChecks {
 
         func release() { state.withLock { $0.released = true } }
 
-        /// A registry with `noop` (returns at once) and `hold` (waits for ``release()``, at most
+        /// A registry with `noop` (returns at once) and `hold` (waits for `release()`, at most
         /// 60 s, and honours cancellation).
         func registry() throws -> TaskRegistry {
             let registry = try Sample.registry()

@@ -3,7 +3,7 @@ import Taskworks
 import TaskworksTesting
 
 /// Work-available notifications, for a store that declares them
-/// (``TaskStore/workAvailableNotifications()`` not `nil`); a store without them passes.
+/// (`TaskStore/workAvailableNotifications()` not `nil`); a store without them passes.
 enum NotificationChecks {
     static let all: [StoreCheck] = [
         StoreCheck("notifications.aTaskCreatedOnAnotherHandleIsAnnounced") { context in

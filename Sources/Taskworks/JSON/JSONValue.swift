@@ -28,7 +28,7 @@ public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible {
     case object([String: JSONValue])
 
     /// Encodes `value` with `JSONEncoder` (the bridge from your `Encodable` types) and reads the
-    /// text with Taskworks' own ``JSONParser``, so the value holds exactly what the text says.
+    /// text with Taskworks' own JSON parser, so the value holds exactly what the text says.
     ///
     /// - Throws: ``TaskworksError/Code/invalidInput`` when the value cannot be encoded as JSON
     ///   (for example a `Double.nan`).

@@ -1,4 +1,4 @@
-/// What ``TaskService/submit(_:payload:options:createdBy:onComplete:)`` did.
+/// What ``TaskService/createReportingDuplicate(_:payload:options:createdBy:onComplete:)`` did.
 public struct TaskCreation: Sendable, Hashable {
     /// The new task, or the pending or running task already holding the unique key.
     public var task: TaskRecord

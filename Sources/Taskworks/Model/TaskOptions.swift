@@ -25,7 +25,7 @@ public struct TaskOptions: Sendable {
     /// `runAfter` or `delay`, not both.
     public var delay: Duration?
     /// While a task with this key is pending or running, creating another returns that task
-    /// instead of a duplicate (``TaskService/submit(_:payload:options:createdBy:onComplete:)``
+    /// instead of a duplicate (``TaskService/createReportingDuplicate(_:payload:options:createdBy:onComplete:)``
     /// says which happened). Checked atomically by the store, also across processes.
     public var uniqueKey: String?
 

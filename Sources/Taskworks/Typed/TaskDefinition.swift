@@ -1,7 +1,7 @@
 /// A task declared as a type: its payload is a value of the conforming type, which names the
 /// task type it is stored under and the type its runs return. Register a runner for it with
 /// ``TaskRegistry/register(_:defaults:run:)`` and create tasks from values with
-/// the typed ``TaskService/create(_:options:createdBy:onComplete:)``; the runner
+/// the typed ``TaskService/create(_:options:createdBy:onComplete:)-(Definition,_,_,_)``; the runner
 /// receives the decoded value, and ``TaskRecord/result(of:)`` reads a finished task's result back
 /// typed. String-named types (``TaskRegistry/register(_:defaults:makeRunner:)``) stay for plugins
 /// and types only known at run time; both kinds live in one registry.

@@ -23,7 +23,7 @@ extension TaskService {
         ).task
     }
 
-    /// The typed ``create(_:options:createdBy:onComplete:)`` that also says whether
+    /// The typed ``create(_:options:createdBy:onComplete:)-(Definition,_,_,_)`` that also says whether
     /// it created the task or found the holder of its unique key.
     public func createReportingDuplicate<Definition: TaskDefinition>(
         _ definition: Definition, options: TaskOptions = TaskOptions(), createdBy: Caller,

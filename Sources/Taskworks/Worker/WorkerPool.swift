@@ -9,7 +9,7 @@ import Synchronization
 /// starts without waiting out the poll. Each task runs under a lease that the pool renews; a
 /// pool that dies leaves leases that expire, and any pool then rescues those tasks.
 ///
-/// **Graceful shutdown**: cancel the task running `run()` (or call ``shutdown()``). The pool
+/// **Graceful shutdown**: cancel the task running `run()` (or call ``shutdown(force:)``). The pool
 /// stops claiming, lets running tasks finish for up to ``Configuration/shutdownGracePeriod``,
 /// then stops the rest and puts them back to `pending` without counting the attempt. `run()`
 /// returns only after every runner has stopped.
@@ -92,7 +92,7 @@ public final class WorkerPool: Sendable {
         wakeUp.notify()
     }
 
-    /// Runs the pool until the calling task is cancelled or ``shutdown()`` is called, then shuts
+    /// Runs the pool until the calling task is cancelled or ``shutdown(force:)`` is called, then shuts
     /// down gracefully and returns once every runner has stopped. The pool can run again after.
     ///
     /// - Throws: ``TaskworksError/Code/alreadyRunning`` when another `run()` is active;
