@@ -15,12 +15,12 @@ enum TaskTransitions {
         case released
     }
 
-    /// A caller's cancel. Pending → cancelled; running → cancel requested (the runner is stopped
-    /// and the worker stores `cancelled`); `nil` when a cancel is already requested.
+    /// A caller's cancel. Pending or paused → cancelled; running → cancel requested (the runner is
+    /// stopped and the worker stores `cancelled`); `nil` when a cancel is already requested.
     static func cancel(_ task: TaskRecord, now: Date) throws -> TaskRecord? {
         var next = task
         switch task.status {
-        case .pending:
+        case .pending, .paused:
             next.status = .cancelled
             next.finishedAt = now
             next.cancelRequested = true
@@ -30,7 +30,7 @@ enum TaskTransitions {
         case .succeeded, .failed, .cancelled:
             throw TaskworksError.invalidTransition(
                 task.id,
-                "task \(task.id) already \(task.status.rawValue); only pending or running tasks can "
+                "task \(task.id) already \(task.status.rawValue); only pending, paused or running tasks can "
                     + "be cancelled")
         }
         next.updatedAt = now

@@ -131,4 +131,28 @@ extension TaskHTTPAPI {
                 200, .object(["outcome": .string("skipped"), "task": TaskHTTPAPI.taskJSON(running)]))
         }
     }
+
+    func taskTypesRoute(_ parts: [String], method: String, _ request: TaskHTTPRequest) async throws
+        -> TaskHTTPResponse
+    {
+        switch parts.count {
+        case 1 where parts[0] == "paused":
+            try requireMethod("GET", method)
+            let types = try await service.pausedTaskTypes(as: try authenticated(request))
+            return TaskHTTPAPI.json(200, .object(["items": .array(types.sorted().map(JSONValue.string))]))
+        case 2 where parts[1] == "pause" || parts[1] == "resume":
+            try requireMethod("POST", method)
+            let caller = try authenticated(request)
+            let type = parts[0].removingPercentEncoding ?? parts[0]
+            let pausing = parts[1] == "pause"
+            let changed =
+                pausing
+                ? try await service.pauseTaskType(type, as: caller)
+                : try await service.resumeTaskType(type, as: caller)
+            return TaskHTTPAPI.json(
+                200, .object(["type": .string(type), "paused": .bool(pausing), "changed": .bool(changed)]))
+        default:
+            throw notFoundRoute(request)
+        }
+    }
 }

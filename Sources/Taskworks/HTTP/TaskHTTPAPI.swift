@@ -15,6 +15,9 @@ import Foundation
 /// | `POST /tasks` | create (`{"type": …, "payload": …}`), for ``Configuration/creatableTypes`` only |
 /// | `POST /tasks/{id}/cancel` | cancel |
 /// | `POST /tasks/{id}/retry` | retry |
+/// | `POST /tasks/{id}/pause`, `/resume` | pause a pending task, resume a paused one |
+/// | `GET /task-types/paused` | the paused task types |
+/// | `POST /task-types/{type}/pause`, `/resume` | pause or resume a whole type (admins and the system) |
 /// | `DELETE /tasks/{id}` | soft delete |
 /// | `GET /tasks/{id}/artifact` | download (session or signed link) |
 /// | `POST /tasks/{id}/artifact/link` | a signed, expiring download link |
@@ -95,6 +98,7 @@ public final class TaskHTTPAPI: Sendable {
         case .taskNotFound, .artifactNotFound: 404
         case .invalidInput, .invalidQuery, .unknownTaskType, .duplicateTaskType: 400
         case .invalidTransition, .duplicateTaskID: 409
+        case .permissionDenied: 403
         case .contention: 503
         default: 500  // alreadyRunning, storageFailure, corruptStore, and codes added later
         }
@@ -112,6 +116,8 @@ public final class TaskHTTPAPI: Sendable {
         switch parts.first {
         case "tasks"?:
             return try await tasksRoute(Array(parts.dropFirst()), method: method, request)
+        case "task-types"?:
+            return try await taskTypesRoute(Array(parts.dropFirst()), method: method, request)
         case "schedules"? where parts.count == 3 && parts[2] == "run":
             try requireMethod("POST", method)
             return try await runSchedule(parts[1], caller: try authenticated(request))
@@ -147,13 +153,17 @@ public final class TaskHTTPAPI: Sendable {
                 return TaskHTTPResponse(status: 204, headers: [:], body: .empty)
             default: throw methodNotAllowed(method, allowed: ["GET", "DELETE"])
             }
-        case 2 where parts[1] == "cancel" || parts[1] == "retry":
+        case 2 where ["cancel", "retry", "pause", "resume"].contains(parts[1]):
             try requireMethod("POST", method)
             let id = try TaskHTTPAPI.taskID(parts[0])
             let caller = try authenticated(request)
-            let task =
-                parts[1] == "cancel"
-                ? try await service.cancel(id, as: caller) : try await service.retry(id, as: caller)
+            let task: TaskRecord
+            switch parts[1] {
+            case "cancel": task = try await service.cancel(id, as: caller)
+            case "retry": task = try await service.retry(id, as: caller)
+            case "pause": task = try await service.pause(id, as: caller)
+            default: task = try await service.resume(id, as: caller)
+            }
             return TaskHTTPAPI.json(200, TaskHTTPAPI.taskJSON(task))
         case 2 where parts[1] == "artifact":
             try requireMethod("GET", method)

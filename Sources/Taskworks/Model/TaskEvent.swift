@@ -20,6 +20,10 @@ public struct TaskEvent: Sendable, Hashable {
         case finished
         /// A caller deleted the task.
         case deleted
+        /// A caller paused the pending task.
+        case paused
+        /// A caller resumed the paused task; it is pending again.
+        case resumed
     }
 
     /// What happened.

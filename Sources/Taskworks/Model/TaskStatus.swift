@@ -2,10 +2,14 @@
 ///
 /// `pending` → `running` → one of the terminal states `succeeded`, `failed`, `cancelled`.
 /// A running task whose attempt fails goes back to `pending` while retries remain; a retry
-/// requested by a caller moves a `failed` or `cancelled` task back to `pending`.
+/// requested by a caller moves a `failed` or `cancelled` task back to `pending`. A caller may
+/// pause a pending task (`paused`: never claimed) and resume it (`pending` again).
 public enum TaskStatus: String, Sendable, Codable, Hashable, CaseIterable, Comparable {
     /// Waiting to be claimed by a worker (possibly not before its `runAfter` date).
     case pending
+    /// Held by a caller's pause: never claimed until resumed (it then is `pending` again). It
+    /// still holds its unique key, and counts as active.
+    case paused
     /// Claimed by a worker that holds its lease.
     case running
     /// The runner returned normally.
@@ -19,12 +23,12 @@ public enum TaskStatus: String, Sendable, Codable, Hashable, CaseIterable, Compa
     /// unless a caller retries it.
     public var isTerminal: Bool {
         switch self {
-        case .pending, .running: false
+        case .pending, .paused, .running: false
         case .succeeded, .failed, .cancelled: true
         }
     }
 
-    /// `true` for `pending` and `running`.
+    /// `true` for `pending`, `paused` and `running`.
     public var isActive: Bool { !isTerminal }
 
     /// Orders statuses in their life-cycle order (`pending` first).
@@ -35,10 +39,11 @@ public enum TaskStatus: String, Sendable, Codable, Hashable, CaseIterable, Compa
     private var order: Int {
         switch self {
         case .pending: 0
-        case .running: 1
-        case .succeeded: 2
-        case .failed: 3
-        case .cancelled: 4
+        case .paused: 1
+        case .running: 2
+        case .succeeded: 3
+        case .failed: 4
+        case .cancelled: 5
         }
     }
 }

@@ -35,6 +35,9 @@ public struct TaskworksError: Error, Sendable, Hashable, CustomStringConvertible
         public static let duplicateTaskType = Code("duplicateTaskType")
         /// A store already holds a task with the id being inserted; nothing was written.
         public static let duplicateTaskID = Code("duplicateTaskID")
+        /// The caller may see what they asked about but may not do this (pausing a whole task
+        /// type as a user, say).
+        public static let permissionDenied = Code("permissionDenied")
         /// The requested change is not allowed from the task's current status.
         public static let invalidTransition = Code("invalidTransition")
         /// A value given by the caller is malformed or out of range.
@@ -106,6 +109,12 @@ public struct TaskworksError: Error, Sendable, Hashable, CustomStringConvertible
     /// A change that the task's status does not allow.
     public static func invalidTransition(_ id: TaskID, _ message: String) -> TaskworksError {
         TaskworksError(code: .invalidTransition, message: message, taskID: id)
+    }
+
+    /// The caller may not do this; `action` says what, and the message who may.
+    public static func permissionDenied(_ action: String, allowed: String) -> TaskworksError {
+        TaskworksError(
+            code: .permissionDenied, message: "\(action) is not allowed for this caller; \(allowed)")
     }
 
     /// A malformed or out-of-range value.

@@ -66,6 +66,14 @@ extension ForwardingTaskStore {
     }
 
     /// Forwards to ``base``.
+    public func setTaskType(_ type: String, paused: Bool) async throws -> Bool {
+        try await base.setTaskType(type, paused: paused)
+    }
+
+    /// Forwards to ``base``.
+    public func pausedTaskTypes() async throws -> Set<String> { try await base.pausedTaskTypes() }
+
+    /// Forwards to ``base``.
     public func workAvailableNotifications() -> AsyncStream<Void>? { base.workAvailableNotifications() }
 
     /// ``base``'s read model: lists, counts and recent tasks go straight to it. A wrapper that

@@ -72,7 +72,7 @@ extension InMemoryTaskIndex {
         var bestType: String?
         var best: ReadyEntry?
         let candidateTypes = types.map(Array.init) ?? Array(readyByType.keys)
-        for type in candidateTypes {
+        for type in candidateTypes where !pausedTypes.contains(type) {
             guard var heap = readyByType[type] else { continue }
             readyByType[type] = nil  // keep the heap uniquely referenced while it changes
             while let top = heap.min, !isCurrent(handle: top.handle, serial: top.serial) {

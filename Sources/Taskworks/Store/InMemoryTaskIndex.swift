@@ -41,6 +41,8 @@ struct InMemoryTaskIndex: Sendable {
     var countsByCreator: [String: [CountKey: Int]] = [:]
     /// Each schedule's last fired tick: schedule state, kept beside the tasks but not a task.
     var scheduleTicks: [String: Date] = [:]
+    /// Task types whose tasks are not claimed while paused.
+    var pausedTypes: Set<String> = []
 
     init() {}
 
@@ -52,6 +54,11 @@ struct InMemoryTaskIndex: Sendable {
         if let last = scheduleTicks[name], last >= tick { return false }
         scheduleTicks[name] = tick
         return true
+    }
+
+    /// Pauses or resumes `type`; `true` when that changed anything.
+    mutating func setTaskType(_ type: String, paused: Bool) -> Bool {
+        paused ? pausedTypes.insert(type).inserted : pausedTypes.remove(type) != nil
     }
 
     /// Applies a task read from a snapshot or journal: a schedule marker an earlier version
@@ -174,6 +181,7 @@ struct InMemoryTaskIndex: Sendable {
         var fresh = InMemoryTaskIndex()
         fresh.latestClaimTime = latestClaimTime
         fresh.scheduleTicks = scheduleTicks
+        fresh.pausedTypes = pausedTypes
         for slot in slots where !slot.isRemoved { fresh.upsert(slot.record) }
         self = fresh
     }

@@ -74,6 +74,16 @@ public final class InMemoryTaskStore: TaskStore, TaskReadModel {
         index.withLock { $0.scheduleTicks[name] }
     }
 
+    /// Pauses or resumes a task type. See ``TaskStore/setTaskType(_:paused:)``.
+    public func setTaskType(_ type: String, paused: Bool) async throws -> Bool {
+        index.withLock { $0.setTaskType(type, paused: paused) }
+    }
+
+    /// The paused task types. See ``TaskStore/pausedTaskTypes()``.
+    public func pausedTaskTypes() async throws -> Set<String> {
+        index.withLock { $0.pausedTypes }
+    }
+
     /// Removes tasks for good, version-checked. See ``TaskStore/remove(_:)``.
     public func remove(_ tasks: [TaskRecord]) async throws -> Int {
         index.withLock { $0.remove(tasks).count }

@@ -5,7 +5,7 @@ import Foundation
 /// `TaskStoreConformance` product) is correct.
 ///
 /// The contract is split by capability. This protocol is the core: insert, read, compare-and-set,
-/// claim, leases, removal, a scan, and the schedules' last ticks. Listing, counting and the recent-tasks view are the read
+/// claim, leases, removal, a scan, the schedules' last ticks and paused task types. Listing, counting and the recent-tasks view are the read
 /// model, ``TaskReadModel``: a store that also conforms to it answers them itself (with its own
 /// indexes); one that does not gets ``ScanningTaskReadModel``, which answers them from
 /// ``scanTasks(after:limit:)``. Work-available notifications are an optional capability with a
@@ -40,8 +40,8 @@ public protocol TaskStore: Sendable {
 
     /// Atomically claims up to `request.limit` eligible tasks and returns them as stored.
     ///
-    /// Eligible: `pending`, not deleted, `runAfter <= request.now`, and of one of
-    /// `request.types` when that is set. Order: highest `priority` first, then oldest
+    /// Eligible: `pending`, not deleted, `runAfter <= request.now`, of a type that is not paused
+    /// (``setTaskType(_:paused:)``), and of one of `request.types` when that is set. Order: highest `priority` first, then oldest
     /// `createdAt`, then insertion order. Each claimed task is stored with status `running`,
     /// `leaseOwner = request.owner`, `leaseExpiresAt = request.now + request.leaseDuration`,
     /// `attempts + 1`, `startedAt = updatedAt = request.now`, version + 1 — in the same atomic
@@ -76,6 +76,14 @@ public protocol TaskStore: Sendable {
 
     /// The last tick recorded for schedule `name`, or `nil` when it never fired.
     func lastScheduleTick(_ name: String) async throws -> Date?
+
+    /// Pauses (`paused: true`) or resumes every task of `type`, for every handle and process:
+    /// while a type is paused, ``claim(_:)`` hands out none of its tasks; they stay `pending`.
+    /// Returns whether this call changed anything. Atomic like every other write.
+    func setTaskType(_ type: String, paused: Bool) async throws -> Bool
+
+    /// The task types paused now.
+    func pausedTaskTypes() async throws -> Set<String>
 
     /// Notifications that tasks may have become claimable through another process or host (a task
     /// created or put back to pending there), so idle pools claim at once instead of waiting

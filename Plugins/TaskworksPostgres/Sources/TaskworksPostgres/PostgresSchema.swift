@@ -98,6 +98,25 @@ enum PostgresSchema {
                     ]
                 }
             ),
+            (
+                3, "paused tasks (a status) and paused task types (a table the claim consults)",
+                { schema in
+                    [
+                        "ALTER TABLE \(schema).tasks DROP CONSTRAINT IF EXISTS tasks_status_check",
+                        """
+                        ALTER TABLE \(schema).tasks ADD CONSTRAINT tasks_status_check
+                            CHECK (status IN ('pending', 'paused', 'running', 'succeeded', 'failed', 'cancelled'))
+                        """,
+                        "DROP INDEX IF EXISTS \(schema).tasks_unique_key",
+                        """
+                        CREATE INDEX tasks_unique_key ON \(schema).tasks (unique_key)
+                            WHERE unique_key IS NOT NULL AND status IN ('pending', 'paused', 'running')
+                                AND deleted_at IS NULL
+                        """,
+                        "CREATE TABLE \(schema).paused_task_types (type text PRIMARY KEY)",
+                    ]
+                }
+            ),
         ]
 
     /// The newest migration this code knows.

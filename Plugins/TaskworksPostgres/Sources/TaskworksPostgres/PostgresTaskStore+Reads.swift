@@ -169,7 +169,7 @@ extension PostgresTaskStore {
             unsafeSQL: """
                 SELECT \(TaskRow.columns) FROM \(tasksTable)
                 WHERE created_by = $1 AND deleted_at IS NULL
-                    AND (created_at >= $2 OR status IN ('pending', 'running'))
+                    AND (created_at >= $2 OR status IN ('pending', 'paused', 'running'))
                 ORDER BY created_at DESC, seq DESC LIMIT $3
                 """, binds: binds)
         return try await withRetries("reading recent tasks") { [self] _ in

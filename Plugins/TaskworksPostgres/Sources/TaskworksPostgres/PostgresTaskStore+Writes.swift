@@ -43,7 +43,7 @@ extension PostgresTaskStore {
         let holderQuery = PostgresQuery(
             unsafeSQL: """
                 SELECT \(TaskRow.columns) FROM \(tasksTable)
-                WHERE unique_key = $1 AND status IN ('pending', 'running') AND deleted_at IS NULL
+                WHERE unique_key = $1 AND status IN ('pending', 'paused', 'running') AND deleted_at IS NULL
                 ORDER BY seq LIMIT 1
                 """,
             binds: {
@@ -133,6 +133,7 @@ extension PostgresTaskStore {
                 WITH next AS (
                     SELECT id FROM \(tasksTable)
                     WHERE status = 'pending' AND deleted_at IS NULL AND run_after <= $1 \(typeFilter)
+                        AND NOT EXISTS (SELECT 1 FROM \(pausedTypesTable) AS p WHERE p.type = \(tasksTable).type)
                     ORDER BY priority DESC, created_at, seq
                     LIMIT $2
                     FOR UPDATE SKIP LOCKED

@@ -33,6 +33,8 @@ public final class PostgresTaskStore: TaskStore, TaskReadModel {
     let tasksTable: String
     /// `<schema>.schedule_ticks`: each schedule's last tick.
     let scheduleTicksTable: String
+    /// `<schema>.paused_task_types`: the types the claim skips.
+    let pausedTypesTable: String
     let notificationChannel: String
     private let clientTask: Task<Void, Never>
     private let notifications: WorkNotifications
@@ -66,6 +68,7 @@ public final class PostgresTaskStore: TaskStore, TaskReadModel {
         self.logger = logger
         self.tasksTable = "\(configuration.schema).tasks"
         self.scheduleTicksTable = "\(configuration.schema).schedule_ticks"
+        self.pausedTypesTable = "\(configuration.schema).paused_task_types"
         let channel = "taskworks_\(configuration.schema)"
         self.notificationChannel = channel
         self.clientTask = Task { await client.run() }

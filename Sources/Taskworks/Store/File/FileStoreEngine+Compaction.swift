@@ -51,7 +51,8 @@ extension FileStoreEngine {
         let nextJournalPath = FileStoreDirectory.path(FileStoreFormat.journalFile(next), in: directory)
         do {
             let bytes = FileStoreFormat.snapshotBytes(
-                generation: next, records: index.allRecords, scheduleTicks: index.allScheduleTicks)
+                generation: next, records: index.allRecords, scheduleTicks: index.allScheduleTicks,
+                pausedTypes: index.pausedTypes.sorted())
             let temporary = try PosixFile.opening(temporaryPath, flags: O_WRONLY | O_CREAT | O_TRUNC)
             defer { temporary.closeFile() }
             try temporary.append(bytes)

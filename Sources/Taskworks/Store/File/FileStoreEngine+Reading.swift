@@ -60,6 +60,7 @@ extension FileStoreEngine {
                 switch entry {
                 case .task(let task): index.replay(task)
                 case .scheduleTick(let tick): index.scheduleTicks[tick.name] = tick.tick
+                case .typePause(let pause): _ = index.setTaskType(pause.type, paused: pause.paused)
                 case .remove(let id): index.removeReplayed(id)
                 case .rotate(let next): return (offset, next, false)
                 }
@@ -135,10 +136,11 @@ extension FileStoreEngine {
             throw damaged(snapshotPath, offset: 0, record: 1, "no header record")
         }
         let header = try snapshotHeader(bytes[headerRange], version: version, path: snapshotPath)
-        guard header.tasks + header.schedules == records.count - 1 else {
+        guard header.tasks + header.schedules + header.pausedTypes == records.count - 1 else {
             throw TaskworksError.corruptStore(
-                "\(snapshotPath) announces \(header.tasks) tasks and \(header.schedules) schedules but holds "
-                    + "\(records.count - 1) records; the files were left untouched",
+                "\(snapshotPath) announces \(header.tasks) tasks, \(header.schedules) schedules and "
+                    + "\(header.pausedTypes) paused types but holds \(records.count - 1) records; the files were "
+                    + "left untouched",
                 path: snapshotPath, line: records.count)
         }
         var fresh = InMemoryTaskIndex()
@@ -147,10 +149,14 @@ extension FileStoreEngine {
                 if number <= header.tasks {
                     fresh.replay(try TaskRecordJSON.parseRecord(bytes[range]))
                 } else {
-                    guard case .scheduleTick(let tick) = try JournalEntry.parse(bytes[range]) else {
-                        throw JSONSyntaxError(offset: 0, reason: "expected a schedule record")
+                    switch try JournalEntry.parse(bytes[range]) {
+                    case .scheduleTick(let tick) where number <= header.tasks + header.schedules:
+                        fresh.scheduleTicks[tick.name] = tick.tick
+                    case .typePause(let pause) where number > header.tasks + header.schedules && pause.paused:
+                        _ = fresh.setTaskType(pause.type, paused: true)
+                    default:
+                        throw JSONSyntaxError(offset: 0, reason: "expected a schedule or paused-type record")
                     }
-                    fresh.scheduleTicks[tick.name] = tick.tick
                 }
             } catch {
                 // Version 1 was also written by JSONEncoder (hand-edited lines, say).

@@ -39,18 +39,21 @@ struct JournalChanges: Sendable {
     var removed: [TaskID] = []
     /// Schedules whose last tick moved (journaled as `{"schedule": name, "lastTick": …}`).
     var scheduleTicks: [ScheduleTick] = []
+    /// Task types paused or resumed (journaled as `{"taskType": name, "paused": …}`).
+    var typePauses: [TaskTypePause] = []
 
     /// Nothing changed.
     static let none = JournalChanges()
 
     /// The journal records these changes take.
-    var recordCount: Int { tasks.count + removed.count + scheduleTicks.count }
+    var recordCount: Int { tasks.count + removed.count + scheduleTicks.count + typePauses.count }
 
     /// Appends one journal record per change.
     func appendRecords(to bytes: inout [UInt8]) {
         for record in tasks { JournalEntry.appendTask(record, to: &bytes) }
         for id in removed { JournalEntry.appendRemoval(id, to: &bytes) }
         for tick in scheduleTicks { JournalEntry.appendScheduleTick(tick, to: &bytes) }
+        for pause in typePauses { JournalEntry.appendTypePause(pause, to: &bytes) }
     }
 }
 

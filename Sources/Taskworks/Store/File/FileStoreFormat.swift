@@ -5,12 +5,13 @@ import Foundation
 /// ```
 /// lock                  empty; holds the advisory lock every writer takes
 /// snapshot.json         a header record {"format":"taskworks-file-store","version":3,
-///                       "generation":G,"tasks":N,"schedules":M}, then one task per record, then
-///                       one {"schedule":name,"lastTick":T} per schedule; it expects
+///                       "generation":G,"tasks":N,"schedules":M,"pausedTypes":P}, then one task
+///                       per record, one {"schedule":name,"lastTick":T} per schedule and one
+///                       {"taskType":name,"paused":true} per paused type; it expects
 ///                       journal-G.jsonl beside it
 /// journal-G.jsonl       one change per record: {"task":{…}} (the whole task after the change),
-///                       {"remove":"<id>"} (retention removed it) or {"schedule":name,"lastTick":T}
-///                       (a schedule fired), ended by {"rotate":G+1} when a compaction started
+///                       {"remove":"<id>"} (retention removed it), {"schedule":name,"lastTick":T}
+///                       (a schedule fired) or {"taskType":name,"paused":B}, ended by {"rotate":G+1} when a compaction started
 ///                       generation G+1
 /// snapshot.json.tmp     a compaction in progress (removed on open)
 /// ```
@@ -90,13 +91,14 @@ enum FileStoreFormat {
         let reason: String
     }
 
-    /// A snapshot of the current version holding `records` and `scheduleTicks` at `generation`.
-    static func snapshotBytes(generation: Int, records: [TaskRecord], scheduleTicks: [ScheduleTick])
-        -> [UInt8]
-    {
+    /// A snapshot of the current version holding `records`, `scheduleTicks` and `pausedTypes`
+    /// at `generation`.
+    static func snapshotBytes(
+        generation: Int, records: [TaskRecord], scheduleTicks: [ScheduleTick], pausedTypes: [String] = []
+    ) -> [UInt8] {
         let header = SnapshotHeader(
             format: formatName, version: version, generation: generation, tasks: records.count,
-            schedules: scheduleTicks.count)
+            schedules: scheduleTicks.count, pausedTypes: pausedTypes.count)
         var bytes: [UInt8] = []
         FileStoreFrame.append(to: &bytes) { header.appendJSON(to: &$0) }
         for record in records {
@@ -104,6 +106,9 @@ enum FileStoreFormat {
         }
         for tick in scheduleTicks {
             FileStoreFrame.append(to: &bytes) { tick.appendJSON(to: &$0) }
+        }
+        for type in pausedTypes {
+            FileStoreFrame.append(to: &bytes) { TaskTypePause(type: type, paused: true).appendJSON(to: &$0) }
         }
         return bytes
     }

@@ -35,6 +35,7 @@ extension FileTaskStore {
         var order: [TaskID] = []
         var skipped: [String] = []
         var ticks: [String: Date] = [:]
+        var pausedTypes: Set<String> = []
         func keep(_ record: TaskRecord) {
             if let (name, tick) = LegacyScheduleMarker.tick(from: record) {
                 ticks[name] = max(tick, ticks[name] ?? tick)
@@ -53,6 +54,8 @@ extension FileTaskStore {
                     keep(task)
                 } else if case .scheduleTick(let tick)? = JournalEntry.parsed(record) {
                     ticks[tick.name] = max(tick.tick, ticks[tick.name] ?? tick.tick)
+                } else if case .typePause(let pause)? = JournalEntry.parsed(record), pause.paused {
+                    pausedTypes.insert(pause.type)
                 } else {
                     skipped.append("\(FileStoreFormat.snapshotFile):\(number)")
                 }
@@ -66,6 +69,8 @@ extension FileTaskStore {
                 case .task(let task): keep(task)
                 case .remove(let id): latest[id] = nil
                 case .scheduleTick(let tick): ticks[tick.name] = max(tick.tick, ticks[tick.name] ?? tick.tick)
+                case .typePause(let pause):
+                    if pause.paused { pausedTypes.insert(pause.type) } else { pausedTypes.remove(pause.type) }
                 case .rotate: continue
                 case nil:
                     if let task =

@@ -228,6 +228,21 @@ public final class FileTaskStore: TaskStore, TaskReadModel {
         }
     }
 
+    /// Pauses or resumes a task type durably, journaled as `{"taskType": name, "paused": …}`. See
+    /// ``TaskStore/setTaskType(_:paused:)``.
+    public func setTaskType(_ type: String, paused: Bool) async throws -> Bool {
+        try await perform(.write) { index in
+            guard index.setTaskType(type, paused: paused) else { return (false, .none) }
+            return (true, JournalChanges(typePauses: [TaskTypePause(type: type, paused: paused)]))
+        }
+    }
+
+    /// The paused task types, after applying other processes' changes. See
+    /// ``TaskStore/pausedTaskTypes()``.
+    public func pausedTaskTypes() async throws -> Set<String> {
+        try await perform(.read) { index in (index.pausedTypes, .none) }
+    }
+
     /// A schedule's last tick, after applying other processes' changes. See
     /// ``TaskStore/lastScheduleTick(_:)``.
     public func lastScheduleTick(_ name: String) async throws -> Date? {

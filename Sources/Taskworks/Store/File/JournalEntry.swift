@@ -1,13 +1,14 @@
 import Foundation
 
-/// What one journal record says: a task as it now stands, a removal, or the rotation to the next
-/// journal generation. Written framed (``FileStoreFrame``) and read strictly: an unknown key is
+/// What one journal record says: a task as it now stands, a removal, a schedule's new tick, a
+/// task type paused or resumed, or the rotation to the next journal generation. Written framed (``FileStoreFrame``) and read strictly: an unknown key is
 /// an error, so nothing a record holds is ever dropped.
 enum JournalEntry: Sendable {
     case task(TaskRecord)
     case rotate(Int)
     case remove(TaskID)
     case scheduleTick(ScheduleTick)
+    case typePause(TaskTypePause)
 
     /// Appends the framed journal record of a changed task: `{"task":{…}}` in a ``FileStoreFrame``.
     static func appendTask(_ record: TaskRecord, to bytes: inout [UInt8]) {
@@ -39,6 +40,11 @@ enum JournalEntry: Sendable {
         FileStoreFrame.append(to: &bytes) { tick.appendJSON(to: &$0) }
     }
 
+    /// Appends the framed journal record of a task type paused or resumed.
+    static func appendTypePause(_ pause: TaskTypePause, to bytes: inout [UInt8]) {
+        FileStoreFrame.append(to: &bytes) { pause.appendJSON(to: &$0) }
+    }
+
     /// Reads a journal record, or `nil` when it is not one.
     static func parsed(_ line: ArraySlice<UInt8>) -> JournalEntry? {
         try? parse(line)
@@ -50,10 +56,14 @@ enum JournalEntry: Sendable {
             var entry: JournalEntry?
             var schedule: String?
             var lastTick: Date?
+            var taskType: String?
+            var paused: Bool?
             try parser.object { parser, key in
                 switch key {
                 case "schedule": schedule = try parser.string()
                 case "lastTick": lastTick = try parser.date()
+                case "taskType": taskType = try parser.string()
+                case "paused": paused = try parser.bool()
                 case "task": entry = .task(try parser.record())
                 case "rotate": entry = .rotate(Int(try parser.integer()))
                 case "remove":
@@ -64,10 +74,15 @@ enum JournalEntry: Sendable {
                 default: throw JSONSyntaxError(offset: parser.position, reason: "unexpected key \(key)")
                 }
             }
-            switch (entry, schedule, lastTick) {
-            case (let entry?, nil, nil): return entry
-            case (nil, let name?, let tick?): return .scheduleTick(ScheduleTick(name: name, tick: tick))
-            default: throw parser.fail("the record holds no single task, removal, rotation or schedule tick")
+            switch (entry, schedule, lastTick, taskType, paused) {
+            case (let entry?, nil, nil, nil, nil): return entry
+            case (nil, let name?, let tick?, nil, nil):
+                return .scheduleTick(ScheduleTick(name: name, tick: tick))
+            case (nil, nil, nil, let type?, let paused?):
+                return .typePause(TaskTypePause(type: type, paused: paused))
+            default:
+                throw parser.fail(
+                    "the record holds no single task, removal, rotation, schedule tick or type pause")
             }
         }
     }

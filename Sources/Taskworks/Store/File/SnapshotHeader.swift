@@ -1,8 +1,8 @@
 import Foundation
 
 /// The first record of a snapshot: `{"format":"taskworks-file-store","version":V,"generation":G,
-/// "tasks":N,"schedules":M}`; N task records and then M schedule records follow it. Version 2
-/// headers have no `schedules` (it reads as 0); keys this build does not know are skipped, so a
+/// "tasks":N,"schedules":M,"pausedTypes":P}`; N task records, M schedule records and P paused
+/// types follow it. Version 2 headers have no `schedules` or `pausedTypes` (they read as 0); keys this build does not know are skipped, so a
 /// newer header still gets its clear "this build reads versions …" error.
 struct SnapshotHeader: Sendable, Hashable {
     var format: String
@@ -10,6 +10,7 @@ struct SnapshotHeader: Sendable, Hashable {
     var generation: Int
     var tasks: Int
     var schedules: Int
+    var pausedTypes: Int
 
     /// Appends the header's JSON object.
     func appendJSON(to bytes: inout [UInt8]) {
@@ -19,6 +20,7 @@ struct SnapshotHeader: Sendable, Hashable {
             writer.integer("generation", Int64(generation))
             writer.integer("tasks", Int64(tasks))
             writer.integer("schedules", Int64(schedules))
+            writer.integer("pausedTypes", Int64(pausedTypes))
         }
     }
 
@@ -30,6 +32,7 @@ struct SnapshotHeader: Sendable, Hashable {
             var generation: Int?
             var tasks: Int?
             var schedules = 0
+            var pausedTypes = 0
             try parser.object { parser, key in
                 switch key {
                 case "format": format = try parser.string()
@@ -37,14 +40,18 @@ struct SnapshotHeader: Sendable, Hashable {
                 case "generation": generation = try parser.int()
                 case "tasks": tasks = try parser.int()
                 case "schedules": schedules = try parser.int()
+                case "pausedTypes": pausedTypes = try parser.int()
                 default: _ = try parser.value()
                 }
             }
-            guard let format, let version, let generation, let tasks, tasks >= 0, schedules >= 0 else {
+            guard let format, let version, let generation, let tasks, tasks >= 0, schedules >= 0,
+                pausedTypes >= 0
+            else {
                 throw parser.fail("a snapshot header needs format, version, generation and tasks")
             }
             return SnapshotHeader(
-                format: format, version: version, generation: generation, tasks: tasks, schedules: schedules)
+                format: format, version: version, generation: generation, tasks: tasks, schedules: schedules,
+                pausedTypes: pausedTypes)
         }
     }
 }

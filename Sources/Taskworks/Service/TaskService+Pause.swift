@@ -1,0 +1,77 @@
+import Foundation
+
+extension TaskService {
+    /// Pauses a pending task `caller` may see: it is `paused` — kept, counted, holding its unique
+    /// key, never claimed — until ``resume(_:as:)``. Pausing a paused task changes nothing.
+    ///
+    /// - Returns: The task as stored after the request.
+    /// - Throws: ``TaskworksError/Code/taskNotFound``; ``TaskworksError/Code/invalidTransition``
+    ///   unless the task is pending or paused (cancel a running task instead).
+    @discardableResult
+    public func pause(_ id: TaskID, as caller: Caller) async throws -> TaskRecord {
+        let caller = try caller.validated()
+        let now = clock.now()
+        return try await engine.mutate(id) { task in
+            guard caller.canSee(task) else { throw TaskworksError.taskNotFound(id) }
+            return try TaskTransitions.pause(task, now: now).map { ($0, .paused) }
+        }
+    }
+
+    /// Resumes a paused task `caller` may see: `pending` again, claimable from its `runAfter`.
+    /// Resuming a pending task changes nothing.
+    ///
+    /// - Returns: The task as stored after the request.
+    /// - Throws: ``TaskworksError/Code/taskNotFound``; ``TaskworksError/Code/invalidTransition``
+    ///   unless the task is paused or pending.
+    @discardableResult
+    public func resume(_ id: TaskID, as caller: Caller) async throws -> TaskRecord {
+        let caller = try caller.validated()
+        let now = clock.now()
+        let stored = try await engine.mutate(id) { task in
+            guard caller.canSee(task) else { throw TaskworksError.taskNotFound(id) }
+            return try TaskTransitions.resume(task, now: now).map { ($0, .resumed) }
+        }
+        engine.pools.wake(dueAt: stored.runAfter > now ? stored.runAfter : nil)
+        return stored
+    }
+
+    /// Pauses every task of `type` for every pool sharing the store: none is claimed until
+    /// ``resumeTaskType(_:as:)``; running ones finish. Tasks keep their status (`pending`), and
+    /// new ones can still be created. Admins and the system only.
+    ///
+    /// - Returns: Whether this call paused it (`false`: it already was).
+    /// - Throws: ``TaskworksError/Code/permissionDenied`` for a user;
+    ///   ``TaskworksError/Code/invalidInput`` for a malformed type name.
+    @discardableResult
+    public func pauseTaskType(_ type: String, as caller: Caller) async throws -> Bool {
+        try checkMayPauseTypes(caller, type)
+        return try await store.setTaskType(type, paused: true)
+    }
+
+    /// Resumes a paused task type: its pending tasks are claimable again, at once.
+    ///
+    /// - Returns: Whether this call resumed it (`false`: it was not paused).
+    /// - Throws: as ``pauseTaskType(_:as:)``.
+    @discardableResult
+    public func resumeTaskType(_ type: String, as caller: Caller) async throws -> Bool {
+        try checkMayPauseTypes(caller, type)
+        let resumed = try await store.setTaskType(type, paused: false)
+        if resumed { engine.pools.wake() }
+        return resumed
+    }
+
+    /// The task types paused now, for any caller (it explains why their tasks wait).
+    public func pausedTaskTypes(as caller: Caller) async throws -> Set<String> {
+        _ = try caller.validated()
+        return try await store.pausedTaskTypes()
+    }
+
+    private func checkMayPauseTypes(_ caller: Caller, _ type: String) throws {
+        let caller = try caller.validated()
+        try TaskRegistry.validate(typeName: type)
+        guard caller.seesEveryTask else {
+            throw TaskworksError.permissionDenied(
+                "pausing or resuming task type '\(type)'", allowed: "only admins and the system may")
+        }
+    }
+}
