@@ -31,6 +31,7 @@ struct OpenAPIDocumentTests {
                     "/api"
                     + operation.path.replacingOccurrences(of: "{id}", with: id.description)
                     .replacingOccurrences(of: "{name}", with: "nightly")
+                    .replacingOccurrences(of: "{type}", with: "noop")
                 let body =
                     operation.method == "POST" && operation.path == "/tasks" ? "{\"type\":\"noop\"}" : ""
                 let response = await world.api.handle(
@@ -59,7 +60,9 @@ struct OpenAPIDocumentTests {
             "GET /tasks", "POST /tasks", "GET /tasks/recent", "GET /tasks/counts", "GET /tasks/{id}",
             "DELETE /tasks/{id}",
             "POST /tasks/{id}/cancel", "POST /tasks/{id}/retry", "GET /tasks/{id}/artifact",
-            "POST /tasks/{id}/artifact/link", "POST /schedules/{name}/run",
+            "POST /tasks/{id}/artifact/link", "POST /schedules/{name}/run", "POST /tasks/{id}/pause",
+            "POST /tasks/{id}/resume", "GET /task-types/paused", "POST /task-types/{type}/pause",
+            "POST /task-types/{type}/resume",
         ]
         #expect(documented == served)
         let tested = TaskHTTPAPITests.routes.map { route in
@@ -67,7 +70,8 @@ struct OpenAPIDocumentTests {
                 of: "{pending}", with: "{id}"
             )
             .replacingOccurrences(of: "{report}", with: "{id}").replacingOccurrences(
-                of: "/nightly/", with: "/{name}/")
+                of: "/nightly/", with: "/{name}/"
+            ).replacingOccurrences(of: "/task-types/noop/", with: "/task-types/{type}/")
             return "\(route.method) \(path)"
         }
         #expect(Set(tested) == served)

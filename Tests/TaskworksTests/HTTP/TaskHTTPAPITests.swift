@@ -84,6 +84,24 @@ struct TaskHTTPAPITests {
             method: "POST", path: "/api/tasks/{pending}/retry", body: "",
             expected: [.admin: 409, .owner: 409, .other: 404, .anonymous: 401]),
         Route(
+            method: "POST", path: "/api/tasks/{pending}/pause", body: "",
+            expected: [.admin: 200, .owner: 200, .other: 404, .anonymous: 401]),
+        Route(
+            method: "POST", path: "/api/tasks/{pending}/resume", body: "",
+            expected: [.admin: 200, .owner: 200, .other: 404, .anonymous: 401]),
+        Route(
+            method: "POST", path: "/api/tasks/{report}/pause", body: "",
+            expected: [.admin: 409, .owner: 409, .other: 404, .anonymous: 401]),
+        Route(
+            method: "GET", path: "/api/task-types/paused", body: "",
+            expected: [.admin: 200, .owner: 200, .other: 200, .anonymous: 401]),
+        Route(
+            method: "POST", path: "/api/task-types/noop/pause", body: "",
+            expected: [.admin: 200, .owner: 403, .other: 403, .anonymous: 401]),
+        Route(
+            method: "POST", path: "/api/task-types/noop/resume", body: "",
+            expected: [.admin: 200, .owner: 403, .other: 403, .anonymous: 401]),
+        Route(
             method: "DELETE", path: "/api/tasks/{pending}", body: "",
             expected: [.admin: 204, .owner: 204, .other: 404, .anonymous: 401]),
         Route(

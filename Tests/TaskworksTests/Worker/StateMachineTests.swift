@@ -290,7 +290,7 @@ struct TaskTransitionsTests {
         var task = Fixtures.record()
         task.status = status
         switch status {
-        case .pending: #expect(try TaskTransitions.cancel(task, now: now)?.status == .cancelled)
+        case .pending, .paused: #expect(try TaskTransitions.cancel(task, now: now)?.status == .cancelled)
         case .running: #expect(try TaskTransitions.cancel(task, now: now)?.cancelRequested == true)
         default: #expect(throws: TaskworksError.self) { try TaskTransitions.cancel(task, now: now) }
         }
@@ -303,6 +303,25 @@ struct TaskTransitionsTests {
         }
         let deleted = TaskTransitions.delete(task, now: now)
         #expect(deleted.deletedAt == now)
-        #expect(deleted.status == (status == .pending ? .cancelled : status))
+        #expect(deleted.status == (status == .pending || status == .paused ? .cancelled : status))
+    }
+
+    @Test(arguments: TaskStatus.allCases)
+    func pauseAndResumeFollowTheStatusRules(status: TaskStatus) throws {
+        var task = Fixtures.record()
+        task.status = status
+        switch status {
+        case .pending:
+            #expect(try TaskTransitions.pause(task, now: now)?.status == .paused)
+            #expect(try TaskTransitions.resume(task, now: now) == nil)
+        case .paused:
+            #expect(try TaskTransitions.pause(task, now: now) == nil)
+            let resumed = try #require(try TaskTransitions.resume(task, now: now))
+            #expect(
+                resumed.status == .pending && resumed.updatedAt == now && resumed.runAfter == task.runAfter)
+        default:
+            #expect(throws: TaskworksError.self) { try TaskTransitions.pause(task, now: now) }
+            #expect(throws: TaskworksError.self) { try TaskTransitions.resume(task, now: now) }
+        }
     }
 }
