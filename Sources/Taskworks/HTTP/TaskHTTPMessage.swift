@@ -59,3 +59,42 @@ public struct TaskHTTPResponse: Sendable {
         return nil
     }
 }
+
+extension TaskHTTPResponse {
+    /// The whole body as bytes: the JSON, or every chunk of a streamed artifact read to its end
+    /// (empty for no body). For tests, and for hosts that send bodies in one piece.
+    ///
+    /// ```swift
+    /// let response = await api.handle(request)
+    /// let bytes = try await response.collectBytes()
+    /// ```
+    ///
+    /// - Throws: what reading the artifact throws.
+    public func collectBytes() async throws -> [UInt8] {
+        switch body {
+        case .empty: return []
+        case .json(let bytes): return bytes
+        case .stream(let chunks):
+            var bytes: [UInt8] = []
+            for try await chunk in chunks { bytes += chunk }
+            return bytes
+        }
+    }
+
+    /// The body parsed as JSON (read with Taskworks' own parser).
+    ///
+    /// ```swift
+    /// let page = try await api.handle(request).collectJSON()
+    /// if case .integer(let total)? = page["total"] { print(total) }
+    /// ```
+    ///
+    /// - Throws: ``TaskworksError/Code/invalidInput`` when the body is not JSON (an artifact, or
+    ///   no body); what reading the artifact throws.
+    public func collectJSON() async throws -> JSONValue {
+        let bytes = try await collectBytes()
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw TaskworksError.invalidInput("the response body is not UTF-8 text, so not JSON")
+        }
+        return try JSONValue(jsonText: text)
+    }
+}

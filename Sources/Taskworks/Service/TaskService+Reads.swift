@@ -27,8 +27,13 @@ extension TaskService {
     }
 
     /// Up to 10 (``Configuration/recentLimit``) of the caller's own tasks that were created in
-    /// the last 24 hours or are still pending or running, newest first. For an admin or the
-    /// system, "own" means created by that admin id or by the system.
+    /// the last 24 hours or are still pending, paused or running, newest first.
+    ///
+    /// It is a personal view for everyone, admins included: an admin's recent tasks are the
+    /// ones that admin id created (the system's, the ones ``Caller/system`` created), not
+    /// everyone's — it answers "what did I start", as a header dropdown does. ``list(_:as:)`` and
+    /// ``counts(for:)`` cover every task for an admin; for everyone's newest tasks, list with the
+    /// default newest-first sort.
     public func recentTasks(for caller: Caller) async throws -> [TaskRecord] {
         let caller = try caller.validated()
         let since = clock.now().addingTimeInterval(-configuration.recentWindow.timeInterval)

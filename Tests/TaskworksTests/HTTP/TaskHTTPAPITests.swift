@@ -249,3 +249,25 @@ struct TaskHTTPAPITests {
         #expect(await get(query) == 410)
     }
 }
+
+@Suite("HTTP response bodies")
+struct TaskHTTPResponseBodyTests {
+    @Test func aJSONBodyAndAnArtifactAreCollectedInOneCall() async throws {
+        let world = try await TaskHTTPAPITests.world()
+        let page = try await world.api.handle(
+            TaskHTTPRequest(method: "GET", path: "/api/tasks", caller: .user("alice"))
+        ).collectJSON()
+        #expect(page["total"]?.integerValue == 2)
+        #expect(page["items"]?[0]?["createdBy"]?.stringValue == "alice")
+        #expect(page["items"]?[5] == nil)
+        let download = await world.api.handle(
+            TaskHTTPRequest(
+                method: "GET", path: "/api/tasks/\(world.report.id)/artifact", caller: .user("alice")))
+        #expect(try await download.collectBytes() == Array("a,b\r\n".utf8))
+        let notJSON = await #expect(throws: TaskworksError.self) { try await download.collectJSON() }
+        #expect(notJSON?.code == .invalidInput)
+        let deleted = await world.api.handle(
+            TaskHTTPRequest(method: "DELETE", path: "/api/tasks/\(world.pending.id)", caller: .user("alice")))
+        #expect(try await deleted.collectBytes().isEmpty)
+    }
+}
