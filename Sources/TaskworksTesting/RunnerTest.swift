@@ -3,7 +3,8 @@ import Synchronization
 import Taskworks
 
 /// Runs one runner as a pool would run one attempt, with no pool and no store: feed it a
-/// payload, then read how it ended, its result, every progress report and its artifact. A
+/// payload, then read how it ended, its result, every progress report, its log lines and its
+/// artifact. A
 /// cancel can be triggered mid-run, at a progress value of your choice.
 ///
 /// ```swift
@@ -65,20 +66,24 @@ public enum RunnerTest {
         _ runner: any TaskRunner, task: TaskRecord, artifacts: (any ArtifactStore)?, cancelAtProgress: Int?
     ) async -> RunnerTestOutcome {
         let reports = Mutex<[Int]>([])
+        let lines = Mutex<[TaskLogRecord]>([])
         let contextBox = Mutex<TaskContext?>(nil)
-        let context = TaskContext.forTesting(task, artifactStore: artifacts) { progress in
-            reports.withLock { $0.append(progress) }
-            if let cancelAtProgress, progress >= cancelAtProgress {
-                contextBox.withLock { $0 }?.cancelForTesting()
-            }
-        }
+        let context = TaskContext.forTesting(
+            task, artifactStore: artifacts,
+            progressObserver: { progress in
+                reports.withLock { $0.append(progress) }
+                if let cancelAtProgress, progress >= cancelAtProgress {
+                    contextBox.withLock { $0 }?.cancelForTesting()
+                }
+            },
+            logHandler: { record in lines.withLock { $0.append(record) } })
         contextBox.withLock { $0 = context }
         let ending = await context.runForTesting(runner)
         contextBox.withLock { $0 = nil }
         return RunnerTestOutcome(
             task: task, status: ending.status, result: ending.result, errorMessage: ending.errorMessage,
             isPermanentFailure: ending.isPermanentFailure, progressReports: reports.withLock { $0 },
-            artifact: ending.status == .succeeded ? context.artifact : nil)
+            logLines: lines.withLock { $0 }, artifact: ending.status == .succeeded ? context.artifact : nil)
     }
 
     /// A task as a pool would hand it to a runner: claimed, first attempt.
@@ -106,6 +111,8 @@ public struct RunnerTestOutcome: Sendable {
     public let isPermanentFailure: Bool
     /// Every progress value that moved the progress, in order.
     public let progressReports: [Int]
+    /// Every line the runner logged (`context.log`), in order, with its metadata.
+    public let logLines: [TaskLogRecord]
     /// The artifact the task would keep (only when it succeeded).
     public let artifact: TaskArtifact?
 

@@ -15,7 +15,8 @@ extension TaskEngine {
         if let entry = registry.entry(for: claimed.type) {
             do {
                 let runner = try entry.factory.makeRunner(for: claimed)
-                let attempt = TaskContext(task: claimed, artifactStore: artifacts)
+                let attempt = TaskContext(
+                    task: claimed, artifactStore: artifacts, logHandler: runnerLogHandler)
                 context = attempt
                 outcome = TaskAttempt.outcome(of: await attempt.run(runner), context: attempt) ?? .released
             } catch {

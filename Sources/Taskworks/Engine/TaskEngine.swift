@@ -21,6 +21,8 @@ final class TaskEngine: Sendable {
     let artifacts: (any ArtifactStore)?
     let events = TaskEventBroadcaster()
     let callbacks: CompletionDispatcher
+    /// Where runners' log lines go.
+    let runnerLogHandler: TaskLogHandler
     /// The pools of this process: woken when work appears, asked for running attempts on cancel.
     let pools = LocalPools()
     private let perTaskCallbacks = LockedState<[TaskID: TaskCompletionHandler]>([:])
@@ -29,8 +31,10 @@ final class TaskEngine: Sendable {
 
     init(
         store: any TaskStore, registry: TaskRegistry, artifacts: (any ArtifactStore)?, clock: any TaskClock,
-        callbackErrorHandler: @escaping CompletionDispatcher.ErrorHandler
+        callbackErrorHandler: @escaping CompletionDispatcher.ErrorHandler,
+        runnerLogHandler: @escaping TaskLogHandler
     ) {
+        self.runnerLogHandler = runnerLogHandler
         self.store = store
         self.readModel = store.readModel ?? ScanningTaskReadModel(store: store)
         self.registry = registry

@@ -9,12 +9,15 @@ extension TaskContext {
         package let isPermanentFailure: Bool
     }
 
-    /// A context for `task` whose progress reports go to `progressObserver`.
+    /// A context for `task` whose progress reports go to `progressObserver` and log lines to
+    /// `logHandler`.
     package static func forTesting(
         _ task: TaskRecord, artifactStore: (any ArtifactStore)?,
-        progressObserver: @escaping @Sendable (Int) -> Void
+        progressObserver: @escaping @Sendable (Int) -> Void, logHandler: @escaping TaskLogHandler
     ) -> TaskContext {
-        TaskContext(task: task, artifactStore: artifactStore, progressObserver: progressObserver)
+        TaskContext(
+            task: task, artifactStore: artifactStore, progressObserver: progressObserver,
+            logHandler: logHandler)
     }
 
     /// Runs `runner` to its end and says how the pool would end the attempt: a requested cancel

@@ -37,15 +37,18 @@ public final class TaskContext: Sendable {
     let artifactStore: (any ArtifactStore)?
     /// Hears every progress value that moved the progress (the test kit records them).
     private let progressObserver: (@Sendable (Int) -> Void)?
+    /// Where ``log(_:_:metadata:)`` sends lines.
+    private let logHandler: TaskLogHandler?
 
     init(
         task: TaskRecord, supervisorWakeUp: WakeUpCall? = nil, artifactStore: (any ArtifactStore)? = nil,
-        progressObserver: (@Sendable (Int) -> Void)? = nil
+        progressObserver: (@Sendable (Int) -> Void)? = nil, logHandler: TaskLogHandler? = nil
     ) {
         self.task = task
         self.supervisorWakeUp = supervisorWakeUp
         self.artifactStore = artifactStore
         self.progressObserver = progressObserver
+        self.logHandler = logHandler
         self.state = LockedState(State(reportedProgress: task.progress))
     }
 
@@ -105,6 +108,22 @@ public final class TaskContext: Sendable {
         guard total > 0 else { return }
         let done = min(total, max(0, completed))
         reportProgress(Int((Double(done) / Double(total) * 100).rounded(.down)))
+    }
+
+    /// Logs a line from the runner to the host's backend
+    /// (``TaskService/Configuration/runnerLogHandler``), tagged with `task.id`, `task.type` and
+    /// `task.attempt`; `metadata` adds keys of its own (it cannot replace those three).
+    ///
+    /// ```swift
+    /// context.log(.info, "exported page", metadata: ["page": "\(page)"])
+    /// ```
+    public func log(_ level: TaskLogLevel, _ message: String, metadata: [String: String] = [:]) {
+        guard let logHandler else { return }
+        var tags = metadata
+        tags["task.id"] = task.id.string
+        tags["task.type"] = task.type
+        tags["task.attempt"] = String(task.attempts)
+        logHandler(TaskLogRecord(level: level, message: message, metadata: tags))
     }
 
     /// The progress reported so far in this attempt.

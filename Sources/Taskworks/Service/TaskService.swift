@@ -25,6 +25,9 @@ public final class TaskService: Sendable {
         public var recentWindow: Duration
         /// The most recent tasks returned. Default 10.
         public var recentLimit: Int
+        /// Where runners' ``TaskContext/log(_:_:metadata:)`` lines go. Default: standard error,
+        /// `info` and above, one line each with the task's id and type.
+        public var runnerLogHandler: TaskLogHandler
 
         /// Makes the default configuration.
         public init() {
@@ -35,6 +38,13 @@ public final class TaskService: Sendable {
             }
             self.recentWindow = .seconds(24 * 60 * 60)
             self.recentLimit = 10
+            self.runnerLogHandler = { record in
+                guard record.level >= .info else { return }
+                let line =
+                    "taskworks: [\(record.level)] task \(record.metadata["task.id"] ?? "?") "
+                    + "(\(record.metadata["task.type"] ?? "?")): \(record.message)\n"
+                FileHandle.standardError.write(Data(line.utf8))
+            }
         }
     }
 
@@ -59,7 +69,8 @@ public final class TaskService: Sendable {
         self.configuration = configuration
         self.engine = TaskEngine(
             store: store, registry: registry, artifacts: artifacts, clock: clock,
-            callbackErrorHandler: configuration.callbackErrorHandler)
+            callbackErrorHandler: configuration.callbackErrorHandler,
+            runnerLogHandler: configuration.runnerLogHandler)
     }
 
     // MARK: - Create

@@ -59,7 +59,8 @@ extension WorkerPool {
             return (TaskAttempt.failureOutcome(for: error), claimed, 0, nil)
         }
         let context = TaskContext(
-            task: claimed, supervisorWakeUp: supervisor.wakeUp, artifactStore: engine.artifacts)
+            task: claimed, supervisorWakeUp: supervisor.wakeUp, artifactStore: engine.artifacts,
+            logHandler: engine.runnerLogHandler)
         supervisor.register(context)
         guard await mayStart(claimed, context: context, claimEpoch: claimEpoch, supervisor: supervisor) else {
             // Cancelled (or taken over) between the claim and now: the runner never starts and the

@@ -55,6 +55,48 @@ struct RunnerTestTests {
         #expect(retried.errorMessage?.isEmpty == false)
     }
 
+    @Test func logLinesCarryTheAttemptAndTheRunnersOwnMetadata() async throws {
+        let outcome = try await RunnerTest.run(
+            ClosureTaskRunner { context in
+                context.log(.info, "started")
+                context.log(.warning, "slow page", metadata: ["page": "3", "task.id": "forged"])
+                return nil
+            }, type: "pages")
+        #expect(outcome.logLines.map(\.message) == ["started", "slow page"])
+        #expect(outcome.logLines.map(\.level) == [.info, .warning])
+        let tags = try #require(outcome.logLines.last?.metadata)
+        #expect(tags["page"] == "3")
+        #expect(tags["task.id"] == outcome.task.id.string)
+        #expect(tags["task.type"] == "pages" && tags["task.attempt"] == "1")
+    }
+
+    @Test func aPoolSendsRunnerLogLinesToTheServicesHandler() async throws {
+        let lines = LockedState<[TaskLogRecord]>([])
+        var configuration = TaskService.Configuration()
+        configuration.runnerLogHandler = { record in lines.withLock { $0.append(record) } }
+        let registry = TaskRegistry()
+        try registry.register("chatty") { _ in
+            ClosureTaskRunner { context in
+                context.log(.notice, "hello from attempt \(context.task.attempts)")
+                return nil
+            }
+        }
+        let service = TaskService(
+            store: InMemoryTaskStore(), registry: registry, configuration: configuration)
+        let pool = WorkerPool(service: service, configuration: Fixtures.poolConfiguration())
+        let task = try await withRunningPool(pool) {
+            let task = try await service.create("chatty", createdBy: .user("alice"))
+            try await eventually("chatty ran") {
+                try await service.task(task.id, as: .system).status == .succeeded
+            }
+            return task
+        }
+        let logged = lines.withLock { $0 }
+        #expect(logged.map(\.message) == ["hello from attempt 1"])
+        #expect(logged.first?.metadata["task.id"] == task.id.string)
+        #expect(TaskLogLevel.debug < .error && TaskLogLevel.notice > .info)
+    }
+
     @Test func aRunnerThatIgnoresACancelStillEndsCancelled() async throws {
         let outcome = try await RunnerTest.run(
             ClosureTaskRunner { context in
