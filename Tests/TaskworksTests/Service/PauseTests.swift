@@ -22,7 +22,8 @@ struct PauseTests {
         }
         #expect(hidden?.code == .taskNotFound)
         #expect(try await service.pause(task.id, as: .user("alice")).status == .paused)
-        #expect(try await service.pause(task.id, as: .admin("root")).version == 2)  // no change the second time
+        // A second pause changes nothing: the version stays.
+        #expect(try await service.pause(task.id, as: .admin("root")).version == 2)
         #expect(try await service.counts(for: .user("alice"))[.paused] == 1)
         #expect(try await service.resume(task.id, as: .admin("root")).status == .pending)
         #expect(try await service.resume(task.id, as: .user("alice")).version == 3)  // already pending
