@@ -1,0 +1,81 @@
+import Synchronization
+
+/// A one-way latch for tests: ``wait()`` suspends until ``open()``, then every wait returns at
+/// once — and no wait lasts longer than its deadline: it throws ``DeadlineExceeded`` instead of
+/// hanging the test. Use it to hold a runner at a known point while the test acts.
+///
+/// ```swift
+/// let release = TestGate()
+/// try registry.register("held") { _ in ClosureTaskRunner { _ in try await release.wait(); return nil } }
+/// // … assert the task is running, then:
+/// release.open()
+/// ```
+public final class TestGate: Sendable {
+    private struct State {
+        var isOpen = false
+        var nextID = 0
+        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var released: Set<Int> = []
+    }
+
+    private let state = Mutex(State())
+    /// How long a wait lasts at most.
+    public let deadline: Duration
+
+    /// Makes a closed gate whose waits give up after `deadline` (default 60 s).
+    public init(deadline: Duration = .seconds(60)) {
+        self.deadline = deadline
+    }
+
+    /// Opens the gate: every waiter returns, and every later wait returns at once.
+    public func open() {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.isOpen = true
+            defer { state.waiters.removeAll() }
+            return Array(state.waiters.values)
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Whether ``open()`` was called.
+    public var isOpen: Bool { state.withLock { $0.isOpen } }
+
+    /// Waits until the gate opens.
+    ///
+    /// - Throws: `CancellationError` when the calling task is cancelled first;
+    ///   ``DeadlineExceeded`` when ``deadline`` passes first.
+    public func wait(fileID: String = #fileID, line: Int = #line) async throws {
+        let id = state.withLock { state in
+            state.nextID += 1
+            return state.nextID
+        }
+        let timer = Task { [weak self] in
+            try await Task.sleep(for: self?.deadline ?? .zero)
+            self?.release(id)
+        }
+        defer { timer.cancel() }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let ready = state.withLock { state -> Bool in
+                    if state.isOpen || state.released.contains(id) { return true }
+                    state.waiters[id] = continuation
+                    return false
+                }
+                if ready { continuation.resume() }
+            }
+        } onCancel: {
+            release(id)
+        }
+        if isOpen { return }
+        try Task.checkCancellation()
+        throw DeadlineExceeded(what: "a TestGate to open", timeout: deadline, fileID: fileID, line: line)
+    }
+
+    private func release(_ id: Int) {
+        let waiter = state.withLock { state in
+            state.released.insert(id)
+            return state.waiters.removeValue(forKey: id)
+        }
+        waiter?.resume()
+    }
+}
