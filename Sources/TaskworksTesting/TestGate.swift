@@ -1,6 +1,6 @@
 import Synchronization
 
-/// A one-way latch for tests: ``wait()`` suspends until ``open()``, then every wait returns at
+/// A one-way latch for tests: ``wait(fileID:line:)`` suspends until ``open()``, then every wait returns at
 /// once — and no wait lasts longer than its deadline: it throws ``DeadlineExceeded`` instead of
 /// hanging the test. Use it to hold a runner at a known point while the test acts.
 ///
