@@ -45,6 +45,25 @@ public final class TestGate: Sendable {
     /// - Throws: `CancellationError` when the calling task is cancelled first;
     ///   ``DeadlineExceeded`` when ``deadline`` passes first.
     public func wait(fileID: String = #fileID, line: Int = #line) async throws {
+        await suspend(cancellable: true)
+        if isOpen { return }
+        try Task.checkCancellation()
+        throw DeadlineExceeded(what: "a TestGate to open", timeout: deadline, fileID: fileID, line: line)
+    }
+
+    /// Waits until the gate opens, whatever happens to the calling task: a runner that finishes
+    /// its step even when asked to stop.
+    ///
+    /// - Throws: ``DeadlineExceeded`` when ``deadline`` passes first.
+    public func waitIgnoringCancellation(fileID: String = #fileID, line: Int = #line) async throws {
+        await suspend(cancellable: false)
+        if isOpen { return }
+        throw DeadlineExceeded(what: "a TestGate to open", timeout: deadline, fileID: fileID, line: line)
+    }
+
+    /// Suspends until the gate opens, ``deadline`` passes or (when `cancellable`) the task is
+    /// cancelled.
+    private func suspend(cancellable: Bool) async {
         let id = state.withLock { state in
             state.nextID += 1
             return state.nextID
@@ -54,21 +73,26 @@ public final class TestGate: Sendable {
             self?.release(id)
         }
         defer { timer.cancel() }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let ready = state.withLock { state -> Bool in
-                    if state.isOpen || state.released.contains(id) { return true }
-                    state.waiters[id] = continuation
-                    return false
-                }
-                if ready { continuation.resume() }
+        if cancellable {
+            await withTaskCancellationHandler {
+                await suspend(id)
+            } onCancel: {
+                release(id)
             }
-        } onCancel: {
-            release(id)
+        } else {
+            await suspend(id)
         }
-        if isOpen { return }
-        try Task.checkCancellation()
-        throw DeadlineExceeded(what: "a TestGate to open", timeout: deadline, fileID: fileID, line: line)
+    }
+
+    private func suspend(_ id: Int) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { state -> Bool in
+                if state.isOpen || state.released.contains(id) { return true }
+                state.waiters[id] = continuation
+                return false
+            }
+            if ready { continuation.resume() }
+        }
     }
 
     private func release(_ id: Int) {

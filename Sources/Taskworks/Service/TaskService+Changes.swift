@@ -1,6 +1,25 @@
 import Foundation
 
 extension TaskService {
+    /// Applies `transition` to task `id` with compare-and-set, for a caller who may see it: the
+    /// one path every caller-driven change (cancel, retry, delete, pause, resume) takes, so
+    /// visibility is checked on every attempt against the current copy. `transition` gets the
+    /// task and the service clock's time, and returns what to store and the event, or `nil`.
+    ///
+    /// - Throws: ``TaskworksError/Code/taskNotFound`` when it does not exist or `caller` may not
+    ///   see it; what `transition` throws.
+    func changeVisibleTask(
+        _ id: TaskID, as caller: Caller,
+        _ transition: (TaskRecord, Date) throws -> (TaskRecord, TaskEvent.Kind?)?
+    ) async throws -> TaskRecord {
+        let caller = try caller.validated()
+        let now = clock.now()
+        return try await engine.mutate(id) { task in
+            guard caller.canSee(task) else { throw TaskworksError.taskNotFound(id) }
+            return try transition(task, now)
+        }
+    }
+
     /// Cancels a task `caller` may see. A pending task is `cancelled` at once; a running task's
     /// runner is asked to stop (in this process at once, in another within one lease renewal)
     /// and the task then ends `cancelled`, even if the runner finishes its work first.
@@ -10,10 +29,7 @@ extension TaskService {
     ///   for a task that already finished.
     @discardableResult
     public func cancel(_ id: TaskID, as caller: Caller) async throws -> TaskRecord {
-        let caller = try caller.validated()
-        let now = clock.now()
-        let stored = try await engine.mutate(id) { task in
-            guard caller.canSee(task) else { throw TaskworksError.taskNotFound(id) }
+        let stored = try await changeVisibleTask(id, as: caller) { task, now in
             guard let next = try TaskTransitions.cancel(task, now: now) else { return nil }
             return (next, next.status == .cancelled ? .finished : .cancelRequested)
         }
@@ -29,11 +45,8 @@ extension TaskService {
     ///   unless the task is failed or cancelled.
     @discardableResult
     public func retry(_ id: TaskID, as caller: Caller) async throws -> TaskRecord {
-        let caller = try caller.validated()
-        let now = clock.now()
         var previousArtifact: TaskArtifact?
-        let stored = try await engine.mutate(id) { task in
-            guard caller.canSee(task) else { throw TaskworksError.taskNotFound(id) }
+        let stored = try await changeVisibleTask(id, as: caller) { task, now in
             previousArtifact = task.artifact
             return (try TaskTransitions.retry(task, now: now), .retried)
         }
@@ -48,11 +61,8 @@ extension TaskService {
     ///
     /// - Throws: ``TaskworksError/Code/taskNotFound``.
     public func delete(_ id: TaskID, as caller: Caller) async throws {
-        let caller = try caller.validated()
-        let now = clock.now()
-        let stored = try await engine.mutate(id) { task in
-            guard caller.canSee(task) else { throw TaskworksError.taskNotFound(id) }
-            return (TaskTransitions.delete(task, now: now), .deleted)
+        let stored = try await changeVisibleTask(id, as: caller) { task, now in
+            (TaskTransitions.delete(task, now: now), .deleted)
         }
         if stored.status == .running { engine.pools.stopRunner(of: id) }
         if let key = engine.ownedKey(stored.artifact) { await engine.discardArtifacts([key]) }

@@ -9,11 +9,8 @@ extension TaskService {
     ///   unless the task is pending or paused (cancel a running task instead).
     @discardableResult
     public func pause(_ id: TaskID, as caller: Caller) async throws -> TaskRecord {
-        let caller = try caller.validated()
-        let now = clock.now()
-        return try await engine.mutate(id) { task in
-            guard caller.canSee(task) else { throw TaskworksError.taskNotFound(id) }
-            return try TaskTransitions.pause(task, now: now).map { ($0, .paused) }
+        try await changeVisibleTask(id, as: caller) { task, now in
+            try TaskTransitions.pause(task, now: now).map { ($0, .paused) }
         }
     }
 
@@ -25,12 +22,10 @@ extension TaskService {
     ///   unless the task is paused or pending.
     @discardableResult
     public func resume(_ id: TaskID, as caller: Caller) async throws -> TaskRecord {
-        let caller = try caller.validated()
-        let now = clock.now()
-        let stored = try await engine.mutate(id) { task in
-            guard caller.canSee(task) else { throw TaskworksError.taskNotFound(id) }
-            return try TaskTransitions.resume(task, now: now).map { ($0, .resumed) }
+        let stored = try await changeVisibleTask(id, as: caller) { task, now in
+            try TaskTransitions.resume(task, now: now).map { ($0, .resumed) }
         }
+        let now = clock.now()
         engine.pools.wake(dueAt: stored.runAfter > now ? stored.runAfter : nil)
         return stored
     }

@@ -35,17 +35,17 @@ struct ArtifactStoreTests {
     @Test func aWriteIsInvisibleUntilItCompletesAndThenWhole() async throws {
         let store = try LocalDirectoryArtifactStore(directory: TemporaryDirectory.make().path)
         let key = ArtifactKey(for: TaskID())
-        let halfway = Gate()
-        let finish = Gate()
+        let halfway = TestGate()
+        let finish = TestGate()
         let writing = Task {
             try await store.write(key) { out in
                 try await out.write(Array(repeating: UInt8(ascii: "a"), count: 100_000))
                 halfway.open()
-                await finish.wait()
+                try await finish.waitIgnoringCancellation()
                 try await out.write("the end\n")
             }
         }
-        await halfway.wait()
+        try await halfway.waitIgnoringCancellation()
         let missing = await #expect(throws: TaskworksError.self) { _ = try await store.size(of: key) }
         #expect(missing?.code == .artifactNotFound)
         #expect(try files(in: store) == [key.rawValue + ".partial"])
@@ -69,15 +69,15 @@ struct ArtifactStoreTests {
                 throw Broken()
             }
         }
-        let started = Gate()
+        let started = TestGate()
         let cancelled = Task {
             try await store.write(ArtifactKey(for: TaskID())) { out in
                 try await out.write("partial")
                 started.open()
-                try await Gate().waitCancellable()
+                try await TestGate().wait()
             }
         }
-        await started.wait()
+        try await started.waitIgnoringCancellation()
         cancelled.cancel()
         await #expect(throws: CancellationError.self) { _ = try await cancelled.value }
         #expect(try files(in: store).isEmpty)

@@ -53,7 +53,7 @@ struct CompletionCallbackTests {
     @Test func aThrowingOrSlowCallbackNeverBreaksThePool() async throws {
         struct CallbackBroke: Error {}
         let reported = Tally<String>()
-        let slowCallbackRelease = Gate()
+        let slowCallbackRelease = TestGate()
         var configuration = TaskService.Configuration()
         configuration.callbackErrorHandler = { task, _ in reported.add(task.type) }
         let registry = try Sample.registry()
@@ -63,7 +63,7 @@ struct CompletionCallbackTests {
         let pool = WorkerPool(service: service, configuration: Fixtures.poolConfiguration(concurrency: 2))
         try await withRunningPool(pool) {
             let slow = try await service.create("noop", createdBy: .user("alice")) { _ in
-                await slowCallbackRelease.wait()
+                try await slowCallbackRelease.waitIgnoringCancellation()
             }
             var later: [TaskID] = []
             for _ in 0..<20 { later.append(try await service.create("noop", createdBy: .user("alice")).id) }

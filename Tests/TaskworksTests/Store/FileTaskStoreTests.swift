@@ -277,8 +277,8 @@ struct FileTaskStoreTests {
 
     @Test func aCancelInOneProcessReachesTheRunnerInAnother() async throws {
         let directory = try TemporaryDirectory.make()
-        let started = Gate()
-        let stopped = Gate()
+        let started = TestGate()
+        let stopped = TestGate()
         let workerRegistry = try Sample.registry()
         try workerRegistry.register("long") { _ in blockingRunner(started: started, stopped: stopped) }
         let webRegistry = try Sample.registry()
@@ -292,9 +292,9 @@ struct FileTaskStoreTests {
         let pool = WorkerPool(service: workerSide, configuration: configuration)
         try await withRunningPool(pool) {
             let task = try await webSide.create("long", createdBy: .user("alice"))
-            await started.wait()
+            try await started.waitIgnoringCancellation()
             try await webSide.cancel(task.id, as: .user("alice"))
-            await stopped.wait()  // noticed at the next lease renewal (every 20 ms here)
+            try await stopped.waitIgnoringCancellation()  // noticed at the next lease renewal (every 20 ms here)
             try await eventually("cancelled") {
                 try await webSide.task(task.id, as: .user("alice")).status == .cancelled
             }

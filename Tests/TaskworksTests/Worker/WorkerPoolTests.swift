@@ -146,7 +146,7 @@ struct WorkerPoolTests {
         let harness = try await Harness(fixture: fixture) { registry in
             try registry.register("hang") { _ in
                 ClosureTaskRunner { _ in
-                    try await Gate().waitCancellable()
+                    try await TestGate().wait()
                     return nil
                 }
             }
@@ -178,14 +178,14 @@ struct WorkerPoolTests {
 
     @Test(arguments: StoreFixture.all)
     func cancellingARunningTaskStopsItsRunnerAndEndsCancelled(fixture: StoreFixture) async throws {
-        let started = Gate()
-        let sawCancellation = Gate()
+        let started = TestGate()
+        let sawCancellation = TestGate()
         let harness = try await Harness(fixture: fixture) { registry in
             try registry.register("long") { _ in blockingRunner(started: started, stopped: sawCancellation) }
         }
         try await withRunningPool(harness.pool) {
             let task = try await harness.service.create("long", createdBy: .user("alice"))
-            await started.wait()
+            try await started.waitIgnoringCancellation()
             let requested = try await harness.service.cancel(task.id, as: .user("alice"))
             #expect(requested.status == .running)
             #expect(requested.cancelRequested)
@@ -197,20 +197,20 @@ struct WorkerPoolTests {
 
     @Test(arguments: StoreFixture.all)
     func aRunnerThatFinishesAfterACancelStillEndsCancelled(fixture: StoreFixture) async throws {
-        let started = Gate()
-        let release = Gate()
+        let started = TestGate()
+        let release = TestGate()
         let harness = try await Harness(fixture: fixture) { registry in
             try registry.register("stubborn") { _ in
                 ClosureTaskRunner { _ in
                     started.open()
-                    await release.wait()  // ignores cancellation, then reports success
+                    try await release.waitIgnoringCancellation()  // ignores cancellation, then reports success
                     return "done anyway"
                 }
             }
         }
         try await withRunningPool(harness.pool) {
             let task = try await harness.service.create("stubborn", createdBy: .user("alice"))
-            await started.wait()
+            try await started.waitIgnoringCancellation()
             try await harness.service.cancel(task.id, as: .user("alice"))
             release.open()
             let done = try await harness.waitFor(task.id, .cancelled)
@@ -220,20 +220,20 @@ struct WorkerPoolTests {
 
     @Test(arguments: StoreFixture.all)
     func aWorkerThatLostItsLeaseWritesNothing(fixture: StoreFixture) async throws {
-        let started = Gate()
-        let stopped = Gate()
+        let started = TestGate()
+        let stopped = TestGate()
         let harness = try await Harness(fixture: fixture) { registry in
             try registry.register("long") { _ in blockingRunner(started: started, stopped: stopped) }
         }
         try await withRunningPool(harness.pool) {
             let task = try await harness.service.create("long", createdBy: .user("alice"))
-            await started.wait()
+            try await started.waitIgnoringCancellation()
             // Another worker took the task over (as after a lease expiry and rescue elsewhere).
             let stolen = try await harness.store.force(task.id) {
                 $0.leaseOwner = "worker-elsewhere"
                 $0.leaseExpiresAt = Date().addingTimeInterval(3600)
             }
-            await stopped.wait()
+            try await stopped.waitIgnoringCancellation()
             try await eventually("runner slot released") { harness.pool.runningCount == 0 }
             let after = try await harness.status(task.id)
             #expect(after == stolen)
@@ -242,13 +242,13 @@ struct WorkerPoolTests {
 
     @Test(arguments: StoreFixture.all)
     func progressIsStoredThrottledAndMonotonic(fixture: StoreFixture) async throws {
-        let release = Gate()
+        let release = TestGate()
         let harness = try await Harness(fixture: fixture) { registry in
             try registry.register("progress") { _ in
                 ClosureTaskRunner { context in
                     for step in 0...1000 { context.reportProgress(step / 20) }
                     context.reportProgress(10)  // backwards: ignored
-                    await release.wait()
+                    try await release.waitIgnoringCancellation()
                     return nil
                 }
             }
@@ -277,12 +277,12 @@ struct WorkerPoolTests {
     @Test(arguments: StoreFixture.all)
     func concurrencyCanBeRaisedWhileRunning(fixture: StoreFixture) async throws {
         let meter = ConcurrencyMeter()
-        let release = Gate()
+        let release = TestGate()
         let harness = try await Harness(fixture: fixture, concurrency: 1) { registry in
             try registry.register("blocking") { _ in
                 ClosureTaskRunner { _ in
                     meter.enter()
-                    await release.wait()
+                    try await release.waitIgnoringCancellation()
                     meter.leave()
                     return nil
                 }
@@ -306,20 +306,20 @@ struct WorkerPoolTests {
 
     @Test(arguments: StoreFixture.all)
     func gracefulShutdownLetsRunningTasksFinish(fixture: StoreFixture) async throws {
-        let started = Gate()
-        let release = Gate()
+        let started = TestGate()
+        let release = TestGate()
         let harness = try await Harness(fixture: fixture) { registry in
             try registry.register("finishing") { _ in
                 ClosureTaskRunner { _ in
                     started.open()
-                    await release.wait()
+                    try await release.waitIgnoringCancellation()
                     return nil
                 }
             }
         }
         let running = Task { try await harness.pool.run() }
         let task = try await harness.service.create("finishing", createdBy: .user("alice"))
-        await started.wait()
+        try await started.waitIgnoringCancellation()
         running.cancel()
         // Shutdown has begun: new tasks are not claimed.
         try await eventually("draining") { harness.pool.isShuttingDown }
@@ -334,7 +334,7 @@ struct WorkerPoolTests {
     @Test(arguments: StoreFixture.all)
     func shutdownAfterTheGracePeriodPutsTasksBackWithoutCountingTheAttempt(fixture: StoreFixture) async throws
     {
-        let started = Gate()
+        let started = TestGate()
         let harness = try await Harness(
             fixture: fixture,
             configure: { $0.shutdownGracePeriod = .milliseconds(50) },
@@ -342,14 +342,14 @@ struct WorkerPoolTests {
                 try registry.register("endless") { _ in
                     ClosureTaskRunner { _ in
                         started.open()
-                        try await Gate().waitCancellable()
+                        try await TestGate().wait()
                         return nil
                     }
                 }
             })
         let running = Task { try await harness.pool.run() }
         let task = try await harness.service.create("endless", createdBy: .user("alice"))
-        await started.wait()
+        try await started.waitIgnoringCancellation()
         running.cancel()
         try await running.value
         // run() returned only after the runner stopped and its task was handed back.
