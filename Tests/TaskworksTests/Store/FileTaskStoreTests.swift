@@ -294,7 +294,8 @@ struct FileTaskStoreTests {
             let task = try await webSide.create("long", createdBy: .user("alice"))
             try await started.waitIgnoringCancellation()
             try await webSide.cancel(task.id, as: .user("alice"))
-            try await stopped.waitIgnoringCancellation()  // noticed at the next lease renewal (every 20 ms here)
+            // Noticed at the next lease renewal (every 20 ms here).
+            try await stopped.waitIgnoringCancellation()
             try await eventually("cancelled") {
                 try await webSide.task(task.id, as: .user("alice")).status == .cancelled
             }

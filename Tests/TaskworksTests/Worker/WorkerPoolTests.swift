@@ -203,7 +203,8 @@ struct WorkerPoolTests {
             try registry.register("stubborn") { _ in
                 ClosureTaskRunner { _ in
                     started.open()
-                    try await release.waitIgnoringCancellation()  // ignores cancellation, then reports success
+                    // Ignores cancellation, then reports success.
+                    try await release.waitIgnoringCancellation()
                     return "done anyway"
                 }
             }
