@@ -27,18 +27,9 @@ extension TaskEngine {
         }
         var delay = Duration.zero
         if case .failed = outcome { delay = retryPolicy.delay(afterAttempt: claimed.attempts, random: 0.5) }
-        let progress = context?.progress ?? 0
-        let stored = try await mutate(claimed.id, startingFrom: claimed) { current in
-            guard
-                let next = TaskTransitions.finish(
-                    current, owner: owner, outcome: outcome, progress: progress, now: clock.now(),
-                    retryDelay: delay)
-            else { return nil }
-            return (next, next.status.isTerminal ? .finished : .retryScheduled)
-        }
-        let kept = stored.status == .succeeded ? stored.artifact : nil
-        await discardArtifacts(context?.artifactsToDiscard(keeping: kept) ?? [])
-        return stored
+        return try await storeOutcome(
+            of: claimed, owner: owner, outcome: outcome, progress: context?.progress ?? 0, retryDelay: delay,
+            context: context)
     }
 }
 

@@ -127,21 +127,9 @@ extension WorkerPool {
         let started = ContinuousClock.now
         defer { writeLatency.record(ContinuousClock.now - started) }
         do {
-            let stored = try await engine.mutate(task.id, startingFrom: task) { current in
-                let now = engine.clock.now()
-                guard
-                    let next = TaskTransitions.finish(
-                        current, owner: owner, outcome: outcome, progress: progress, now: now,
-                        retryDelay: delay)
-                else { return nil }
-                let event: TaskEvent.Kind =
-                    next.status.isTerminal ? .finished : (outcome == .released ? .requeued : .retryScheduled)
-                return (next, event)
-            }
-            if let context {
-                let kept = stored.status == .succeeded ? stored.artifact : nil
-                await engine.discardArtifacts(context.artifactsToDiscard(keeping: kept))
-            }
+            let stored = try await engine.storeOutcome(
+                of: task, owner: owner, outcome: outcome, progress: progress, retryDelay: delay,
+                context: context)
             if stored.status == .pending && stored.leaseOwner == nil {
                 if outcome == .released {
                     engine.pools.wake()
