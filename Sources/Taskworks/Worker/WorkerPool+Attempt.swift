@@ -134,7 +134,7 @@ extension WorkerPool {
                 if outcome == .released {
                     engine.pools.wake()
                 } else {
-                    retryDueDates.withLock { $0.append(stored.runAfter) }
+                    dueDates.withLock { $0.record(stored.runAfter) }
                     wakeUp.notify()  // an idle loop recomputes how long to sleep
                 }
             }

@@ -41,7 +41,7 @@ public final class WorkerPool: Sendable {
     let unstartedAtShutdown = LockedState<[TaskRecord]>([])
     /// When the retries this pool scheduled and the delayed tasks created in this process come
     /// due, so an idle pool wakes for them before the next poll.
-    let retryDueDates = LockedState<[Date]>([])
+    let dueDates = LockedState(DueDates())
     /// How many times the pool found no work and went idle (tests use it to know the pool is
     /// waiting, so a task finishing proves it was woken rather than found by the claim before).
     let idleWaitCount = Atomic<Int>(0)
@@ -107,8 +107,8 @@ public final class WorkerPool: Sendable {
         let supervisor = AttemptSupervisor(engine: engine, configuration: configuration)
         engine.pools.add(
             self,
-            wake: { [wakeUp, retryDueDates] due in
-                if let due { retryDueDates.withLock { $0.append(due) } }
+            wake: { [wakeUp, dueDates] due in
+                if let due { dueDates.withLock { $0.record(due) } }
                 wakeUp.notify()
             },
             runningAttempt: { [supervisor] id in supervisor.context(for: id) })
@@ -177,6 +177,7 @@ public final class WorkerPool: Sendable {
             case .fetch(let count):
                 let claimed: [TaskRecord]
                 let epoch = engine.pools.cancelEpoch.load(ordering: .sequentiallyConsistent)
+                let dueMark = dueDates.withLock { $0.mark }
                 let claimTime = engine.clock.now()
                 do {
                     claimed = try await engine.store.claim(
@@ -197,7 +198,7 @@ public final class WorkerPool: Sendable {
                     for unstarted in leftovers { await release(unstarted) }
                     if claimed.isEmpty {
                         idleWaitCount.add(1, ordering: .relaxed)
-                        await wakeUp.wait(timeout: idleWait(afterClaimAt: claimTime))
+                        await wakeUp.wait(timeout: idleWait(afterClaimAt: claimTime, dueMark: dueMark))
                     }
                     continue
                 }
@@ -215,14 +216,12 @@ public final class WorkerPool: Sendable {
         }
     }
 
-    /// How long an idle loop sleeps after a claim at `claimTime` found nothing: the poll
-    /// interval, or less when a retry this pool scheduled comes due sooner. A retry that came due
-    /// after the claim (while it ran) gets an immediate new claim.
-    private func idleWait(afterClaimAt claimTime: Date) -> Duration {
-        let next = retryDueDates.withLock { dates -> Date? in
-            dates.removeAll { $0 <= claimTime }
-            return dates.min()
-        }
+    /// How long an idle loop sleeps after a claim at `claimTime` (begun at `dueMark`) found
+    /// nothing: the poll interval, or less when known work comes due sooner. Work that is due
+    /// already but that the claim may not have seen (it was stored while the claim ran) gets an
+    /// immediate new claim.
+    private func idleWait(afterClaimAt claimTime: Date, dueMark: UInt64) -> Duration {
+        let next = dueDates.withLock { $0.earliest(afterClaimAt: claimTime, mark: dueMark) }
         guard let next else { return configuration.pollInterval }
         // Compared before any conversion: a due date far away (or not finite) never reaches Int64.
         let untilDue = next.timeIntervalSince(engine.clock.now())
