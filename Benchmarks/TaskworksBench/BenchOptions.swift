@@ -35,6 +35,7 @@ struct BenchOptions {
 
         workloads:
           w1          create N no-op tasks with the pool stopped, then drain them (N = 20000)
+          w1-create   W1's create phase alone (no pool), for instructions-per-task
           w1-e2e      create N no-op tasks while the pool runs; time until all succeeded
           w3          W1 on the file store at N = 1000, 10000 and 100000 (or --n): per-task cost
           w4          100000 pending tasks with a 200-byte payload: RSS, bytes on disk, reopen time

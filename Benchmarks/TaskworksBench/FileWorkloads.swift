@@ -165,7 +165,7 @@ extension Workload {
         let writesBefore = counting.updates
         let clock = ContinuousClock()
         let start = clock.now
-        try await runPool(service, options, until: n) {}
+        try await runPool(service, options, type: "steps", until: n) {}
         let elapsed = clock.now - start
         let writes = counting.updates - writesBefore
         var line = JSONLine()

@@ -5,7 +5,7 @@ import Taskworks
 /// The workloads of ../shared/WORKLOADS.md that this binary runs.
 enum Workload {
     static let names = [
-        "w1", "w1-e2e", "w2-hot", "w2-idle", "w3", "w4", "w5", "w6", "management", "w5-worker",
+        "w1", "w1-create", "w1-e2e", "w2-hot", "w2-idle", "w3", "w4", "w5", "w6", "management", "w5-worker",
     ]
 
     static func run(_ options: BenchOptions) async throws {
@@ -17,6 +17,7 @@ enum Workload {
             let lines: [JSONLine]
             switch options.workload {
             case "w1": lines = [try await throughput(options)]
+            case "w1-create": lines = [try await createOnly(options)]
             case "w1-e2e": lines = [try await endToEnd(options)]
             case "w2-hot": lines = [try await pickupLatency(options, idleGap: false)]
             case "w2-idle": lines = [try await pickupLatency(options, idleGap: true)]
@@ -101,6 +102,31 @@ enum Workload {
         return line
     }
 
+    /// W1's enqueue phase alone: N creates and no pool (so that `Benchmarks/instructions-per-task`
+    /// can tell the create's share of W1 from the drain's).
+    static func createOnly(_ options: BenchOptions) async throws -> JSONLine {
+        let n = options.n ?? 20_000
+        let registry = TaskRegistry()
+        try registry.register("noop", defaults: TaskTypeDefaults(maxRetries: 0)) { _ in
+            ClosureTaskRunner { _ in nil }
+        }
+        let store = try await makeStore(options)
+        let service = TaskService(store: store, registry: registry)
+        let clock = ContinuousClock()
+        let start = clock.now
+        try await createTasks(n, producers: options.producers) {
+            try await service.create("noop", createdBy: .system)
+        }
+        let elapsed = clock.now - start
+        if let file = store as? FileTaskStore { await file.close() }
+        var line = JSONLine()
+        line["workload"] = .string("w1-create")
+        line["n"] = .integer(Int64(n))
+        line["producers"] = .integer(Int64(options.producers))
+        line["enqueue_per_sec"] = JSONLine.number(Double(n) / elapsed.microseconds * 1e6, decimals: 0)
+        return line
+    }
+
     /// W1 end to end: the pool runs while one producer creates N no-op tasks; time until the
     /// N-th task succeeded.
     static func endToEnd(_ options: BenchOptions) async throws -> JSONLine {
@@ -128,18 +154,17 @@ enum Workload {
         return line
     }
 
-    /// Runs a pool, calls `meanwhile`, and returns (after a graceful shutdown) once `n` tasks
-    /// have succeeded.
+    /// Runs a pool, calls `meanwhile`, and returns (after a graceful shutdown) once `n` tasks of
+    /// `type` have finished, as the registry's completion observer reports them.
     static func runPool(
-        _ service: TaskService, _ options: BenchOptions, until n: Int,
+        _ service: TaskService, _ options: BenchOptions, type: String = "noop", until n: Int,
         meanwhile: () async throws -> Void
     ) async throws {
+        let finished = CompletionWaiter(registry: service.registry, type: type)
         let pool = WorkerPool(service: service, configuration: poolConfiguration(options))
         let worker = Task { try await pool.run() }
         try await meanwhile()
-        while try await service.counts(for: .system)[.succeeded] < n {
-            try await Task.sleep(for: .milliseconds(1))
-        }
+        await finished.wait(untilFinished: n)
         worker.cancel()
         try await worker.value
     }

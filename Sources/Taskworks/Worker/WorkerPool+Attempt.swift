@@ -23,7 +23,7 @@ extension WorkerPool {
             await engine.discardArtifacts(context?.artifactsToDiscard(keeping: nil) ?? [])
             return
         }
-        if writeLatency.isSlow {
+        if !writesNeverWait && writeLatency.isSlow {
             writes.addTask {
                 await self.finish(latest, outcome: outcome, progress: progress, context: context)
             }
@@ -124,8 +124,8 @@ extension WorkerPool {
             delay = configuration.retryPolicy.delay(
                 afterAttempt: task.attempts, random: Double.random(in: 0..<1))
         }
-        let started = ContinuousClock.now
-        defer { writeLatency.record(ContinuousClock.now - started) }
+        let started = writesNeverWait ? nil : ContinuousClock.now
+        defer { if let started { writeLatency.record(ContinuousClock.now - started) } }
         do {
             let stored = try await engine.storeOutcome(
                 of: task, owner: owner, outcome: outcome, progress: progress, retryDelay: delay,

@@ -35,6 +35,9 @@ public final class WorkerPool: Sendable {
     private let loopsChanged = WakeUpCall()
     /// How long outcome writes take; slow stores get them off the worker loop.
     let writeLatency = WriteLatency()
+    /// The store answers every write without waiting (memory): outcomes are always written
+    /// inline, whatever a clock says (under a profiler every write looks slow).
+    let writesNeverWait: Bool
     /// A forced shutdown was asked for: stop running tasks without waiting out the grace period.
     let forceStop = LockedState(false)
     /// Claimed tasks that never started when shutdown began; the drain hands them back.
@@ -50,6 +53,7 @@ public final class WorkerPool: Sendable {
     public init(service: TaskService, configuration: Configuration = Configuration()) {
         self.service = service
         self.engine = service.engine
+        self.writesNeverWait = service.engine.store is InMemoryTaskStore
         var configuration = configuration
         configuration.storeErrorHandler = StoreErrorThrottle(interval: configuration.pollInterval)
             .wrapping(configuration.storeErrorHandler)
