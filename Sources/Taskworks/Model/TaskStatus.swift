@@ -33,10 +33,11 @@ public enum TaskStatus: String, Sendable, Codable, Hashable, CaseIterable, Compa
 
     /// Orders statuses in their life-cycle order (`pending` first).
     public static func < (lhs: TaskStatus, rhs: TaskStatus) -> Bool {
-        lhs.order < rhs.order
+        lhs.ordinal < rhs.ordinal
     }
 
-    private var order: Int {
+    /// The position in the life-cycle order, 0–5: the position in `allCases`.
+    var ordinal: Int {
         switch self {
         case .pending: 0
         case .paused: 1

@@ -6,8 +6,10 @@ extension InMemoryTaskIndex {
         let now = request.now
         if now > latestClaimTime { latestClaimTime = now }
         promoteDueTasks(now: now)
+        let candidates = claimableTypeNumbers(request.types)
         var claimed: [TaskRecord] = []
-        while claimed.count < request.limit, let entry = popBestReady(types: request.types) {
+        claimed.reserveCapacity(min(request.limit, 64))
+        while claimed.count < request.limit, let entry = popBestReady(among: candidates) {
             let current = slots[entry.handle].record
             if current.runAfter > now {
                 // Only possible when claimers' clocks disagree: keep it for later.
@@ -24,6 +26,21 @@ extension InMemoryTaskIndex {
         return claimed
     }
 
+    /// The type numbers a claim may take from: the requested types (every type when `nil`) that
+    /// are not paused and have a claim heap.
+    func claimableTypeNumbers(_ requested: Set<String>?) -> [Int] {
+        var numbers: [Int]
+        if let requested {
+            numbers = requested.compactMap { types.existingNumber(of: $0).map(Int.init) }.filter { $0 < ready.count }
+        } else {
+            numbers = Array(ready.indices)
+        }
+        if !pausedTypes.isEmpty {
+            numbers.removeAll { pausedTypes.contains(types.names[$0]) }
+        }
+        return numbers
+    }
+
     func expiredLeases(at now: Date, limit: Int) -> [TaskRecord] {
         let expired = running.compactMap { handle -> TaskRecord? in
             guard let expiry = slots[handle].record.leaseExpiresAt, expiry < now else { return nil }
@@ -36,18 +53,26 @@ extension InMemoryTaskIndex {
     mutating func schedule(_ handle: Int) {
         nextSerial += 1
         slots[handle].scheduleSerial = nextSerial
-        let record = slots[handle].record
         let sequence = slots[handle].sequence
-        if record.runAfter <= latestClaimTime {
-            readyByType[record.type, default: BinaryHeap()].insert(
-                ReadyEntry(
-                    priority: record.priority, createdAt: record.createdAt, sequence: sequence,
-                    handle: handle, serial: nextSerial))
+        let runAfter = slots[handle].record.runAfter
+        if runAfter <= latestClaimTime {
+            makeReady(handle, sequence: sequence, serial: nextSerial)
         } else {
             delayed.insert(
-                DelayedEntry(
-                    runAfter: record.runAfter, sequence: sequence, handle: handle, serial: nextSerial))
+                DelayedEntry(runAfter: runAfter, sequence: sequence, handle: handle, serial: nextSerial))
         }
+    }
+
+    /// Puts the task at `handle` in its type's claim heap.
+    private mutating func makeReady(_ handle: Int, sequence: UInt64, serial: UInt64) {
+        let type = Int(slots[handle].typeNumber)
+        if ready.count <= type {
+            ready.append(contentsOf: repeatElement(BinaryHeap(), count: type + 1 - ready.count))
+        }
+        ready[type].insert(
+            ReadyEntry(
+                priority: slots[handle].record.priority, createdAt: slots[handle].record.createdAt,
+                sequence: sequence, handle: handle, serial: serial))
     }
 
     func isCurrent(handle: Int, serial: UInt64) -> Bool {
@@ -59,32 +84,25 @@ extension InMemoryTaskIndex {
         while let next = delayed.min, next.runAfter <= now {
             delayed.popMin()
             guard isCurrent(handle: next.handle, serial: next.serial) else { continue }
-            let record = slots[next.handle].record
-            readyByType[record.type, default: BinaryHeap()].insert(
-                ReadyEntry(
-                    priority: record.priority, createdAt: record.createdAt, sequence: next.sequence,
-                    handle: next.handle, serial: next.serial))
+            makeReady(next.handle, sequence: next.sequence, serial: next.serial)
         }
     }
 
-    /// Pops the best current entry among the allowed types, dropping stale entries on the way.
-    mutating func popBestReady(types: Set<String>?) -> ReadyEntry? {
-        var bestType: String?
+    /// Pops the best current entry among the claim heaps of `candidates` (type numbers),
+    /// dropping stale entries on the way.
+    mutating func popBestReady(among candidates: [Int]) -> ReadyEntry? {
+        var bestType: Int?
         var best: ReadyEntry?
-        let candidateTypes = types.map(Array.init) ?? Array(readyByType.keys)
-        for type in candidateTypes where !pausedTypes.contains(type) {
-            guard var heap = readyByType[type] else { continue }
-            readyByType[type] = nil  // keep the heap uniquely referenced while it changes
-            while let top = heap.min, !isCurrent(handle: top.handle, serial: top.serial) {
-                heap.popMin()
+        for type in candidates {
+            while let top = ready[type].min, !isCurrent(handle: top.handle, serial: top.serial) {
+                ready[type].popMin()
             }
-            if let top = heap.min, best.map({ top < $0 }) ?? true {
+            if let top = ready[type].min, best.map({ top < $0 }) ?? true {
                 best = top
                 bestType = type
             }
-            if !heap.isEmpty { readyByType[type] = heap }
         }
         guard let bestType else { return nil }
-        return readyByType[bestType]?.popMin()
+        return ready[bestType].popMin()
     }
 }

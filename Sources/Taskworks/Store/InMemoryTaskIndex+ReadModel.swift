@@ -3,15 +3,16 @@ import Foundation
 /// The read model: pages in creation order (or sorted), counts from the per-(type, status)
 /// totals, and a creator's recent tasks.
 extension InMemoryTaskIndex {
-    func query(_ query: TaskQuery) -> TaskPage {
+    mutating func query(_ query: TaskQuery) -> TaskPage {
         let candidates: [OrderEntry]
         if let creator = query.createdBy {
-            candidates = orderByCreator[creator]?.entries ?? []
+            candidates = creatorOrder(creator)?.entries ?? []
         } else {
             candidates = order.entries
         }
         let offset = query.offset ?? Int.max
         let needle = query.foldedSearch.map { Array($0.utf8) }
+        if needle != nil { makeSearchKeys(for: candidates) }
         let countsAreEnough = needle == nil && query.createdAfter == nil && query.createdBefore == nil
         switch query.sort {
         case .createdDescending, .createdAscending:
@@ -60,20 +61,39 @@ extension InMemoryTaskIndex {
     }
 
     func counts(createdBy: String?) -> TaskCounts {
-        let source = createdBy.map { countsByCreator[$0] ?? [:] } ?? counts
         var result = TaskCounts()
-        for (key, count) in source where count > 0 {
-            result.byStatus[key.status, default: 0] += count
-            result.byType[key.type, default: 0] += count
+        let creator = createdBy.map { creators.existingNumber(of: $0) }
+        if creator == .some(nil) { return result }
+        counts.forEach(creator: creator ?? nil) { type, status, count in
+            guard count > 0 else { return }
+            result.byStatus[status, default: 0] += count
+            result.byType[types.names[Int(type)], default: 0] += count
         }
         return result
     }
 
+    /// The creation order of `creator`'s tasks, if it has any.
+    func creatorOrder(_ creator: String) -> CreationOrder? {
+        guard let number = creators.existingNumber(of: creator), Int(number) < orderByCreator.count else {
+            return nil
+        }
+        return orderByCreator[Int(number)]
+    }
+
+    /// Makes the search keys the candidates lack (each is kept until its task's error changes).
+    mutating func makeSearchKeys(for candidates: [OrderEntry]) {
+        for entry in candidates where slots[entry.handle].searchKey == nil && !slots[entry.handle].isRemoved {
+            slots[entry.handle].searchKey = TaskQuery.searchKey(of: slots[entry.handle].record)
+        }
+    }
+
     func recentTasks(createdBy: String, createdSince: Date, limit: Int) -> [TaskRecord] {
-        guard limit > 0, let entries = orderByCreator[createdBy]?.entries else { return [] }
-        let creatorCounts = countsByCreator[createdBy] ?? [:]
-        let activeTotal = creatorCounts.reduce(0) { sum, element in
-            sum + (element.key.status.isActive ? element.value : 0)
+        guard limit > 0, let entries = creatorOrder(createdBy)?.entries,
+            let creator = creators.existingNumber(of: createdBy)
+        else { return [] }
+        var activeTotal = 0
+        counts.forEach(creator: creator) { _, status, count in
+            if status.isActive { activeTotal += count }
         }
         var found: [TaskRecord] = []
         var activeSeen = 0
@@ -96,16 +116,17 @@ extension InMemoryTaskIndex {
     /// are read in place and the record is copied only when it matches.
     func match(_ handle: Int, _ query: TaskQuery, needle: [UInt8]?) -> TaskRecord? {
         guard !slots[handle].isRemoved, query.matchesIgnoringSearch(slots[handle].record) else { return nil }
-        if let needle, !SubstringSearch.contains(slots[handle].searchKey, needle) { return nil }
+        if let needle, !SubstringSearch.contains(slots[handle].searchKey ?? "", needle) { return nil }
         return slots[handle].record
     }
 
     func total(matching query: TaskQuery) -> Int {
-        let source = query.createdBy.map { countsByCreator[$0] ?? [:] } ?? counts
+        let creator = query.createdBy.map { creators.existingNumber(of: $0) }
+        if creator == .some(nil) { return 0 }
         var total = 0
-        for (key, count) in source {
-            if let statuses = query.statuses, !statuses.contains(key.status) { continue }
-            if let types = query.types, !types.contains(key.type) { continue }
+        counts.forEach(creator: creator ?? nil) { type, status, count in
+            if let statuses = query.statuses, !statuses.contains(status) { return }
+            if let wanted = query.types, !wanted.contains(types.names[Int(type)]) { return }
             total += count
         }
         return total

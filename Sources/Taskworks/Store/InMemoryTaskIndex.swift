@@ -17,8 +17,14 @@ struct InMemoryTaskIndex: Sendable {
         /// Insertion order, 1-based.
         let sequence: UInt64
         var scheduleSerial: UInt64
-        /// ``TaskQuery/searchKey(of:)``, kept so a search never formats ids or folds case.
-        var searchKey: String
+        /// The record's type and creator as interned numbers (``types``, ``creators``).
+        var typeNumber: Int32
+        var creatorNumber: Int32
+        /// Where the slot sits in ``running`` while its task runs, else -1.
+        var runningPosition = -1
+        /// ``TaskQuery/searchKey(of:)``, made by the first search that looks at the task and kept
+        /// until its error text changes, so later searches never format ids or fold case.
+        var searchKey: String?
         /// Removed for good; the slot stays until the next rebuild so handles stay valid.
         var isRemoved = false
     }
@@ -29,16 +35,20 @@ struct InMemoryTaskIndex: Sendable {
     var removedCount = 0
     var nextSequence: UInt64 = 0
     var nextSerial: UInt64 = 0
-    var readyByType: [String: BinaryHeap<ReadyEntry>] = [:]
+    var types = Interner()
+    var creators = Interner()
+    /// Claim heaps of pending tasks, by type number.
+    var ready: [BinaryHeap<ReadyEntry>] = []
     var delayed = BinaryHeap<DelayedEntry>()
     var latestClaimTime = Date.distantPast
-    var running: Set<Int> = []
+    /// Handles of running tasks (each slot knows its position), for the lease sweep.
+    var running: [Int] = []
     var order = CreationOrder()
-    var orderByCreator: [String: CreationOrder] = [:]
-    var counts: [CountKey: Int] = [:]
+    /// Creation order per creator number.
+    var orderByCreator: [CreationOrder] = []
+    var counts = CountTable()
     /// The task holding each unique key while it is pending or running.
     var activeUniqueKeys: [String: Int] = [:]
-    var countsByCreator: [String: [CountKey: Int]] = [:]
     /// Each schedule's last fired tick: schedule state, kept beside the tasks but not a task.
     var scheduleTicks: [String: Date] = [:]
     /// Task types whose tasks are not claimed while paused.
@@ -90,30 +100,44 @@ struct InMemoryTaskIndex: Sendable {
     @discardableResult
     mutating func upsert(_ task: TaskRecord) -> Bool {
         guard let handle = handles[task.id] else {
-            nextSequence += 1
-            let handle = slots.count
-            slots.append(
-                Slot(
-                    record: task, sequence: nextSequence, scheduleSerial: 0,
-                    searchKey: TaskQuery.searchKey(of: task)))
-            handles[task.id] = handle
-            let entry = OrderEntry(createdAt: task.createdAt, sequence: nextSequence, handle: handle)
-            order.insert(entry)
-            orderByCreator[task.createdBy, default: CreationOrder()].insert(entry)
-            if task.deletedAt == nil { adjustCounts(for: task, by: 1) }
-            if task.status == .running { running.insert(handle) }
-            if task.status == .pending && task.deletedAt == nil { schedule(handle) }
-            trackUniqueKey(old: nil, new: task, at: handle)
+            append(task)
             return false
         }
+        replace(at: handle, with: task)
+        return true
+    }
+
+    private mutating func append(_ task: TaskRecord) {
+        nextSequence += 1
+        let handle = slots.count
+        let creatorNumber = creators.number(of: task.createdBy)
+        slots.append(
+            Slot(
+                record: task, sequence: nextSequence, scheduleSerial: 0,
+                typeNumber: types.number(of: task.type), creatorNumber: creatorNumber))
+        handles[task.id] = handle
+        let entry = OrderEntry(createdAt: task.createdAt, sequence: nextSequence, handle: handle)
+        order.insert(entry)
+        if orderByCreator.count <= Int(creatorNumber) {
+            orderByCreator.append(
+                contentsOf: repeatElement(CreationOrder(), count: Int(creatorNumber) + 1 - orderByCreator.count))
+        }
+        orderByCreator[Int(creatorNumber)].insert(entry)
+        if task.deletedAt == nil { adjustCounts(at: handle, status: task.status, by: 1) }
+        if task.status == .running { markRunning(handle) }
+        if task.status == .pending && task.deletedAt == nil { schedule(handle) }
+        trackUniqueKey(old: nil, new: task, at: handle)
+    }
+
+    /// Stores `task` in the slot at `handle`, keeping every index current.
+    private mutating func replace(at handle: Int, with task: TaskRecord) {
         let old = slots[handle].record
-        store(task, replacing: old, at: handle)
         let needsScheduling =
             task.status == .pending && task.deletedAt == nil
             && (old.status != .pending || old.deletedAt != nil || old.priority != task.priority
                 || old.runAfter != task.runAfter)
+        store(task, replacing: old, at: handle)
         if needsScheduling { schedule(handle) }
-        return true
     }
 
     /// Every schedule's last tick, by name.
@@ -153,8 +177,8 @@ struct InMemoryTaskIndex: Sendable {
                 continue
             }
             let record = slots[handle].record
-            if record.deletedAt == nil { adjustCounts(for: record, by: -1) }
-            running.remove(handle)
+            if record.deletedAt == nil { adjustCounts(at: handle, status: record.status, by: -1) }
+            unmarkRunning(handle)
             if let key = InMemoryTaskIndex.holdsUniqueKey(record), activeUniqueKeys[key] == handle {
                 activeUniqueKeys[key] = nil
             }
@@ -162,7 +186,7 @@ struct InMemoryTaskIndex: Sendable {
             slots[handle].isRemoved = true
             slots[handle].record.payload = nil
             slots[handle].record.result = nil
-            slots[handle].searchKey = ""
+            slots[handle].searchKey = nil
             removedCount += 1
             removed.append(record)
         }
@@ -188,29 +212,33 @@ struct InMemoryTaskIndex: Sendable {
 
     mutating func update(_ task: TaskRecord, expectedVersion: UInt64) -> TaskUpdateResult {
         guard let handle = handles[task.id] else { return .notFound }
-        let old = slots[handle].record
-        guard old.version == expectedVersion else { return .conflict(current: old) }
+        guard slots[handle].record.version == expectedVersion else {
+            return .conflict(current: slots[handle].record)
+        }
         var new = task
-        new.type = old.type
-        new.createdBy = old.createdBy
-        new.createdAt = old.createdAt
+        new.type = slots[handle].record.type
+        new.createdBy = slots[handle].record.createdBy
+        new.createdAt = slots[handle].record.createdAt
         new.version = expectedVersion + 1
-        upsert(new)
+        replace(at: handle, with: new)
         return .updated(new)
     }
 
     // MARK: - Keeping the indexes current
 
     mutating func store(_ new: TaskRecord, replacing old: TaskRecord, at handle: Int) {
-        if old.deletedAt == nil { adjustCounts(for: old, by: -1) }
-        if new.deletedAt == nil { adjustCounts(for: new, by: 1) }
+        if old.deletedAt == nil { adjustCounts(at: handle, status: old.status, by: -1) }
+        // Only a replayed copy could move a task to another type or creator.
+        if new.type != old.type { slots[handle].typeNumber = types.number(of: new.type) }
+        if new.createdBy != old.createdBy { slots[handle].creatorNumber = creators.number(of: new.createdBy) }
+        if new.deletedAt == nil { adjustCounts(at: handle, status: new.status, by: 1) }
         if new.status == .running {
-            running.insert(handle)
+            markRunning(handle)
         } else if old.status == .running {
-            running.remove(handle)
+            unmarkRunning(handle)
         }
-        if new.errorMessage != old.errorMessage { slots[handle].searchKey = TaskQuery.searchKey(of: new) }
-        trackUniqueKey(old: old, new: new, at: handle)
+        if new.errorMessage != old.errorMessage { slots[handle].searchKey = nil }
+        if new.uniqueKey != nil || old.uniqueKey != nil { trackUniqueKey(old: old, new: new, at: handle) }
         slots[handle].record = new
     }
 
@@ -226,9 +254,25 @@ struct InMemoryTaskIndex: Sendable {
         if let key = InMemoryTaskIndex.holdsUniqueKey(new) { activeUniqueKeys[key] = handle }
     }
 
-    mutating func adjustCounts(for record: TaskRecord, by delta: Int) {
-        let key = CountKey(type: record.type, status: record.status)
-        counts[key, default: 0] += delta
-        countsByCreator[record.createdBy, default: [:]][key, default: 0] += delta
+    mutating func adjustCounts(at handle: Int, status: TaskStatus, by delta: Int) {
+        counts.adjust(
+            type: slots[handle].typeNumber, creator: slots[handle].creatorNumber, status: status, by: delta)
+    }
+
+    private mutating func markRunning(_ handle: Int) {
+        guard slots[handle].runningPosition < 0 else { return }
+        slots[handle].runningPosition = running.count
+        running.append(handle)
+    }
+
+    private mutating func unmarkRunning(_ handle: Int) {
+        let position = slots[handle].runningPosition
+        guard position >= 0 else { return }
+        let last = running.removeLast()
+        if last != handle {
+            running[position] = last
+            slots[last].runningPosition = position
+        }
+        slots[handle].runningPosition = -1
     }
 }
