@@ -9,13 +9,17 @@ extension JSONValue {
     /// only finite numbers (JSON has no NaN or infinity). `what` names the value in the message.
     ///
     /// The walk uses its own stack, so even a value nested far too deep is checked safely.
-    public func checkStorable(_ what: String) throws {
+    public func checkStorable(_ what: @autoclosure () -> String) throws {
+        switch self {
+        case .array, .object, .double: break
+        default: return  // nothing to check, and no walk to set up
+        }
         var pending: [(value: JSONValue, depth: Int)] = [(self, 0)]
         while let (value, depth) = pending.popLast() {
             switch value {
             case .double(let number) where !number.isFinite:
                 throw TaskworksError.invalidInput(
-                    "\(what) holds the number \(number), which JSON cannot represent; give finite numbers only"
+                    "\(what()) holds the number \(number), which JSON cannot represent; give finite numbers only"
                 )
             case .array(let items):
                 try JSONValue.checkDepth(depth + 1, what)
@@ -29,10 +33,10 @@ extension JSONValue {
         }
     }
 
-    private static func checkDepth(_ depth: Int, _ what: String) throws {
+    private static func checkDepth(_ depth: Int, _ what: () -> String) throws {
         guard depth <= maximumNestingDepth else {
             throw TaskworksError.invalidInput(
-                "\(what) nests arrays and objects more than \(maximumNestingDepth) levels deep; flatten it "
+                "\(what()) nests arrays and objects more than \(maximumNestingDepth) levels deep; flatten it "
                     + "or store the data elsewhere and pass a reference")
         }
     }

@@ -59,7 +59,7 @@ public enum Caller: Sendable, Hashable, CustomStringConvertible {
             return self
         case .admin(let id), .user(let id):
             guard !id.isEmpty, id.utf8.count <= 200,
-                !id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+                !id.containsControlCharacters
             else {
                 throw TaskworksError.invalidInput(
                     "caller id '\(id.prefix(80))' is not usable: give 1–200 bytes without control "

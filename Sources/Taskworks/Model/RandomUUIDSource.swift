@@ -27,18 +27,22 @@ final class RandomUUIDSource: Sendable {
     private let pool = LockedState(Pool())
 
     func next() -> UUID {
-        let raw = pool.withLock { pool -> [UInt8] in
+        var raw: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        pool.withLock { pool in
             if pool.offset + 16 > pool.bytes.count {
                 pool.bytes = RandomUUIDSource.randomBytes(4096)
                 pool.offset = 0
             }
-            defer { pool.offset += 16 }
-            return Array(pool.bytes[pool.offset..<pool.offset + 16])
+            let offset = pool.offset
+            pool.bytes.withUnsafeBytes { source in
+                withUnsafeMutableBytes(of: &raw) { target in
+                    target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[offset..<offset + 16]))
+                }
+            }
+            pool.offset += 16
         }
-        return UUID(
-            uuid: (
-                raw[0], raw[1], raw[2], raw[3], raw[4], raw[5], (raw[6] & 0x0F) | 0x40, raw[7],
-                (raw[8] & 0x3F) | 0x80, raw[9], raw[10], raw[11], raw[12], raw[13], raw[14], raw[15]
-            ))
+        raw.6 = (raw.6 & 0x0F) | 0x40  // version 4
+        raw.8 = (raw.8 & 0x3F) | 0x80  // RFC 4122 variant
+        return UUID(uuid: raw)
     }
 }

@@ -20,7 +20,7 @@ extension TaskOptions {
         }
         if let key = uniqueKey {
             guard !key.isEmpty, key.utf8.count <= 200,
-                !key.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+                !key.containsControlCharacters
             else {
                 throw TaskworksError.invalidInput(
                     "uniqueKey '\(key.prefix(80))' is not usable: give 1–200 bytes without control characters"

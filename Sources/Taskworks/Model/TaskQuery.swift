@@ -112,7 +112,7 @@ public struct TaskQuery: Sendable, Hashable {
                 throw TaskworksError.invalidQuery(
                     "search text must be at most 200 bytes; got \(search.utf8.count)")
             }
-            guard !search.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            guard !search.containsControlCharacters else {
                 throw TaskworksError.invalidQuery("search text must be one line without control characters")
             }
         }

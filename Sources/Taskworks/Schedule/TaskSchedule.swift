@@ -45,7 +45,7 @@ public struct TaskSchedule: Sendable {
         options: TaskOptions = TaskOptions(), trigger: Trigger
     ) throws {
         guard !name.isEmpty, name.utf8.count <= 100,
-            !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            !name.containsControlCharacters
         else {
             throw TaskworksError.invalidInput(
                 "schedule name '\(name.prefix(80))' must be 1–100 bytes on one line")

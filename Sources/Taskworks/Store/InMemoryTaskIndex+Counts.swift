@@ -6,13 +6,22 @@ extension InMemoryTaskIndex {
     struct Interner: Sendable {
         private(set) var names: [String] = []
         private var numbers: [String: Int32] = [:]
+        /// The last name asked for: tasks come in runs of one type and one creator, and comparing
+        /// a short string is cheaper than hashing it.
+        private var last: (name: String, number: Int32)?
 
         /// The number of `name`, given it one if it had none.
         mutating func number(of name: String) -> Int32 {
-            if let number = numbers[name] { return number }
-            let number = Int32(names.count)
-            names.append(name)
-            numbers[name] = number
+            if let last, last.name == name { return last.number }
+            let number: Int32
+            if let known = numbers[name] {
+                number = known
+            } else {
+                number = Int32(names.count)
+                names.append(name)
+                numbers[name] = number
+            }
+            last = (name, number)
             return number
         }
 

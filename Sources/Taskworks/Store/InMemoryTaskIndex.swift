@@ -83,15 +83,21 @@ struct InMemoryTaskIndex: Sendable {
     }
 
     mutating func insert(_ task: TaskRecord) throws -> TaskRecord {
-        guard handles[task.id] == nil else {
-            throw TaskworksError.duplicateTaskID(task.id)
-        }
         if let key = task.uniqueKey, let holder = activeUniqueKeys[key] {
+            guard handles[task.id] == nil else { throw TaskworksError.duplicateTaskID(task.id) }
             return slots[holder].record
         }
+        // One probe of the id table: it registers the id's handle unless the id is taken.
+        var taken = false
+        let handle = slots.count
+        func register(_ stored: inout Int) {
+            if stored < 0 { stored = handle } else { taken = true }
+        }
+        register(&handles[task.id, default: -1])
+        guard !taken else { throw TaskworksError.duplicateTaskID(task.id) }
         var stored = task
         stored.version = 1
-        upsert(stored)
+        append(stored, registered: true)
         return stored
     }
 
@@ -100,14 +106,15 @@ struct InMemoryTaskIndex: Sendable {
     @discardableResult
     mutating func upsert(_ task: TaskRecord) -> Bool {
         guard let handle = handles[task.id] else {
-            append(task)
+            append(task, registered: false)
             return false
         }
         replace(at: handle, with: task)
         return true
     }
 
-    private mutating func append(_ task: TaskRecord) {
+    /// Adds a new slot for `task`; `registered` when its id already maps to the new handle.
+    private mutating func append(_ task: TaskRecord, registered: Bool) {
         nextSequence += 1
         let handle = slots.count
         let creatorNumber = creators.number(of: task.createdBy)
@@ -115,7 +122,7 @@ struct InMemoryTaskIndex: Sendable {
             Slot(
                 record: task, sequence: nextSequence, scheduleSerial: 0,
                 typeNumber: types.number(of: task.type), creatorNumber: creatorNumber))
-        handles[task.id] = handle
+        if !registered { handles[task.id] = handle }
         let entry = OrderEntry(createdAt: task.createdAt, sequence: nextSequence, handle: handle)
         order.insert(entry)
         if orderByCreator.count <= Int(creatorNumber) {
