@@ -6,57 +6,155 @@ import Foundation
 /// The fields the framework owns (status, lease, version, timestamps) are changed by
 /// ``TaskService`` and ``WorkerPool``; host code reads them.
 public struct TaskRecord: Sendable, Codable, Hashable, Identifiable {
+    /// The fields, shared with copies of this record until one of them changes.
+    private var storage: TaskRecordStorage
+
     /// The task's id.
-    public var id: TaskID
+    public var id: TaskID {
+        get { storage.read { $0.id } }
+        set { storage.write { $0.id = newValue } }
+    }
     /// The registered task type name that runs it, e.g. `user_export`.
-    public var type: String
+    public var type: String {
+        get { storage.read { $0.type } }
+        set { storage.write { $0.type = newValue } }
+    }
     /// Where the task is in its life.
-    public var status: TaskStatus
+    public var status: TaskStatus {
+        get { storage.read { $0.status } }
+        set { storage.write { $0.status = newValue } }
+    }
     /// 1 (lowest) to 10 (highest); higher-priority tasks are claimed first. Default 5.
-    public var priority: Int
+    public var priority: Int {
+        get { storage.read { $0.priority } }
+        set { storage.write { $0.priority = newValue } }
+    }
     /// The input given at create, as JSON, or `nil` when none was given.
-    public var payload: JSONValue?
+    public var payload: JSONValue? {
+        get { storage.read { $0.payload } }
+        set { storage.write { $0.payload = newValue } }
+    }
     /// What the runner returned, as JSON, once it succeeded.
-    public var result: JSONValue?
+    public var result: JSONValue? {
+        get { storage.read { $0.result } }
+        set { storage.write { $0.result = newValue } }
+    }
     /// Why the last attempt failed (kept while a retry waits, so users can see it).
-    public var errorMessage: String?
+    public var errorMessage: String? {
+        get { storage.read { $0.errorMessage } }
+        set { storage.write { $0.errorMessage = newValue } }
+    }
     /// 0 to 100; never moves backwards within an attempt, and is 100 once succeeded.
-    public var progress: Int
+    public var progress: Int {
+        get { storage.read { $0.progress } }
+        set { storage.write { $0.progress = newValue } }
+    }
     /// Who created the task: a user or admin id, or `"system"`.
-    public var createdBy: String
+    public var createdBy: String {
+        get { storage.read { $0.createdBy } }
+        set { storage.write { $0.createdBy = newValue } }
+    }
     /// The file the runner attached, if any.
-    public var artifact: TaskArtifact?
+    public var artifact: TaskArtifact? {
+        get { storage.read { $0.artifact } }
+        set { storage.write { $0.artifact = newValue } }
+    }
     /// How many times a worker has started this task since it was created or last retried by a
     /// caller.
-    public var attempts: Int
+    public var attempts: Int {
+        get { storage.read { $0.attempts } }
+        set { storage.write { $0.attempts = newValue } }
+    }
     /// How many automatic retries a failing attempt gets (0 means one attempt only).
-    public var maxRetries: Int
+    public var maxRetries: Int {
+        get { storage.read { $0.maxRetries } }
+        set { storage.write { $0.maxRetries = newValue } }
+    }
     /// How many times a caller retried the task by hand (``TaskService/retry(_:as:)``).
-    public var manualRetries: Int
+    public var manualRetries: Int {
+        get { storage.read { $0.manualRetries } }
+        set { storage.write { $0.manualRetries = newValue } }
+    }
     /// The longest one attempt may run, in milliseconds; `nil` means no limit.
-    public var timeoutMilliseconds: Int64?
+    public var timeoutMilliseconds: Int64? {
+        get { storage.read { $0.timeoutMilliseconds } }
+        set { storage.write { $0.timeoutMilliseconds = newValue } }
+    }
     /// The task is not claimed before this date (delays and retry backoff set it).
-    public var runAfter: Date
+    public var runAfter: Date {
+        get { storage.read { $0.runAfter } }
+        set { storage.write { $0.runAfter = newValue } }
+    }
     /// When the task was created.
-    public var createdAt: Date
+    public var createdAt: Date {
+        get { storage.read { $0.createdAt } }
+        set { storage.write { $0.createdAt = newValue } }
+    }
     /// When the current or last attempt started.
-    public var startedAt: Date?
+    public var startedAt: Date? {
+        get { storage.read { $0.startedAt } }
+        set { storage.write { $0.startedAt = newValue } }
+    }
     /// When the task reached a terminal state.
-    public var finishedAt: Date?
+    public var finishedAt: Date? {
+        get { storage.read { $0.finishedAt } }
+        set { storage.write { $0.finishedAt = newValue } }
+    }
     /// When anything about the task last changed.
-    public var updatedAt: Date
+    public var updatedAt: Date {
+        get { storage.read { $0.updatedAt } }
+        set { storage.write { $0.updatedAt = newValue } }
+    }
     /// When a caller deleted the task; deleted tasks are hidden from every read.
-    public var deletedAt: Date?
+    public var deletedAt: Date? {
+        get { storage.read { $0.deletedAt } }
+        set { storage.write { $0.deletedAt = newValue } }
+    }
     /// A caller asked to cancel the running task; its runner is being stopped.
-    public var cancelRequested: Bool
+    public var cancelRequested: Bool {
+        get { storage.read { $0.cancelRequested } }
+        set { storage.write { $0.cancelRequested = newValue } }
+    }
     /// The worker that holds the task while it runs.
-    public var leaseOwner: String?
+    public var leaseOwner: String? {
+        get { storage.read { $0.leaseOwner } }
+        set { storage.write { $0.leaseOwner = newValue } }
+    }
     /// When the lease runs out unless renewed; an expired lease means the worker is gone.
-    public var leaseExpiresAt: Date?
+    public var leaseExpiresAt: Date? {
+        get { storage.read { $0.leaseExpiresAt } }
+        set { storage.write { $0.leaseExpiresAt = newValue } }
+    }
     /// Increases by one on every stored change; used for compare-and-set.
-    public var version: UInt64
+    public var version: UInt64 {
+        get { storage.read { $0.version } }
+        set { storage.write { $0.version = newValue } }
+    }
     /// At most one pending or running task holds a given unique key.
-    public var uniqueKey: String?
+    public var uniqueKey: String? {
+        get { storage.read { $0.uniqueKey } }
+        set { storage.write { $0.uniqueKey = newValue } }
+    }
+
+    /// Two records are equal when every field is.
+    public static func == (lhs: TaskRecord, rhs: TaskRecord) -> Bool {
+        lhs.storage.isShared(with: rhs.storage) || lhs.storage.fields == rhs.storage.fields
+    }
+
+    /// Hashes every field.
+    public func hash(into hasher: inout Hasher) {
+        storage.fields.hash(into: &hasher)
+    }
+
+    /// Decodes every field, under the field names.
+    public init(from decoder: any Decoder) throws {
+        storage = TaskRecordStorage(try TaskRecordFields(from: decoder))
+    }
+
+    /// Encodes every field under its name (an absent optional is left out).
+    public func encode(to encoder: any Encoder) throws {
+        try storage.fields.encode(to: encoder)
+    }
 
     /// The per-attempt time limit, if any.
     public var timeout: Duration? {
@@ -77,31 +175,33 @@ public struct TaskRecord: Sendable, Codable, Hashable, Identifiable {
         uniqueKey: String? = nil,
         createdAt: Date
     ) {
-        self.id = id
-        self.type = type
-        self.status = .pending
-        self.priority = priority
-        self.payload = payload
-        self.result = nil
-        self.errorMessage = nil
-        self.progress = 0
-        self.createdBy = createdBy
-        self.artifact = nil
-        self.attempts = 0
-        self.maxRetries = maxRetries
-        self.manualRetries = 0
-        self.timeoutMilliseconds = timeout.map(\.wholeMilliseconds)
-        self.runAfter = runAfter ?? createdAt
-        self.createdAt = createdAt
-        self.startedAt = nil
-        self.finishedAt = nil
-        self.updatedAt = createdAt
-        self.deletedAt = nil
-        self.cancelRequested = false
-        self.leaseOwner = nil
-        self.leaseExpiresAt = nil
-        self.version = 0
-        self.uniqueKey = uniqueKey
+        storage = TaskRecordStorage(
+            TaskRecordFields(
+                id: id,
+                type: type,
+                status: .pending,
+                priority: priority,
+                payload: payload,
+                result: nil,
+                errorMessage: nil,
+                progress: 0,
+                createdBy: createdBy,
+                artifact: nil,
+                attempts: 0,
+                maxRetries: maxRetries,
+                manualRetries: 0,
+                timeoutMilliseconds: timeout.map(\.wholeMilliseconds),
+                runAfter: runAfter ?? createdAt,
+                createdAt: createdAt,
+                startedAt: nil,
+                finishedAt: nil,
+                updatedAt: createdAt,
+                deletedAt: nil,
+                cancelRequested: false,
+                leaseOwner: nil,
+                leaseExpiresAt: nil,
+                version: 0,
+                uniqueKey: uniqueKey))
     }
 
     /// Decodes this task's payload as `T`.

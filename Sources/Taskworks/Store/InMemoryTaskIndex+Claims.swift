@@ -31,7 +31,9 @@ extension InMemoryTaskIndex {
     func claimableTypeNumbers(_ requested: Set<String>?) -> [Int] {
         var numbers: [Int]
         if let requested {
-            numbers = requested.compactMap { types.existingNumber(of: $0).map(Int.init) }.filter { $0 < ready.count }
+            numbers = requested.compactMap { types.existingNumber(of: $0).map(Int.init) }.filter {
+                $0 < ready.count
+            }
         } else {
             numbers = Array(ready.indices)
         }

@@ -127,7 +127,8 @@ struct InMemoryTaskIndex: Sendable {
         order.insert(entry)
         if orderByCreator.count <= Int(creatorNumber) {
             orderByCreator.append(
-                contentsOf: repeatElement(CreationOrder(), count: Int(creatorNumber) + 1 - orderByCreator.count))
+                contentsOf: repeatElement(
+                    CreationOrder(), count: Int(creatorNumber) + 1 - orderByCreator.count))
         }
         orderByCreator[Int(creatorNumber)].insert(entry)
         if task.deletedAt == nil { adjustCounts(at: handle, status: task.status, by: 1) }
