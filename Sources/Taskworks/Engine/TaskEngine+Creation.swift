@@ -28,10 +28,11 @@ extension TaskEngine {
             throw TaskworksError.invalidInput("the payload for task type '\(type)' was refused: \(error)")
         }
         let runAfter = options.runAfter ?? options.delay.map { now.addingTimeInterval($0.timeInterval) }
-        let record = TaskRecord(
+        var record = TaskRecord(
             type: type, priority: priority, payload: json, createdBy: creatorID,
             maxRetries: maxRetries, timeout: timeout, runAfter: runAfter, uniqueKey: options.uniqueKey,
             createdAt: now)
+        record.version = 1  // what the store gives a new task: it then keeps this copy as it is
         // Registered before the insert so a worker that finishes the task at once finds it.
         if let onComplete { addCallback(onComplete, for: record.id) }
         let stored: TaskRecord

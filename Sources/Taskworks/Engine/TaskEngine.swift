@@ -69,7 +69,11 @@ final class TaskEngine: Sendable {
             } else {
                 throw TaskworksError.taskNotFound(id)
             }
-            guard let (next, event) = try transform(task) else { return (task, false) }
+            guard let (proposed, event) = try transform(task) else { return (task, false) }
+            // The version the store will give it, set while this is the only reference to the
+            // new copy, so the store keeps this copy instead of making another.
+            var next = consume proposed
+            if next.version != task.version &+ 1 { next.version = task.version &+ 1 }
             switch try await store.update(next, expectedVersion: task.version) {
             case .updated(let stored):
                 didStore(stored, replacing: task, event: event)

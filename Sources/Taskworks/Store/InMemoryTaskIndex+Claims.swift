@@ -1,6 +1,6 @@
 import Foundation
 
-/// Claiming: the ready heaps per type, the delayed heap, and the lease sweep's read.
+/// Claiming: the ready queues per type, the delayed heap, and the lease sweep's read.
 extension InMemoryTaskIndex {
     mutating func claim(_ request: TaskClaimRequest) -> [TaskRecord] {
         let now = request.now
@@ -57,7 +57,9 @@ extension InMemoryTaskIndex {
         slots[handle].scheduleSerial = nextSerial
         let sequence = slots[handle].sequence
         let runAfter = slots[handle].record.runAfter
-        if runAfter <= latestClaimTime {
+        // Due by the claimers' clock, or not delayed at all (due when it was made; a claimer
+        // whose clock runs behind puts it back, see claim(_:)).
+        if runAfter <= latestClaimTime || runAfter <= slots[handle].record.createdAt {
             makeReady(handle, sequence: sequence, serial: nextSerial)
         } else {
             delayed.insert(
@@ -69,7 +71,7 @@ extension InMemoryTaskIndex {
     private mutating func makeReady(_ handle: Int, sequence: UInt64, serial: UInt64) {
         let type = Int(slots[handle].typeNumber)
         if ready.count <= type {
-            ready.append(contentsOf: repeatElement(BinaryHeap(), count: type + 1 - ready.count))
+            ready.append(contentsOf: repeatElement(ReadyQueue(), count: type + 1 - ready.count))
         }
         ready[type].insert(
             ReadyEntry(

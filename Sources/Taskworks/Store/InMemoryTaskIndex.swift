@@ -4,7 +4,7 @@ import Foundation
 /// be tested directly. The store wraps it in a lock.
 ///
 /// Indexes kept up to date on every write:
-/// - per-type claim heaps of pending tasks (priority, then age) and one heap of delayed tasks by
+/// - per-type claim queues of pending tasks (priority, then age) and one heap of delayed tasks by
 ///   `runAfter`, so a claim costs O(log n); heap entries made stale by a later write are skipped
 ///   when they surface (each scheduling gets a fresh serial number);
 /// - tasks in creation order, overall and per creator, so the default newest-first page walks
@@ -37,8 +37,8 @@ struct InMemoryTaskIndex: Sendable {
     var nextSerial: UInt64 = 0
     var types = Interner()
     var creators = Interner()
-    /// Claim heaps of pending tasks, by type number.
-    var ready: [BinaryHeap<ReadyEntry>] = []
+    /// Claim queues of pending tasks, by type number.
+    var ready: [ReadyQueue<ReadyEntry>] = []
     var delayed = BinaryHeap<DelayedEntry>()
     var latestClaimTime = Date.distantPast
     /// Handles of running tasks (each slot knows its position), for the lease sweep.
@@ -96,7 +96,7 @@ struct InMemoryTaskIndex: Sendable {
         register(&handles[task.id, default: -1])
         guard !taken else { throw TaskworksError.duplicateTaskID(task.id) }
         var stored = task
-        stored.version = 1
+        if stored.version != 1 { stored.version = 1 }
         append(stored, registered: true)
         return stored
     }
@@ -223,11 +223,14 @@ struct InMemoryTaskIndex: Sendable {
         guard slots[handle].record.version == expectedVersion else {
             return .conflict(current: slots[handle].record)
         }
+        // Each field is written only when it differs: a record that already carries the stored
+        // type, creator, date and next version (as the engine's writes do) is kept, not copied.
         var new = task
-        new.type = slots[handle].record.type
-        new.createdBy = slots[handle].record.createdBy
-        new.createdAt = slots[handle].record.createdAt
-        new.version = expectedVersion + 1
+        let current = slots[handle].record
+        if new.type != current.type { new.type = current.type }
+        if new.createdBy != current.createdBy { new.createdBy = current.createdBy }
+        if new.createdAt != current.createdAt { new.createdAt = current.createdAt }
+        if new.version != expectedVersion + 1 { new.version = expectedVersion + 1 }
         replace(at: handle, with: new)
         return .updated(new)
     }
