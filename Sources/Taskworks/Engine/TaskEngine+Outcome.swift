@@ -9,7 +9,7 @@ extension TaskEngine {
         of task: TaskRecord, owner: String, outcome: TaskTransitions.AttemptOutcome, progress: Int,
         retryDelay: Duration, context: TaskContext?
     ) async throws -> TaskRecord {
-        let stored = try await mutate(task.id, startingFrom: task) { current in
+        let (stored, _) = try await mutateReportingWrite(task.id, startingFrom: task) { current in
             guard
                 let next = TaskTransitions.finish(
                     current, owner: owner, outcome: outcome, progress: progress, now: clock.now(),
@@ -21,7 +21,8 @@ extension TaskEngine {
         }
         if let context {
             let kept = stored.status == .succeeded ? stored.artifact : nil
-            await discardArtifacts(context.artifactsToDiscard(keeping: kept))
+            let unkept = context.artifactsToDiscard(keeping: kept)
+            if !unkept.isEmpty { await discardArtifacts(unkept) }
         }
         return stored
     }

@@ -39,15 +39,20 @@ final class AttemptSupervisor: Sendable {
     /// Wakes the supervisor: new progress, an attempt with an earlier deadline, or stop.
     let wakeUp = WakeUpCall()
 
+    /// ``WorkerPool/Configuration/effectiveRenewalInterval``, worked out once (a `Duration`
+    /// division is slow enough to show per attempt).
+    private let renewalInterval: Duration
+
     init(engine: TaskEngine, configuration: WorkerPool.Configuration) {
         self.engine = engine
         self.configuration = configuration
+        self.renewalInterval = configuration.effectiveRenewalInterval
     }
 
     func register(_ context: TaskContext) {
         let now = ContinuousClock.now
         let attempt = Attempt(
-            context: context, latest: context.task, nextRenewal: now + configuration.effectiveRenewalInterval,
+            context: context, latest: context.task, nextRenewal: now + renewalInterval,
             timeout: context.task.timeout.map { ($0, now + $0) },
             lastProgressWrite: now - AttemptSupervisor.progressWriteInterval, unwrittenProgress: nil)
         let wakeEarlier = state.withLock { state -> Bool in
@@ -90,7 +95,10 @@ final class AttemptSupervisor: Sendable {
             var renewals: [(id: TaskID, latest: TaskRecord, progress: Int?)] = []
             let wake: ContinuousClock.Instant? = state.withLock { state in
                 guard !state.isStopped else { return nil }
-                var wake = now + .seconds(3600)
+                // Idle, it still wakes once per renewal interval: an attempt registered meanwhile
+                // has its first deadline (its renewal) after that, so registering never needs to
+                // wake the supervisor (only a timeout shorter than the interval does).
+                var wake = now + renewalInterval
                 for (id, var attempt) in state.attempts where attempt.context.stopReason == nil {
                     if let timeout = attempt.timeout, now >= timeout.deadline {
                         timedOut.append((attempt.context, timeout.limit))
@@ -106,7 +114,7 @@ final class AttemptSupervisor: Sendable {
                         renewals.append((id, attempt.latest, attempt.unwrittenProgress))
                         if attempt.unwrittenProgress != nil { attempt.lastProgressWrite = now }
                         attempt.unwrittenProgress = nil
-                        attempt.nextRenewal = now + configuration.effectiveRenewalInterval
+                        attempt.nextRenewal = now + renewalInterval
                     }
                     wake = min(wake, attempt.earliestDeadline)
                     state.attempts[id] = attempt

@@ -62,7 +62,10 @@ extension WorkerPool {
             task: claimed, supervisorWakeUp: supervisor.wakeUp, artifactStore: engine.artifacts,
             logHandler: engine.runnerLogHandler)
         supervisor.register(context)
-        guard await mayStart(claimed, context: context, claimEpoch: claimEpoch, supervisor: supervisor) else {
+        if mustReadBeforeStart(claimed, claimEpoch: claimEpoch) {
+            await renewBeforeStart(claimed, context: context, supervisor: supervisor)
+        }
+        guard context.stopReason == nil else {
             // Cancelled (or taken over) between the claim and now: the runner never starts and the
             // attempt is not counted.
             let latest = supervisor.unregister(claimed.id) ?? claimed
@@ -73,45 +76,41 @@ extension WorkerPool {
         return (TaskAttempt.outcome(of: result, context: context), latest, context.progress, context)
     }
 
-    /// Whether the runner of a just-claimed task may start. A cancel made in this process reaches
-    /// a registered context at once; one that raced the claim (it saw the task `running` before
-    /// the context was registered) has moved the service's cancel counter past `claimEpoch`, and
-    /// then the lease is renewed, which reads the stored task. Returns `false` after asking the
-    /// context to stop.
-    ///
-    /// A task whose claim is older than the renewal interval (a starved process took that long
-    /// to start it) gets its lease renewed first: its lease may have run out and another pool
-    /// rescued it, and then it must not start here.
-    private func mayStart(
-        _ claimed: TaskRecord, context: TaskContext, claimEpoch: Int, supervisor: AttemptSupervisor
-    ) async -> Bool {
+    /// Whether a just-claimed task must be read back (its lease renewed) before its runner
+    /// starts. A cancel made in this process reaches a registered context at once; one that raced
+    /// the claim (it saw the task `running` before the context was registered) has moved the
+    /// service's cancel counter past `claimEpoch`. A task whose claim is older than the renewal
+    /// interval (a starved process took that long to start it) may have lost its lease to a pool
+    /// that rescued it. Either way ``renewBeforeStart(_:context:supervisor:)`` reads the store;
+    /// on the common path nothing is awaited at all.
+    private func mustReadBeforeStart(_ claimed: TaskRecord, claimEpoch: Int) -> Bool {
+        if engine.pools.cancelEpoch.load(ordering: .sequentiallyConsistent) != claimEpoch { return true }
+        guard let startedAt = claimed.startedAt else { return false }
+        return engine.clock.now().timeIntervalSince(startedAt) >= renewalSeconds
+    }
+
+    /// Renews the lease of a just-claimed task, which reads the stored task, and asks the context
+    /// to stop when the lease was lost or a cancel was requested.
+    private func renewBeforeStart(
+        _ claimed: TaskRecord, context: TaskContext, supervisor: AttemptSupervisor
+    ) async {
+        let owner = configuration.workerID
         let now = engine.clock.now()
-        let claimedLongAgo = claimed.startedAt.map {
-            now.timeIntervalSince($0) >= configuration.effectiveRenewalInterval.timeInterval
-        }
-        if claimedLongAgo == true
-            || engine.pools.cancelEpoch.load(ordering: .sequentiallyConsistent) != claimEpoch
-        {
-            let owner = configuration.workerID
-            do {
-                let stored = try await engine.mutate(claimed.id, startingFrom: claimed) {
-                    current in
-                    TaskTransitions.renew(
-                        current, owner: owner, progress: nil, now: now,
-                        leaseDuration: configuration.leaseDuration
-                    ).map { ($0, nil) }
-                }
-                supervisor.noteStored(stored)
-                if stored.status != .running || stored.leaseOwner != owner {
-                    context.requestStop(.leaseLost)
-                } else if stored.cancelRequested {
-                    context.requestStop(.cancelRequested)
-                }
-            } catch {
-                configuration.storeErrorHandler(error)  // start it: the lease supervisor checks again
+        do {
+            let stored = try await engine.mutate(claimed.id, startingFrom: claimed) { current in
+                TaskTransitions.renew(
+                    current, owner: owner, progress: nil, now: now, leaseDuration: configuration.leaseDuration
+                ).map { ($0, nil) }
             }
+            supervisor.noteStored(stored)
+            if stored.status != .running || stored.leaseOwner != owner {
+                context.requestStop(.leaseLost)
+            } else if stored.cancelRequested {
+                context.requestStop(.cancelRequested)
+            }
+        } catch {
+            configuration.storeErrorHandler(error)  // start it: the lease supervisor checks again
         }
-        return context.stopReason == nil
     }
 
     /// Stores how the attempt ended, then removes artifact files the stored task does not keep.

@@ -38,6 +38,8 @@ public final class WorkerPool: Sendable {
     /// The store answers every write without waiting (memory): outcomes are always written
     /// inline, whatever a clock says (under a profiler every write looks slow).
     let writesNeverWait: Bool
+    /// ``Configuration/effectiveRenewalInterval`` in seconds, worked out once.
+    let renewalSeconds: TimeInterval
     /// A forced shutdown was asked for: stop running tasks without waiting out the grace period.
     let forceStop = LockedState(false)
     /// Claimed tasks that never started when shutdown began; the drain hands them back.
@@ -58,6 +60,7 @@ public final class WorkerPool: Sendable {
         configuration.storeErrorHandler = StoreErrorThrottle(interval: configuration.pollInterval)
             .wrapping(configuration.storeErrorHandler)
         self.configuration = configuration
+        self.renewalSeconds = configuration.effectiveRenewalInterval.timeInterval
         self.state = LockedState(WorkerPoolStateMachine(limit: configuration.concurrency))
     }
 
