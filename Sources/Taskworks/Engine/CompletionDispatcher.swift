@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Runs completion callbacks off the worker's path and keeps count of the ones still running.
 ///
 /// Each callback runs in its own task, so a slow one never delays another callback, a worker or
@@ -7,12 +9,11 @@
 final class CompletionDispatcher: Sendable {
     typealias ErrorHandler = @Sendable (TaskRecord, any Error) -> Void
 
-    private struct State {
-        var inFlight = 0
-        var idleWaiters: [CheckedContinuation<Void, Never>] = []
-    }
-
-    private let state = LockedState(State())
+    /// Callbacks started and not finished: counted without a lock, since every completion
+    /// changes it twice and only shutdown waits on it.
+    private let inFlight = Atomic<Int>(0)
+    /// Who waits for ``inFlight`` to reach zero.
+    private let idleWaiters = LockedState<[CheckedContinuation<Void, Never>]>([])
     private let errorHandler: ErrorHandler
 
     init(errorHandler: @escaping ErrorHandler) {
@@ -22,7 +23,7 @@ final class CompletionDispatcher: Sendable {
     /// Starts every handler for `task`.
     func dispatch(_ task: TaskRecord, to handlers: [TaskCompletionHandler]) {
         guard !handlers.isEmpty else { return }
-        state.withLock { $0.inFlight += handlers.count }
+        inFlight.add(handlers.count, ordering: .sequentiallyConsistent)
         for handler in handlers {
             Task {
                 do {
@@ -38,9 +39,11 @@ final class CompletionDispatcher: Sendable {
     /// Returns once no callback is running.
     func waitUntilIdle() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let idle = state.withLock { state -> Bool in
-                if state.inFlight == 0 { return true }
-                state.idleWaiters.append(continuation)
+            // Checked under the waiters' lock, which the last finishing callback takes before it
+            // resumes waiters: a waiter added while callbacks run is always resumed.
+            let idle = idleWaiters.withLock { waiters -> Bool in
+                if inFlight.load(ordering: .sequentiallyConsistent) == 0 { return true }
+                waiters.append(continuation)
                 return false
             }
             if idle { continuation.resume() }
@@ -48,11 +51,12 @@ final class CompletionDispatcher: Sendable {
     }
 
     private func finishedOne() {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.inFlight -= 1
-            guard state.inFlight == 0 else { return [] }
-            defer { state.idleWaiters.removeAll() }
-            return state.idleWaiters
+        guard inFlight.subtract(1, ordering: .sequentiallyConsistent).newValue == 0 else { return }
+        let waiters = idleWaiters.withLock { waiters -> [CheckedContinuation<Void, Never>] in
+            // A callback dispatched since the count reached zero keeps the waiters waiting for it.
+            guard inFlight.load(ordering: .sequentiallyConsistent) == 0 else { return [] }
+            defer { waiters.removeAll() }
+            return waiters
         }
         for waiter in waiters { waiter.resume() }
     }

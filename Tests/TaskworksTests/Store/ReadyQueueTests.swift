@@ -26,7 +26,8 @@ struct ReadyQueueTests {
             switch Int.random(in: 0..<10, using: &random) {
             case 0..<5:
                 // Mostly in order (new tasks), sometimes older (retries) or far ahead.
-                let value = Bool.random(using: &random) ? last + 1 : Int.random(in: -100...last + 50, using: &random)
+                let value =
+                    Bool.random(using: &random) ? last + 1 : Int.random(in: -100...last + 50, using: &random)
                 last = max(last, value)
                 queue.insert(value)
                 reference.append(value)
