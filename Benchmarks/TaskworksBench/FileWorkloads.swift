@@ -23,23 +23,16 @@ extension Workload {
         return lines
     }
 
-    /// W4: 100,000 pending tasks with a 200-byte payload: memory, disk, and reopen time.
+    /// W4: 100,000 pending tasks with a 200-byte payload: memory, disk, and reopen time. The
+    /// peak is the kernel's high-water mark of the whole process (`VmHWM`), create and reopen
+    /// included; the creating store is closed and released before the reopen, as a restarted
+    /// host would have it.
     static func footprint(_ options: BenchOptions) async throws -> JSONLine {
         let n = options.n ?? 100_000
         let directory = options.directory ?? freshDirectory()
-        let registry = TaskRegistry()
-        try registry.register("export") { _ in ClosureTaskRunner { _ in nil } }
-        let payload = ["filter": String(repeating: "p", count: 190)]  // 200 bytes as JSON
-        let store = try await FileTaskStore(directory: directory, options: fileOptions(options))
-        let service = TaskService(store: store, registry: registry)
+        let (createElapsed, rss) = try await createPending(n, in: directory, options)
+        let peakAfterCreate = peakResidentMegabytes()
         let clock = ContinuousClock()
-        let start = clock.now
-        try await createTasks(n, producers: max(options.producers, 64)) {
-            try await service.create("export", payload: payload, createdBy: .user("bench"))
-        }
-        let createElapsed = clock.now - start
-        let rss = residentMegabytes()
-        await store.close()
         var bytes = 0
         for name in try FileManager.default.contentsOfDirectory(atPath: directory) {
             let attributes = try FileManager.default.attributesOfItem(atPath: directory + "/" + name)
@@ -52,6 +45,8 @@ extension Workload {
         await reopened.close()
         var line = JSONLine()
         line["workload"] = .string("w4")
+        line["peak_rss_mb_create"] = JSONLine.number(peakAfterCreate, decimals: 1)
+        line["peak_rss_mb"] = JSONLine.number(peakResidentMegabytes(), decimals: 1)
         line["n"] = .integer(Int64(n))
         line["pending_after_reopen"] = .integer(Int64(count))
         line["create_per_sec"] = JSONLine.number(Double(n) / createElapsed.microseconds * 1e6, decimals: 0)
@@ -60,6 +55,27 @@ extension Workload {
         line["bytes_on_disk"] = .integer(Int64(bytes))
         line["open_ms"] = JSONLine.number(openElapsed.microseconds / 1000, decimals: 1)
         return line
+    }
+
+    /// W4's first phase: `n` pending tasks created into a new store at `directory`, which is
+    /// closed (and released) on return. Returns how long the creates took and the RSS after them.
+    static func createPending(
+        _ n: Int, in directory: String, _ options: BenchOptions
+    ) async throws -> (Duration, Double) {
+        let registry = TaskRegistry()
+        try registry.register("export") { _ in ClosureTaskRunner { _ in nil } }
+        let payload = ["filter": String(repeating: "p", count: 190)]  // 200 bytes as JSON
+        let store = try await FileTaskStore(directory: directory, options: fileOptions(options))
+        let service = TaskService(store: store, registry: registry)
+        let clock = ContinuousClock()
+        let start = clock.now
+        try await createTasks(n, producers: max(options.producers, 64)) {
+            try await service.create("export", payload: payload, createdBy: .user("bench"))
+        }
+        let elapsed = clock.now - start
+        let rss = residentMegabytes()
+        await store.close()
+        return (elapsed, rss)
     }
 
     /// W5: four processes (this binary, `--workload w5-worker`) drain one file store together.

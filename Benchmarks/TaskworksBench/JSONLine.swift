@@ -45,9 +45,15 @@ struct JSONLine {
 }
 
 /// Process resident set size in MB, read from /proc/self/status (0 where unavailable).
-func residentMegabytes() -> Double {
+func residentMegabytes() -> Double { statusMegabytes("VmRSS:") }
+
+/// The most this process has had resident so far, as the kernel counts it (`VmHWM`).
+func peakResidentMegabytes() -> Double { statusMegabytes("VmHWM:") }
+
+/// A kilobyte figure of `/proc/self/status`, in megabytes.
+func statusMegabytes(_ field: String) -> Double {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+    for line in status.split(separator: "\n") where line.hasPrefix(field) {
         let digits = line.split(separator: " ").compactMap { Double($0) }
         if let kilobytes = digits.first { return kilobytes / 1024 }
     }

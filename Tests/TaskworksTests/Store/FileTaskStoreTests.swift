@@ -122,7 +122,29 @@ struct FileTaskStoreTests {
         #expect(Set(claimed).count == 301)
     }
 
-    @Test func aTornLastRecordIsDroppedWithAWarningAndTheStoreGoesOn() async throws {
+    /// Read sizes for the journal: the default, one byte, and sizes that split records anywhere
+    /// (a record is a few hundred bytes).
+    static let readChunks = [4 << 20, 1, 37, 256]
+
+    @Test(arguments: FileTaskStoreTests.readChunks)
+    func aJournalReadInPiecesOfAnySizeGivesTheSameStore(chunk: Int) async throws {
+        let (directory, records) = try await seededDirectory()
+        var options = FileTaskStore.Options()
+        options.journalReadChunk = chunk
+        let store = try await FileTaskStore(directory: directory.path, options: options)
+        #expect(store.openWarnings.isEmpty)
+        for record in records { #expect(try await store.task(id: record.id) == record) }
+        #expect(try await store.counts(createdBy: nil).byStatus == [.pending: 3, .running: 1, .failed: 1])
+        // Records appended by another store on the same files are caught up in pieces too.
+        let writer = try await FileTaskStore(directory: directory.path)
+        let added = try await writer.insert(Fixtures.record())
+        await writer.close()
+        #expect(try await store.task(id: added.id) == added)
+        await store.close()
+    }
+
+    @Test(arguments: FileTaskStoreTests.readChunks)
+    func aTornLastRecordIsDroppedWithAWarningAndTheStoreGoesOn(chunk: Int) async throws {
         let (directory, records) = try await seededDirectory()
         let journal = directory.appendingPathComponent("journal-1.jsonl")
         let intact = try Data(contentsOf: journal)
@@ -132,6 +154,7 @@ struct FileTaskStoreTests {
         let warnings = Tally<String>()
         var options = FileTaskStore.Options()
         options.warningHandler = { warnings.add($0) }
+        options.journalReadChunk = chunk
         let store = try await FileTaskStore(directory: directory.path, options: options)
         #expect(store.openWarnings.count == 1)
         #expect(store.openWarnings.first?.contains("torn last record") == true)

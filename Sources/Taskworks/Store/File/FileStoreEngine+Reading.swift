@@ -19,18 +19,29 @@ extension FileStoreEngine {
     }
 
     /// Reads and applies the journal from `journalOffset`, following rotations to newer
-    /// generations. An incomplete last record is, under the lock, a write that died half-way:
-    /// it is truncated away with a warning (nothing in it was acknowledged). Without the lock it
-    /// may be a write in progress, so it is left for later. Any other damage throws
-    /// `corruptStore` naming the file and the byte offset, and changes nothing.
+    /// generations, `options.journalReadChunk` bytes at a time (4 MiB: memory while reading stays
+    /// that size, not the journal's; a record longer than that gets a buffer that grows to fit). An incomplete last record is, under the
+    /// lock, a write that died half-way: it is truncated away with a warning (nothing in it was
+    /// acknowledged). Without the lock it may be a write in progress, so it is left for later.
+    /// Any other damage throws `corruptStore` naming the file and the byte offset, and changes
+    /// nothing.
     func readJournal(holdingLock: Bool) throws {
+        var chunk = max(1, options.journalReadChunk)
         while true {
-            let bytes = try journal.read(from: journalOffset)
+            let bytes = try journal.read(from: journalOffset, upTo: chunk)
             guard !bytes.isEmpty else { return }
             let (consumed, rotation, torn) = try applyRecords(bytes)
             journalOffset += consumed
             if let next = rotation {
                 try switchJournal(to: next)
+                chunk = max(1, options.journalReadChunk)
+                continue
+            }
+            let reachedEnd = bytes.count < chunk
+            if torn && !reachedEnd {
+                // The chunk ended inside a record: read on from it, with room for the whole record
+                // when it alone filled the chunk.
+                if consumed == 0 { chunk = chunk > Int.max / 2 ? Int.max : chunk * 2 }
                 continue
             }
             if torn && holdingLock {
@@ -39,7 +50,7 @@ extension FileStoreEngine {
                         + "\(journalOffset)): a process died while writing it, so it was never acknowledged")
                 try journal.truncate(to: journalOffset)
             }
-            return
+            if reachedEnd || torn { return }
         }
     }
 

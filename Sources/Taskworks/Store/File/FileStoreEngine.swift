@@ -152,6 +152,11 @@ final class FileStoreEngine {
     // MARK: - The I/O loop
 
     /// Drains `queue` until it is closed, then syncs and returns.
+    /// Drops every task held in memory (after ``run(_:)`` ended: nothing reads the index then).
+    func releaseIndex() {
+        index = InMemoryTaskIndex()
+    }
+
     func run(_ queue: BlockingJobQueue<FileStoreJob>) {
         while true {
             var timeout: Duration?

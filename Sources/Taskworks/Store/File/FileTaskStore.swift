@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A durable ``TaskStore`` in one directory of human-readable JSON files: the embedded default
 /// for real deployments, with no server to run.
 ///
@@ -54,6 +58,9 @@ public final class FileTaskStore: TaskStore, TaskReadModel {
         public var warningHandler: @Sendable (String) -> Void
         /// Test hook: when it returns `true`, the next journal append fails as a full disk would.
         var writeFault: (@Sendable () -> Bool)?
+        /// How many journal bytes are read at a time (tests make it tiny, so that records span
+        /// reads and outgrow them).
+        var journalReadChunk = 4 << 20
 
         /// Makes options.
         public init(
@@ -75,6 +82,8 @@ public final class FileTaskStore: TaskStore, TaskReadModel {
     /// Warnings raised while opening (for example a torn last journal line that was dropped).
     public let openWarnings: [String]
     private let jobs: BlockingJobQueue<FileStoreJob>
+    /// Raised when the store's thread has ended and let go of the index.
+    private let stopped: OneShotSignal
 
     /// Opens (or, in an empty directory, creates) the store in `directory`.
     ///
@@ -84,8 +93,10 @@ public final class FileTaskStore: TaskStore, TaskReadModel {
     ///   of another format version, or foreign. Files are never changed by a failed open.
     public init(directory: String, options: Options = Options()) async throws {
         let jobs = BlockingJobQueue<FileStoreJob>()
+        let stopped = OneShotSignal()
         let warnings: [String] = try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
+                defer { stopped.raise() }
                 let engine: FileStoreEngine
                 do {
                     engine = try FileStoreEngine(directory: directory, options: options)
@@ -95,12 +106,15 @@ public final class FileTaskStore: TaskStore, TaskReadModel {
                 }
                 continuation.resume(returning: engine.warnings)
                 engine.run(jobs)
+                engine.releaseIndex()
+                FileTaskStore.returnFreedMemory()
             }
             thread.name = "taskworks-file-store"
             thread.start()
         }
         self.directory = directory
         self.jobs = jobs
+        self.stopped = stopped
         self.openWarnings = warnings
     }
 
@@ -108,10 +122,28 @@ public final class FileTaskStore: TaskStore, TaskReadModel {
         jobs.close()
     }
 
-    /// `fsync`s everything written so far and stops the store's thread; later calls fail.
+    /// `fsync`s everything written so far and stops the store's thread; later calls fail. Returns
+    /// once the thread has ended and the memory of the store's index is released (given back to
+    /// the operating system, so a store reopened in the same process does not stack on it).
     public func close() async {
         _ = try? await perform(.sync) { _ in ((), .none) }
         jobs.close()
+        await stopped.wait()
+    }
+
+    /// Gives memory freed by a closed store back to the operating system. glibc keeps freed
+    /// memory in the arena of the thread that allocated it, and the index was built by many
+    /// threads, so without this a reopened store's memory comes on top of the closed one's.
+    static func returnFreedMemory() {
+        #if canImport(Glibc)
+            // `int malloc_trim(size_t pad)` is glibc's, but Swift's Glibc module does not import
+            // <malloc.h>; it is looked up by name (RTLD_DEFAULT is the null handle) and called
+            // with its C signature.
+            typealias Trim = @convention(c) (UInt) -> Int32
+            if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {
+                _ = unsafeBitCast(symbol, to: Trim.self)(0)
+            }
+        #endif
     }
 
     /// Runs `body` on the I/O thread; for writes, answers only once its changes are stored.
