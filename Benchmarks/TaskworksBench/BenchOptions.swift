@@ -39,6 +39,7 @@ struct BenchOptions {
           w1-e2e      create N no-op tasks while the pool runs; time until all succeeded
           w3          W1 on the file store at N = 1000, 10000 and 100000 (or --n): per-task cost
           w4          100000 pending tasks with a 200-byte payload: RSS, bytes on disk, reopen time
+          w4-open     reopen the W4 store at --directory alone: open time and peak RSS
           w5          4 processes drain one file store of N = 20000 tasks together
           w6          10 workers run tasks that report progress 1000 times each
           w2-hot      pickup latency, next task created as soon as the last finished (N = 200)

@@ -57,6 +57,28 @@ extension Workload {
         return line
     }
 
+    /// W4's reopen alone, of the store at `--directory` (made by an earlier `--workload w4
+    /// --directory`): how long the open takes and the process's peak RSS.
+    static func reopen(_ options: BenchOptions) async throws -> JSONLine {
+        guard let directory = options.directory else {
+            throw BenchOptions.UsageError(description: "w4-open needs --directory")
+        }
+        var storeOptions = fileOptions(options)
+        storeOptions.createDirectory = false
+        let clock = ContinuousClock()
+        let start = clock.now
+        let store = try await FileTaskStore(directory: directory, options: storeOptions)
+        let elapsed = clock.now - start
+        let count = try await store.counts(createdBy: nil)[.pending]
+        await store.close()
+        var line = JSONLine()
+        line["workload"] = .string("w4-open")
+        line["pending_after_reopen"] = .integer(Int64(count))
+        line["open_ms"] = JSONLine.number(elapsed.microseconds / 1000, decimals: 1)
+        line["peak_rss_mb"] = JSONLine.number(peakResidentMegabytes(), decimals: 1)
+        return line
+    }
+
     /// W4's first phase: `n` pending tasks created into a new store at `directory`, which is
     /// closed (and released) on return. Returns how long the creates took and the RSS after them.
     static func createPending(

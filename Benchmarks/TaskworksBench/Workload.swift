@@ -5,7 +5,8 @@ import Taskworks
 /// The workloads of ../shared/WORKLOADS.md that this binary runs.
 enum Workload {
     static let names = [
-        "w1", "w1-create", "w1-e2e", "w2-hot", "w2-idle", "w3", "w4", "w5", "w6", "management", "w5-worker",
+        "w1", "w1-create", "w1-e2e", "w2-hot", "w2-idle", "w3", "w4", "w4-open", "w5", "w6", "management",
+        "w5-worker",
     ]
 
     static func run(_ options: BenchOptions) async throws {
@@ -23,6 +24,7 @@ enum Workload {
             case "w2-idle": lines = [try await pickupLatency(options, idleGap: true)]
             case "w3": lines = try await scaling(options)
             case "w4": lines = [try await footprint(options)]
+            case "w4-open": lines = [try await reopen(options)]
             case "w5": lines = [try await multiProcess(options)]
             case "w6": lines = [try await progress(options)]
             default: lines = try await management(options)

@@ -70,16 +70,26 @@ struct JSONParser {
     mutating func string() throws -> String {
         try expect(UInt8(ascii: "\""))
         let start = position
+        var isASCII = true
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                guard
-                    let text = String(
-                        validating: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
-                else { throw fail("invalid UTF-8 in string") }
+                let text = UnsafeBufferPointer(rebasing: bytes[start..<position])
+                // ASCII is valid UTF-8 as it is; only other text needs the validating (and, being
+                // generic, slower) initializer.
+                let string: String
+                if isASCII {
+                    string = String(decoding: text, as: UTF8.self)
+                } else {
+                    guard let valid = String(validating: text, as: UTF8.self) else {
+                        throw fail("invalid UTF-8 in string")
+                    }
+                    string = valid
+                }
                 position += 1
-                return text
+                return string
             }
+            if byte >= 0x80 { isASCII = false }
             if byte == UInt8(ascii: "\\") { return try escapedString(from: start) }
             if byte < 0x20 { throw fail("control character in string") }
             position += 1

@@ -59,34 +59,41 @@ public struct TaskID: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Parses `8-4-4-4-12` hex digits (any letter case) without going through `sscanf`.
     static func parseUUID(_ text: some Collection<UInt8>) -> UUID? {
         guard text.count == 36 else { return nil }
-        var bytes = [UInt8](repeating: 0, count: 16)
-        var byteIndex = 0
-        var high: UInt8?
-        for (offset, character) in text.enumerated() {
-            if offset == 8 || offset == 13 || offset == 18 || offset == 23 {
-                guard character == UInt8(ascii: "-") else { return nil }
-                continue
+        if let parsed = text.withContiguousStorageIfAvailable({ parseUUID(bytes: $0) }) { return parsed }
+        return Array(text).withUnsafeBufferPointer { parseUUID(bytes: $0) }
+    }
+
+    /// ``parseUUID(_:)`` over 36 contiguous bytes.
+    static func parseUUID(bytes text: UnsafeBufferPointer<UInt8>) -> UUID? {
+        guard text.count == 36 else { return nil }
+        guard text[8] == UInt8(ascii: "-"), text[13] == UInt8(ascii: "-"), text[18] == UInt8(ascii: "-"),
+            text[23] == UInt8(ascii: "-")
+        else { return nil }
+        var raw: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let valid = withUnsafeMutableBytes(of: &raw) { target -> Bool in
+            var offset = 0
+            for index in 0..<16 {
+                if offset == 8 || offset == 13 || offset == 18 || offset == 23 { offset += 1 }
+                guard let high = hexValue(text[offset]), let low = hexValue(text[offset + 1]) else {
+                    return false
+                }
+                target[index] = high << 4 | low
+                offset += 2
             }
-            let nibble: UInt8
-            switch character {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = character - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = character - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = character - UInt8(ascii: "A") + 10
-            default: return nil
-            }
-            if let first = high {
-                bytes[byteIndex] = first << 4 | nibble
-                byteIndex += 1
-                high = nil
-            } else {
-                high = nibble
-            }
+            return true
         }
-        return UUID(
-            uuid: (
-                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8],
-                bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
-            ))
+        return valid ? UUID(uuid: raw) : nil
+    }
+
+    /// The value of one hex digit (any letter case), or `nil`.
+    @inline(__always)
+    private static func hexValue(_ character: UInt8) -> UInt8? {
+        switch character {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): character &- UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): character &- UInt8(ascii: "a") &+ 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): character &- UInt8(ascii: "A") &+ 10
+        default: nil
+        }
     }
 
     /// Decodes an id from its text form.

@@ -6,6 +6,21 @@ extension JSONParser {
         Date(timeIntervalSinceReferenceDate: try double())
     }
 
+    /// A string holding a UUID, or `nil` when it holds something else. The common form (36
+    /// characters, no escapes) is read in place without making a `String`.
+    mutating func uuid() throws -> UUID? {
+        skipSpace()
+        let quote = UInt8(ascii: "\"")
+        if position + 37 < bytes.count, bytes[position] == quote, bytes[position + 37] == quote {
+            let text = UnsafeBufferPointer(rebasing: bytes[position + 1..<position + 37])
+            if !text.contains(UInt8(ascii: "\\")), let uuid = TaskID.parseUUID(bytes: text) {
+                position += 38
+                return uuid
+            }
+        }
+        return TaskID.parseUUID(try string().utf8)
+    }
+
     mutating func int() throws -> Int {
         guard let value = Int(exactly: try integer()) else { throw fail("integer out of range") }
         return value
@@ -40,7 +55,7 @@ extension JSONParser {
         try object { parser, key in
             switch key {
             case "id":
-                guard let uuid = TaskID.parseUUID(try parser.string().utf8) else {
+                guard let uuid = try parser.uuid() else {
                     throw parser.fail("bad id")
                 }
                 id = TaskID(uuid: uuid)
