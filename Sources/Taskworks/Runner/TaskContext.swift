@@ -26,6 +26,8 @@ public final class TaskContext: Sendable {
         var writtenArtifacts: [ArtifactKey] = []
         /// The task running the runner, cancelled when a stop is requested.
         var runner: Task<(any Encodable & Sendable)?, any Error>?
+        /// The worker loop running the runner inline, cancelled when a stop is requested.
+        var inlineLoop: WorkerLoopHandle?
     }
 
     /// The task as claimed for this attempt (status `running`).
@@ -75,6 +77,34 @@ public final class TaskContext: Sendable {
         let result = await task.result
         state.withLock { $0.runner = nil }
         return result
+    }
+
+    /// Runs the runner in the calling task, a worker loop's (see ``WorkerLoopHandle``): no task
+    /// of its own, and a stop request cancels `loop`. Returns how the runner ended and whether a
+    /// stop was requested while it ran; then the loop's task may be cancelled at any moment, so
+    /// the loop must run no further attempt.
+    func runInline(
+        _ runner: any TaskRunner, cancelling loop: WorkerLoopHandle
+    ) async -> (Result<(any Encodable & Sendable)?, any Error>, stopRequested: Bool) {
+        let stoppedBeforeStart = state.withLock { state -> Bool in
+            guard state.stopReason == nil else { return true }
+            state.inlineLoop = loop
+            return false
+        }
+        if stoppedBeforeStart { return (.failure(CancellationError()), true) }
+        let result: Result<(any Encodable & Sendable)?, any Error>
+        do {
+            result = .success(try await runner.run(self))
+        } catch {
+            result = .failure(error)
+        }
+        // A stop request reads `inlineLoop` in the same critical section that sets the reason:
+        // if none is set here, none can cancel the loop from now on.
+        let stopRequested = state.withLock { state -> Bool in
+            state.inlineLoop = nil
+            return state.stopReason != nil
+        }
+        return (result, stopRequested)
     }
 
     /// Decodes the task's payload as `T`.
@@ -192,12 +222,14 @@ public final class TaskContext: Sendable {
     /// Returns `true` if this call set the reason.
     @discardableResult
     func requestStop(_ reason: StopReason) -> Bool {
-        let (set, runner) = state.withLock { state -> (Bool, Task<(any Encodable & Sendable)?, any Error>?) in
-            guard state.stopReason == nil else { return (false, nil) }
+        let (set, runner, loop) = state.withLock {
+            state -> (Bool, Task<(any Encodable & Sendable)?, any Error>?, WorkerLoopHandle?) in
+            guard state.stopReason == nil else { return (false, nil, nil) }
             state.stopReason = reason
-            return (true, state.runner)
+            return (true, state.runner, state.inlineLoop)
         }
         runner?.cancel()
+        loop?.cancel()
         return set
     }
 

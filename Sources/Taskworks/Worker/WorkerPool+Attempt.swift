@@ -6,13 +6,18 @@ extension WorkerPool {
     /// Runs one claimed task to its end. The slot is given back as soon as the runner has
     /// stopped, before the outcome is written, so a waiting loop can start its next task while
     /// the outcome is stored (on a durable store, in the same `fsync` as other writes).
+    ///
+    /// With `inline`, the runner runs in this loop's task (see ``WorkerLoopHandle``). Returns
+    /// `true` when the loop must retire: a stop was requested while its runner ran inline, so its
+    /// task may be cancelled (the outcome is then written from a task of its own, which no
+    /// cancellation reaches).
     func execute(
-        _ claimed: TaskRecord, claimEpoch: Int, supervisor: AttemptSupervisor,
+        _ claimed: TaskRecord, claimEpoch: Int, supervisor: AttemptSupervisor, inline: WorkerLoopHandle?,
         writes: inout DiscardingTaskGroup
-    ) async {
+    ) async -> Bool {
         engine.events.publish(.started, claimed)
-        let (outcome, latest, progress, context) = await attempt(
-            claimed, claimEpoch: claimEpoch, supervisor: supervisor)
+        let (outcome, latest, progress, context, retire) = await attempt(
+            claimed, claimEpoch: claimEpoch, supervisor: supervisor, inline: inline)
         let wakeDrain = state.withLock { state -> Bool in
             state.runnerStopped()
             return state.isDraining
@@ -20,16 +25,25 @@ extension WorkerPool {
         if wakeDrain { wakeUp.notify() }
         guard let outcome else {
             // Lease lost: another worker owns the task now; nothing this attempt wrote is kept.
-            await engine.discardArtifacts(context?.artifactsToDiscard(keeping: nil) ?? [])
-            return
+            let unkept = context?.artifactsToDiscard(keeping: nil) ?? []
+            if retire {
+                await Task { await self.engine.discardArtifacts(unkept) }.value
+            } else {
+                await engine.discardArtifacts(unkept)
+            }
+            return retire
         }
-        if !writesNeverWait && writeLatency.isSlow {
+        if retire {
+            await Task { await self.finish(latest, outcome: outcome, progress: progress, context: context) }
+                .value
+        } else if !writesNeverWait && writeLatency.isSlow {
             writes.addTask {
                 await self.finish(latest, outcome: outcome, progress: progress, context: context)
             }
         } else {
             await finish(latest, outcome: outcome, progress: progress, context: context)
         }
+        return retire
     }
 
     /// Puts a task this pool claimed but never started back to pending.
@@ -37,12 +51,15 @@ extension WorkerPool {
         await finish(task, outcome: .released, progress: 0, context: nil)
     }
 
-    /// Runs the runner (when there is one to run) and says how the attempt ended.
+    /// Runs the runner (when there is one to run) and says how the attempt ended, and whether
+    /// the loop must retire (see ``execute(_:claimEpoch:supervisor:inline:writes:)``).
     private func attempt(
-        _ claimed: TaskRecord, claimEpoch: Int, supervisor: AttemptSupervisor
-    ) async -> (TaskTransitions.AttemptOutcome?, TaskRecord, progress: Int, context: TaskContext?) {
+        _ claimed: TaskRecord, claimEpoch: Int, supervisor: AttemptSupervisor, inline: WorkerLoopHandle?
+    ) async -> (
+        TaskTransitions.AttemptOutcome?, TaskRecord, progress: Int, context: TaskContext?, retire: Bool
+    ) {
         if state.withLock({ $0.isDraining }) {
-            return (.released, claimed, 0, nil)
+            return (.released, claimed, 0, nil, false)
         }
         guard let entry = engine.registry.entry(for: claimed.type) else {
             let known = engine.registry.typeNames.joined(separator: ", ")
@@ -50,13 +67,13 @@ extension WorkerPool {
                 "task type '\(claimed.type)' is not registered in worker \(configuration.workerID) "
                 + "(registered: \(known.isEmpty ? "none" : known)); register it before starting the "
                 + "pool, or limit this pool with Configuration.taskTypes"
-            return (.failed(message: message, permanent: true), claimed, 0, nil)
+            return (.failed(message: message, permanent: true), claimed, 0, nil, false)
         }
         let runner: any TaskRunner
         do {
             runner = try entry.factory.makeRunner(for: claimed)
         } catch {
-            return (TaskAttempt.failureOutcome(for: error), claimed, 0, nil)
+            return (TaskAttempt.failureOutcome(for: error), claimed, 0, nil, false)
         }
         let context = TaskContext(
             task: claimed, supervisorWakeUp: supervisor.wakeUp, artifactStore: engine.artifacts,
@@ -69,11 +86,17 @@ extension WorkerPool {
             // Cancelled (or taken over) between the claim and now: the runner never starts and the
             // attempt is not counted.
             let latest = supervisor.unregister(claimed.id) ?? claimed
-            return (context.stopReason == .leaseLost ? nil : .released, latest, 0, context)
+            return (context.stopReason == .leaseLost ? nil : .released, latest, 0, context, false)
         }
-        let result = await context.run(runner)
+        let result: Result<(any Encodable & Sendable)?, any Error>
+        var retire = false
+        if let inline {
+            (result, retire) = await context.runInline(runner, cancelling: inline)
+        } else {
+            result = await context.run(runner)
+        }
         let latest = supervisor.unregister(claimed.id) ?? claimed
-        return (TaskAttempt.outcome(of: result, context: context), latest, context.progress, context)
+        return (TaskAttempt.outcome(of: result, context: context), latest, context.progress, context, retire)
     }
 
     /// Whether a just-claimed task must be read back (its lease renewed) before its runner

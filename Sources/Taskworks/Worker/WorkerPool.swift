@@ -152,7 +152,7 @@ public final class WorkerPool: Sendable {
             while !state.withLock({ $0.isDraining }) {
                 let count = state.withLock { $0.loopsToStart() }
                 for _ in 0..<count {
-                    group.addTask { await self.workerLoop(supervisor) }
+                    group.addTask { await self.startWorkerLoop(supervisor) }
                 }
                 await loopsChanged.wait()
             }
@@ -165,13 +165,30 @@ public final class WorkerPool: Sendable {
     /// One worker: take a buffered task or fetch a batch, run it, repeat. Outcome writes go to
     /// child tasks when the store is slow, so the loop starts its next task at once and many
     /// outcomes share one durable write; the loop ends only after they are stored.
-    private func workerLoop(_ supervisor: AttemptSupervisor) async {
+    ///
+    /// On a store whose writes never wait (memory), runners run inline in the loop's own task
+    /// (see ``WorkerLoopHandle``), which is then unstructured so that a stop request can cancel
+    /// it; this child task awaits it, so it never outlives ``run()``.
+    private func startWorkerLoop(_ supervisor: AttemptSupervisor) async {
+        guard writesNeverWait else {
+            await workerLoop(supervisor, inline: nil)
+            return
+        }
+        let handle = WorkerLoopHandle()
+        let loop = Task { await self.workerLoop(supervisor, inline: handle) }
+        handle.attach(loop)
+        await loop.value
+    }
+
+    private func workerLoop(_ supervisor: AttemptSupervisor, inline: WorkerLoopHandle?) async {
         await withDiscardingTaskGroup { writes in
-            await workerLoop(supervisor, writes: &writes)
+            await workerLoop(supervisor, inline: inline, writes: &writes)
         }
     }
 
-    private func workerLoop(_ supervisor: AttemptSupervisor, writes: inout DiscardingTaskGroup) async {
+    private func workerLoop(
+        _ supervisor: AttemptSupervisor, inline: WorkerLoopHandle?, writes: inout DiscardingTaskGroup
+    ) async {
         var runsSinceYield = 0
         while true {
             let (action, claimEpoch) = state.withLock { ($0.nextAction(), $0.claimEpoch) }
@@ -209,10 +226,20 @@ public final class WorkerPool: Sendable {
                     }
                     continue
                 }
-                await execute(task, claimEpoch: epoch, supervisor: supervisor, writes: &writes)
+                if await execute(
+                    task, claimEpoch: epoch, supervisor: supervisor, inline: inline, writes: &writes)
+                {
+                    retire()
+                    return
+                }
                 runsSinceYield += 1
             case .run(let task):
-                await execute(task, claimEpoch: claimEpoch, supervisor: supervisor, writes: &writes)
+                if await execute(
+                    task, claimEpoch: claimEpoch, supervisor: supervisor, inline: inline, writes: &writes)
+                {
+                    retire()
+                    return
+                }
                 runsSinceYield += 1
             }
             if runsSinceYield >= 64 {
@@ -221,6 +248,14 @@ public final class WorkerPool: Sendable {
                 await Task.yield()
             }
         }
+    }
+
+    /// Ends a loop whose task a stop request may cancel; the supervisor of the loops starts
+    /// another in its place unless the pool is shutting down.
+    private func retire() {
+        state.withLock { $0.loopRetired() }
+        loopsChanged.notify()
+        wakeUp.notify()  // a loop leaving may leave work for the others
     }
 
     /// How long an idle loop sleeps after a claim at `claimTime` (begun at `dueMark`) found

@@ -97,6 +97,11 @@ struct WorkerPoolStateMachine: Sendable {
         return (first, waitingCount > 0)
     }
 
+    /// A loop ended on its own (it retired after a stop request); ``loopsToStart()`` replaces it.
+    mutating func loopRetired() {
+        workers = max(0, workers - 1)
+    }
+
     mutating func runnerStopped() {
         running = max(0, running - 1)
     }
