@@ -6,13 +6,18 @@ import Synchronization
 /// runner at once instead of at the next lease renewal.
 final class LocalPools: Sendable {
     private struct Pool {
+        let owner: ObjectIdentifier
         let wake: @Sendable (Date?) -> Void
         let runningAttempt: @Sendable (TaskID) -> TaskContext?
     }
 
-    private let pools = LockedState<[ObjectIdentifier: Pool]>([:])
+    /// An array, so that reading it under the lock copies a reference, never the pools.
+    private let pools = LockedState<[Pool]>([])
+    /// How many pools run, so that waking none (creates with no pool in this process) costs one
+    /// atomic load.
+    private let poolCount = Atomic<Int>(0)
     /// Moves on every cancel of a running task made in this process; pools compare it across a
-    /// claim to catch a cancel that raced the claim (see `WorkerPool.mayStart`).
+    /// claim to catch a cancel that raced the claim (see `WorkerPool.mustReadBeforeStart`).
     let cancelEpoch = Atomic<Int>(0)
 
     init() {}
@@ -23,18 +28,25 @@ final class LocalPools: Sendable {
         _ owner: AnyObject, wake: @escaping @Sendable (Date?) -> Void,
         runningAttempt: @escaping @Sendable (TaskID) -> TaskContext?
     ) {
-        pools.withLock { $0[ObjectIdentifier(owner)] = Pool(wake: wake, runningAttempt: runningAttempt) }
+        pools.withLock { pools in
+            pools.removeAll { $0.owner == ObjectIdentifier(owner) }
+            pools.append(Pool(owner: ObjectIdentifier(owner), wake: wake, runningAttempt: runningAttempt))
+            poolCount.store(pools.count, ordering: .sequentiallyConsistent)  // under the lock: in order
+        }
     }
 
     /// Removes the pool `owner` added.
     func remove(_ owner: AnyObject) {
-        pools.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(owner)) }
+        pools.withLock { pools in
+            pools.removeAll { $0.owner == ObjectIdentifier(owner) }
+            poolCount.store(pools.count, ordering: .sequentiallyConsistent)
+        }
     }
 
     /// Wakes every pool: work is claimable now, or (with `due`) from that date.
     func wake(dueAt due: Date? = nil) {
-        let wakes = pools.withLock { $0.values.map(\.wake) }
-        for wake in wakes { wake(due) }
+        guard poolCount.load(ordering: .sequentiallyConsistent) > 0 else { return }
+        for pool in pools.withLock({ $0 }) { pool.wake(due) }
     }
 
     /// Stops the runner of a task whose cancel was just stored, if it runs in this process. The
@@ -43,7 +55,6 @@ final class LocalPools: Sendable {
     /// runner or the pool finds the cancel.
     func stopRunner(of id: TaskID) {
         cancelEpoch.add(1, ordering: .sequentiallyConsistent)
-        let lookups = pools.withLock { $0.values.map(\.runningAttempt) }
-        lookups.lazy.compactMap { $0(id) }.first?.requestStop(.cancelRequested)
+        pools.withLock { $0 }.lazy.compactMap { $0.runningAttempt(id) }.first?.requestStop(.cancelRequested)
     }
 }

@@ -28,9 +28,16 @@ final class AttemptSupervisor: Sendable {
     }
 
     private struct State: Sendable {
-        var attempts: [TaskID: Attempt] = [:]
+        /// Attempts by slot: registering and forgetting one is array work, no hashing (lookups by
+        /// task id, for cancels and renewals, scan the at most `concurrency` slots).
+        var attempts: [Attempt?] = []
+        var freeSlots: [Int] = []
         var plannedWake = ContinuousClock.Instant.now
         var isStopped = false
+
+        func slot(of id: TaskID) -> Int? {
+            attempts.firstIndex { $0?.context.task.id == id }
+        }
     }
 
     private let engine: TaskEngine
@@ -49,37 +56,56 @@ final class AttemptSupervisor: Sendable {
         self.renewalInterval = configuration.effectiveRenewalInterval
     }
 
-    func register(_ context: TaskContext) {
+    /// Watches `context`'s attempt; returns its slot, for ``unregister(slot:)``.
+    func register(_ context: TaskContext) -> Int {
         let now = ContinuousClock.now
         let attempt = Attempt(
             context: context, latest: context.task, nextRenewal: now + renewalInterval,
             timeout: context.task.timeout.map { ($0, now + $0) },
             lastProgressWrite: now - AttemptSupervisor.progressWriteInterval, unwrittenProgress: nil)
-        let wakeEarlier = state.withLock { state -> Bool in
-            state.attempts[context.task.id] = attempt
-            return attempt.earliestDeadline < state.plannedWake
+        let (slot, wakeEarlier) = state.withLock { state -> (Int, Bool) in
+            let slot: Int
+            if let free = state.freeSlots.popLast() {
+                slot = free
+                state.attempts[slot] = attempt
+            } else {
+                slot = state.attempts.count
+                state.attempts.append(attempt)
+            }
+            return (slot, attempt.earliestDeadline < state.plannedWake)
         }
         if wakeEarlier { wakeUp.notify() }
+        return slot
     }
 
-    /// Forgets the attempt and returns the newest stored copy of its task the supervisor saw.
-    func unregister(_ id: TaskID) -> TaskRecord? {
-        state.withLock { $0.attempts.removeValue(forKey: id)?.latest }
+    /// Forgets the attempt in `slot` and returns the newest stored copy of its task the
+    /// supervisor saw.
+    func unregister(slot: Int) -> TaskRecord? {
+        state.withLock { state -> TaskRecord? in
+            guard state.attempts.indices.contains(slot), let attempt = state.attempts[slot] else {
+                return nil
+            }
+            state.attempts[slot] = nil
+            state.freeSlots.append(slot)
+            return attempt.latest
+        }
     }
 
     /// Notes a copy of a watched task stored outside the supervisor (a renewal before the runner
     /// started), so the supervisor's next write starts from it instead of a stale version.
     func noteStored(_ record: TaskRecord) {
-        state.withLock { $0.attempts[record.id]?.latest = record }
+        state.withLock { state in
+            if let slot = state.slot(of: record.id) { state.attempts[slot]?.latest = record }
+        }
     }
 
     /// The context of a running attempt of task `id`, if this supervisor watches one.
     func context(for id: TaskID) -> TaskContext? {
-        state.withLock { $0.attempts[id]?.context }
+        state.withLock { state in state.slot(of: id).flatMap { state.attempts[$0]?.context } }
     }
 
     var contexts: [TaskContext] {
-        state.withLock { $0.attempts.values.map(\.context) }
+        state.withLock { $0.attempts.compactMap { $0?.context } }
     }
 
     func stop() {
@@ -99,7 +125,11 @@ final class AttemptSupervisor: Sendable {
                 // has its first deadline (its renewal) after that, so registering never needs to
                 // wake the supervisor (only a timeout shorter than the interval does).
                 var wake = now + renewalInterval
-                for (id, var attempt) in state.attempts where attempt.context.stopReason == nil {
+                for slot in state.attempts.indices {
+                    guard var attempt = state.attempts[slot], attempt.context.stopReason == nil else {
+                        continue
+                    }
+                    let id = attempt.context.task.id
                     if let timeout = attempt.timeout, now >= timeout.deadline {
                         timedOut.append((attempt.context, timeout.limit))
                         continue
@@ -117,7 +147,7 @@ final class AttemptSupervisor: Sendable {
                         attempt.nextRenewal = now + renewalInterval
                     }
                     wake = min(wake, attempt.earliestDeadline)
-                    state.attempts[id] = attempt
+                    state.attempts[slot] = attempt
                 }
                 state.plannedWake = wake
                 return wake
@@ -157,8 +187,9 @@ final class AttemptSupervisor: Sendable {
             return
         }
         let context = state.withLock { state -> TaskContext? in
-            state.attempts[id]?.latest = stored
-            return state.attempts[id]?.context
+            guard let slot = state.slot(of: id) else { return nil }
+            state.attempts[slot]?.latest = stored
+            return state.attempts[slot]?.context
         }
         guard let context else { return }
         if stored.status != .running || stored.leaseOwner != owner {

@@ -78,14 +78,14 @@ extension WorkerPool {
         let context = TaskContext(
             task: claimed, supervisorWakeUp: supervisor.wakeUp, artifactStore: engine.artifacts,
             logHandler: engine.runnerLogHandler)
-        supervisor.register(context)
+        let slot = supervisor.register(context)
         if mustReadBeforeStart(claimed, claimEpoch: claimEpoch) {
             await renewBeforeStart(claimed, context: context, supervisor: supervisor)
         }
         guard context.stopReason == nil else {
             // Cancelled (or taken over) between the claim and now: the runner never starts and the
             // attempt is not counted.
-            let latest = supervisor.unregister(claimed.id) ?? claimed
+            let latest = supervisor.unregister(slot: slot) ?? claimed
             return (context.stopReason == .leaseLost ? nil : .released, latest, 0, context, false)
         }
         let result: Result<(any Encodable & Sendable)?, any Error>
@@ -95,7 +95,7 @@ extension WorkerPool {
         } else {
             result = await context.run(runner)
         }
-        let latest = supervisor.unregister(claimed.id) ?? claimed
+        let latest = supervisor.unregister(slot: slot) ?? claimed
         return (TaskAttempt.outcome(of: result, context: context), latest, context.progress, context, retire)
     }
 
