@@ -13,47 +13,44 @@
 ///
 /// Why `@unchecked Sendable` is sound here: the only mutable state is the value, and it is touched
 /// only inside `withLock`, between `pthread_mutex_lock` and `pthread_mutex_unlock` on the one
-/// mutex this instance owns; `State` is itself `Sendable`, so nothing handed in or out of the
-/// lock can carry unsynchronized shared state. The mutex and the value live in one heap block at
-/// a stable address (allocated once in `init`, destroyed in `deinit`), as POSIX requires; the
-/// value is reached through a pointer, so a locked access costs no dynamic exclusivity check (the
+/// mutex of the shared storage; `State` is itself `Sendable`, so nothing handed in or out of the
+/// lock can carry unsynchronized shared state. Copies of a `LockedState` share one storage object
+/// (one allocation: the value is its header, the mutex its one tail element, at a stable address
+/// as POSIX requires), so a copy guards the same value with the same mutex. The value is reached
+/// through the storage's pointer, so a locked access costs no dynamic exclusivity check (the
 /// mutex already gives exclusivity).
-final class LockedState<State: Sendable>: @unchecked Sendable {
-    private let block: UnsafeMutableRawPointer
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private let value: UnsafeMutablePointer<State>
-
-    /// Where the value starts in the block: after the mutex, aligned for `State`.
-    private static var valueOffset: Int {
-        let alignment = MemoryLayout<State>.alignment
-        return (MemoryLayout<pthread_mutex_t>.stride + alignment - 1) / alignment * alignment
-    }
+struct LockedState<State: Sendable>: @unchecked Sendable {
+    private let storage: LockedStateStorage<State>
 
     init(_ initial: State) {
-        block = UnsafeMutableRawPointer.allocate(
-            byteCount: LockedState.valueOffset + MemoryLayout<State>.size,
-            alignment: max(MemoryLayout<pthread_mutex_t>.alignment, MemoryLayout<State>.alignment))
-        mutex = block.bindMemory(to: pthread_mutex_t.self, capacity: 1)
-        mutex.initialize(to: pthread_mutex_t())
-        var attributes = lockAttributes
-        pthread_mutex_init(mutex, &attributes)
-        value = (block + LockedState.valueOffset).bindMemory(to: State.self, capacity: 1)
-        value.initialize(to: initial)
-    }
-
-    deinit {
-        value.deinitialize(count: 1)
-        pthread_mutex_destroy(mutex)
-        mutex.deinitialize(count: 1)
-        block.deallocate()
+        let buffer = LockedStateStorage<State>.create(minimumCapacity: 1) { _ in initial }
+        // `create` makes an instance of the class it is called on.
+        storage = unsafeDowncast(buffer, to: LockedStateStorage<State>.self)
+        storage.withUnsafeMutablePointerToElements { mutex in
+            mutex.initialize(to: pthread_mutex_t())
+            var attributes = lockAttributes
+            pthread_mutex_init(mutex, &attributes)
+        }
     }
 
     /// Runs `body` with exclusive access to the value. Never call it re-entrantly, and never
     /// suspend inside (the closure is synchronous, so the compiler enforces the latter).
     func withLock<Result>(_ body: (inout State) throws -> Result) rethrows -> Result {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return try body(&value.pointee)
+        try storage.withUnsafeMutablePointers { value, mutex in
+            pthread_mutex_lock(mutex)
+            defer { pthread_mutex_unlock(mutex) }
+            return try body(&value.pointee)
+        }
+    }
+}
+
+/// The storage of a ``LockedState``: the value as the header, the mutex as the one element.
+final class LockedStateStorage<State>: ManagedBuffer<State, pthread_mutex_t> {
+    deinit {
+        withUnsafeMutablePointerToElements { mutex in
+            pthread_mutex_destroy(mutex)
+            mutex.deinitialize(count: 1)
+        }
     }
 }
 

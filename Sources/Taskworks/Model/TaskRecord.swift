@@ -136,6 +136,12 @@ public struct TaskRecord: Sendable, Codable, Hashable, Identifiable {
         set { storage.write { $0.uniqueKey = newValue } }
     }
 
+    /// Changes several fields at once: one check (and at most one copy) of the shared storage
+    /// instead of one per field.
+    mutating func withFields(_ body: (inout TaskRecordFields) -> Void) {
+        storage.write(body)
+    }
+
     /// Two records are equal when every field is.
     public static func == (lhs: TaskRecord, rhs: TaskRecord) -> Bool {
         lhs.storage.isShared(with: rhs.storage) || lhs.storage.fields == rhs.storage.fields

@@ -7,6 +7,7 @@ extension InMemoryTaskIndex {
         if now > latestClaimTime { latestClaimTime = now }
         promoteDueTasks(now: now)
         let candidates = claimableTypeNumbers(request.types)
+        let leaseExpiry = request.leaseExpiry
         var claimed: [TaskRecord] = []
         claimed.reserveCapacity(min(request.limit, 64))
         while claimed.count < request.limit, let entry = popBestReady(among: candidates) {
@@ -19,7 +20,7 @@ extension InMemoryTaskIndex {
                         serial: entry.serial))
                 continue
             }
-            let record = request.claimed(current)
+            let record = request.claimed(current, leaseExpiry: leaseExpiry)
             store(record, replacing: current, at: entry.handle)
             claimed.append(record)
         }

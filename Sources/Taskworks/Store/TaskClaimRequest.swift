@@ -29,14 +29,22 @@ public struct TaskClaimRequest: Sendable, Hashable {
 
     /// Applies the claim to one eligible task: what every store stores for it.
     public func claimed(_ task: TaskRecord) -> TaskRecord {
+        claimed(task, leaseExpiry: leaseExpiry)
+    }
+
+    /// ``claimed(_:)`` with ``leaseExpiry`` worked out once for a whole batch (turning the
+    /// lease's `Duration` into seconds is slow enough to show per task).
+    func claimed(_ task: TaskRecord, leaseExpiry: Date) -> TaskRecord {
         var claimed = task
-        claimed.status = .running
-        claimed.leaseOwner = owner
-        claimed.leaseExpiresAt = leaseExpiry
-        claimed.attempts += 1
-        claimed.startedAt = now
-        claimed.updatedAt = now
-        claimed.version += 1
+        claimed.withFields { fields in
+            fields.status = .running
+            fields.leaseOwner = owner
+            fields.leaseExpiresAt = leaseExpiry
+            fields.attempts += 1
+            fields.startedAt = now
+            fields.updatedAt = now
+            fields.version += 1
+        }
         return claimed
     }
 }

@@ -8,21 +8,28 @@ import Foundation
 final class AttemptSupervisor: Sendable {
     /// Progress is written at most this often per task.
     static let progressWriteInterval = Duration.milliseconds(250)
+    static let progressWriteNanoseconds: UInt64 = 250_000_000
 
     private struct Attempt: Sendable {
         let context: TaskContext
         var latest: TaskRecord
-        var nextRenewal: ContinuousClock.Instant
-        let timeout: (limit: Duration, deadline: ContinuousClock.Instant)?
-        var lastProgressWrite: ContinuousClock.Instant
+        var nextRenewal: MonotonicInstant
+        /// The time limit (for the stop reason) and when it runs out.
+        let timeout: (limit: Duration, deadline: MonotonicInstant)?
+        /// When progress was last written; `nil` before the first write (it is due at once).
+        var lastProgressWrite: MonotonicInstant?
         var unwrittenProgress: Int?
 
-        var earliestDeadline: ContinuousClock.Instant {
+        var progressDue: MonotonicInstant? {
+            guard unwrittenProgress != nil else { return nil }
+            return lastProgressWrite?.advanced(by: AttemptSupervisor.progressWriteNanoseconds)
+                ?? MonotonicInstant(nanoseconds: 0)
+        }
+
+        var earliestDeadline: MonotonicInstant {
             var earliest = nextRenewal
             if let timeout { earliest = min(earliest, timeout.deadline) }
-            if unwrittenProgress != nil {
-                earliest = min(earliest, lastProgressWrite + AttemptSupervisor.progressWriteInterval)
-            }
+            if let progressDue { earliest = min(earliest, progressDue) }
             return earliest
         }
     }
@@ -32,7 +39,7 @@ final class AttemptSupervisor: Sendable {
         /// task id, for cancels and renewals, scan the at most `concurrency` slots).
         var attempts: [Attempt?] = []
         var freeSlots: [Int] = []
-        var plannedWake = ContinuousClock.Instant.now
+        var plannedWake = MonotonicInstant.now()
         var isStopped = false
 
         func slot(of id: TaskID) -> Int? {
@@ -46,23 +53,28 @@ final class AttemptSupervisor: Sendable {
     /// Wakes the supervisor: new progress, an attempt with an earlier deadline, or stop.
     let wakeUp = WakeUpCall()
 
-    /// ``WorkerPool/Configuration/effectiveRenewalInterval``, worked out once (a `Duration`
-    /// division is slow enough to show per attempt).
-    private let renewalInterval: Duration
+    /// ``WorkerPool/Configuration/effectiveRenewalInterval`` in nanoseconds, worked out once
+    /// (`Duration` arithmetic is slow enough to show per attempt).
+    private let renewalNanoseconds: UInt64
 
     init(engine: TaskEngine, configuration: WorkerPool.Configuration) {
         self.engine = engine
         self.configuration = configuration
-        self.renewalInterval = configuration.effectiveRenewalInterval
+        self.renewalNanoseconds = MonotonicInstant.nanoseconds(of: configuration.effectiveRenewalInterval)
     }
 
     /// Watches `context`'s attempt; returns its slot, for ``unregister(slot:)``.
     func register(_ context: TaskContext) -> Int {
-        let now = ContinuousClock.now
+        let now = MonotonicInstant.now()
+        let timeout = context.task.timeoutMilliseconds.map { milliseconds in
+            (
+                Duration.milliseconds(milliseconds),
+                now.advanced(by: MonotonicInstant.nanoseconds(ofMilliseconds: milliseconds))
+            )
+        }
         let attempt = Attempt(
-            context: context, latest: context.task, nextRenewal: now + renewalInterval,
-            timeout: context.task.timeout.map { ($0, now + $0) },
-            lastProgressWrite: now - AttemptSupervisor.progressWriteInterval, unwrittenProgress: nil)
+            context: context, latest: context.task, nextRenewal: now.advanced(by: renewalNanoseconds),
+            timeout: timeout, lastProgressWrite: nil, unwrittenProgress: nil)
         let (slot, wakeEarlier) = state.withLock { state -> (Int, Bool) in
             let slot: Int
             if let free = state.freeSlots.popLast() {
@@ -116,15 +128,15 @@ final class AttemptSupervisor: Sendable {
     /// Runs until ``stop()``.
     func run() async {
         while true {
-            let now = ContinuousClock.now
+            let now = MonotonicInstant.now()
             var timedOut: [(TaskContext, Duration)] = []
             var renewals: [(id: TaskID, latest: TaskRecord, progress: Int?)] = []
-            let wake: ContinuousClock.Instant? = state.withLock { state in
+            let wake: MonotonicInstant? = state.withLock { state in
                 guard !state.isStopped else { return nil }
                 // Idle, it still wakes once per renewal interval: an attempt registered meanwhile
                 // has its first deadline (its renewal) after that, so registering never needs to
                 // wake the supervisor (only a timeout shorter than the interval does).
-                var wake = now + renewalInterval
+                var wake = now.advanced(by: renewalNanoseconds)
                 for slot in state.attempts.indices {
                     guard var attempt = state.attempts[slot], attempt.context.stopReason == nil else {
                         continue
@@ -137,14 +149,12 @@ final class AttemptSupervisor: Sendable {
                     if let progress = attempt.context.takeDirtyProgress() {
                         attempt.unwrittenProgress = progress
                     }
-                    let progressDue =
-                        attempt.unwrittenProgress != nil
-                        && now >= attempt.lastProgressWrite + AttemptSupervisor.progressWriteInterval
+                    let progressDue = attempt.progressDue.map { now >= $0 } ?? false
                     if progressDue || now >= attempt.nextRenewal {
                         renewals.append((id, attempt.latest, attempt.unwrittenProgress))
                         if attempt.unwrittenProgress != nil { attempt.lastProgressWrite = now }
                         attempt.unwrittenProgress = nil
-                        attempt.nextRenewal = now + renewalInterval
+                        attempt.nextRenewal = now.advanced(by: renewalNanoseconds)
                     }
                     wake = min(wake, attempt.earliestDeadline)
                     state.attempts[slot] = attempt
@@ -164,7 +174,7 @@ final class AttemptSupervisor: Sendable {
                 }
                 continue
             }
-            await wakeUp.wait(timeout: wake - now)
+            await wakeUp.wait(timeout: now.duration(until: wake))
         }
     }
 
