@@ -96,6 +96,15 @@ public struct TaskID: Hashable, Sendable, Codable, CustomStringConvertible {
         }
     }
 
+    /// Hashes the id's 16 bytes as two words, which costs less than hashing them as a buffer
+    /// (every store lookup by id hashes one).
+    public func hash(into hasher: inout Hasher) {
+        withUnsafeBytes(of: uuid.uuid) { raw in
+            hasher.combine(raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
+            hasher.combine(raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        }
+    }
+
     /// Decodes an id from its text form.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
