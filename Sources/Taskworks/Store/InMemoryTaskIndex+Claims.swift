@@ -11,18 +11,23 @@ extension InMemoryTaskIndex {
         var claimed: [TaskRecord] = []
         claimed.reserveCapacity(min(request.limit, 64))
         while claimed.count < request.limit, let entry = popBestReady(among: candidates) {
-            let current = slots[entry.handle].record
-            if current.runAfter > now {
+            let handle = entry.handle
+            let runAfter = slots[handle].record.runAfter
+            if runAfter > now {
                 // Only possible when claimers' clocks disagree: keep it for later.
                 delayed.insert(
                     DelayedEntry(
-                        runAfter: current.runAfter, sequence: entry.sequence, handle: entry.handle,
-                        serial: entry.serial))
+                        runAfter: runAfter, sequence: entry.sequence, handle: handle, serial: entry.serial))
                 continue
             }
-            let record = request.claimed(current, leaseExpiry: leaseExpiry)
-            store(record, replacing: current, at: entry.handle)
-            claimed.append(record)
+            // The entry is current, so the task is pending and not deleted: pending → running
+            // moves one count, marks it running and keeps its unique key and search text. The
+            // record changes in place (no copy while nothing else holds it).
+            adjustCounts(at: handle, status: .pending, by: -1)
+            slots[handle].record.withFields { request.apply(to: &$0, leaseExpiry: leaseExpiry) }
+            adjustCounts(at: handle, status: .running, by: 1)
+            markRunning(handle)
+            claimed.append(slots[handle].record)
         }
         return claimed
     }

@@ -230,7 +230,8 @@ struct InMemoryTaskIndex: Sendable {
         if new.type != current.type { new.type = current.type }
         if new.createdBy != current.createdBy { new.createdBy = current.createdBy }
         if new.createdAt != current.createdAt { new.createdAt = current.createdAt }
-        if new.version != expectedVersion + 1 { new.version = expectedVersion + 1 }
+        let nextVersion = expectedVersion < UInt64.max ? expectedVersion + 1 : UInt64.max  // no trap on a damaged file
+        if new.version != nextVersion { new.version = nextVersion }
         replace(at: handle, with: new)
         return .updated(new)
     }
@@ -270,7 +271,7 @@ struct InMemoryTaskIndex: Sendable {
             type: slots[handle].typeNumber, creator: slots[handle].creatorNumber, status: status, by: delta)
     }
 
-    private mutating func markRunning(_ handle: Int) {
+    mutating func markRunning(_ handle: Int) {
         guard slots[handle].runningPosition < 0 else { return }
         slots[handle].runningPosition = running.count
         running.append(handle)

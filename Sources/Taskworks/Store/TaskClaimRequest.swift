@@ -36,15 +36,19 @@ public struct TaskClaimRequest: Sendable, Hashable {
     /// lease's `Duration` into seconds is slow enough to show per task).
     func claimed(_ task: TaskRecord, leaseExpiry: Date) -> TaskRecord {
         var claimed = task
-        claimed.withFields { fields in
-            fields.status = .running
-            fields.leaseOwner = owner
-            fields.leaseExpiresAt = leaseExpiry
-            fields.attempts += 1
-            fields.startedAt = now
-            fields.updatedAt = now
-            fields.version += 1
-        }
+        claimed.withFields { apply(to: &$0, leaseExpiry: leaseExpiry) }
         return claimed
+    }
+
+    /// The claim's changes, made in place.
+    func apply(to fields: inout TaskRecordFields, leaseExpiry: Date) {
+        fields.status = .running
+        fields.leaseOwner = owner
+        fields.leaseExpiresAt = leaseExpiry
+        // Saturating: a count read from a damaged file must not trap.
+        fields.attempts = fields.attempts < Int.max ? fields.attempts + 1 : Int.max
+        fields.startedAt = now
+        fields.updatedAt = now
+        fields.version = fields.version < UInt64.max ? fields.version + 1 : UInt64.max
     }
 }
