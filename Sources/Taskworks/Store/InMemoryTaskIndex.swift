@@ -230,7 +230,8 @@ struct InMemoryTaskIndex: Sendable {
         if new.type != current.type { new.type = current.type }
         if new.createdBy != current.createdBy { new.createdBy = current.createdBy }
         if new.createdAt != current.createdAt { new.createdAt = current.createdAt }
-        let nextVersion = expectedVersion < UInt64.max ? expectedVersion + 1 : UInt64.max  // no trap on a damaged file
+        // Saturating: no trap on a damaged file's version.
+        let nextVersion = expectedVersion < UInt64.max ? expectedVersion + 1 : UInt64.max
         if new.version != nextVersion { new.version = nextVersion }
         replace(at: handle, with: new)
         return .updated(new)
