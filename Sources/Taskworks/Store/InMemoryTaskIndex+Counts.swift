@@ -29,45 +29,64 @@ extension InMemoryTaskIndex {
         func existingNumber(of name: String) -> Int32? { numbers[name] }
     }
 
-    /// Live (not deleted) tasks per (type number, status), overall and per creator number.
+    /// Live (not deleted) tasks per (type number, status), overall and per creator number, in
+    /// two flat arrays: an adjustment is two additions (the tables grow, doubling, only when a
+    /// new type or creator number shows up).
     struct CountTable: Sendable {
         static let statuses = TaskStatus.allCases
         static let statusCount = statuses.count
+        /// How many type numbers (and creator numbers) the tables have room for.
+        private var typeCapacity = 0
+        private var creatorCapacity = 0
         /// `type * statusCount + status.ordinal`.
-        private(set) var overall: [Int] = []
-        private(set) var byCreator: [[Int]] = []
+        private var overall: [Int] = []
+        /// `(creator * typeCapacity + type) * statusCount + status.ordinal`.
+        private var byCreator: [Int] = []
 
         mutating func adjust(type: Int32, creator: Int32, status: TaskStatus, by delta: Int) {
-            let position = Int(type) * CountTable.statusCount + status.ordinal
-            if overall.count <= position {
-                overall.append(contentsOf: repeatElement(0, count: position + 1 - overall.count))
-            }
-            overall[position] += delta
+            let type = Int(type)
             let creator = Int(creator)
-            if byCreator.count <= creator {
-                byCreator.append(contentsOf: repeatElement([], count: creator + 1 - byCreator.count))
+            if type >= typeCapacity || creator >= creatorCapacity { grow(toHoldType: type, creator: creator) }
+            let position = type * CountTable.statusCount + status.ordinal
+            overall[position] += delta
+            byCreator[creator * typeCapacity * CountTable.statusCount + position] += delta
+        }
+
+        private mutating func grow(toHoldType type: Int, creator: Int) {
+            let newTypes = type < typeCapacity ? typeCapacity : max(typeCapacity * 2, type + 1, 4)
+            let newCreators =
+                creator < creatorCapacity ? creatorCapacity : max(creatorCapacity * 2, creator + 1, 4)
+            let width = CountTable.statusCount
+            var grownOverall = [Int](repeating: 0, count: newTypes * width)
+            grownOverall.replaceSubrange(0..<overall.count, with: overall)
+            var grownByCreator = [Int](repeating: 0, count: newCreators * newTypes * width)
+            for row in 0..<creatorCapacity {
+                let old = row * typeCapacity * width
+                let new = row * newTypes * width
+                grownByCreator.replaceSubrange(
+                    new..<new + typeCapacity * width, with: byCreator[old..<old + typeCapacity * width])
             }
-            if byCreator[creator].count <= position {
-                byCreator[creator].append(
-                    contentsOf: repeatElement(0, count: position + 1 - byCreator[creator].count))
-            }
-            byCreator[creator][position] += delta
+            overall = grownOverall
+            byCreator = grownByCreator
+            typeCapacity = newTypes
+            creatorCapacity = newCreators
         }
 
         /// Calls `body` with (type number, status, count) for each nonzero count of `creator`
         /// (every creator's when `nil`).
         func forEach(creator: Int32?, _ body: (Int32, TaskStatus, Int) -> Void) {
-            let table: [Int]
+            let table: ArraySlice<Int>
             if let creator {
-                guard Int(creator) < byCreator.count else { return }
-                table = byCreator[Int(creator)]
+                guard Int(creator) < creatorCapacity else { return }
+                let start = Int(creator) * typeCapacity * CountTable.statusCount
+                table = byCreator[start..<start + typeCapacity * CountTable.statusCount]
             } else {
-                table = overall
+                table = overall[...]
             }
-            for (position, count) in table.enumerated() where count != 0 {
+            for (offset, count) in table.enumerated() where count != 0 {
                 body(
-                    Int32(position / CountTable.statusCount),
-                    CountTable.statuses[position % CountTable.statusCount], count)
+                    Int32(offset / CountTable.statusCount),
+                    CountTable.statuses[offset % CountTable.statusCount], count)
             }
         }
     }
