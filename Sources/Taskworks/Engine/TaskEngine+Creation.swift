@@ -4,7 +4,7 @@ extension TaskEngine {
     /// Validates and inserts a new task for `creatorID` (already validated by the caller), then
     /// publishes `created` and wakes this process's pools. With a held unique key, nothing is
     /// inserted and the holder comes back as a duplicate.
-    func create(
+    nonisolated(nonsending) func create(
         _ type: String, json: JSONValue?, options: TaskOptions, creatorID: String,
         onComplete: TaskCompletionHandler?
     ) async throws -> TaskCreation {

@@ -5,7 +5,7 @@ extension TaskEngine {
     /// for a failure, the retry delay — with the event that goes with it, then removes artifact
     /// files the stored task does not keep. Returns the task as stored (unchanged when `owner` no
     /// longer holds the lease). The one path for the pool and the inline run alike.
-    func storeOutcome(
+    nonisolated(nonsending) func storeOutcome(
         of task: TaskRecord, owner: String, outcome: TaskTransitions.AttemptOutcome, progress: Int,
         retryDelay: Duration, context: TaskContext?
     ) async throws -> TaskRecord {

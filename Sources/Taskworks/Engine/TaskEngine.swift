@@ -47,7 +47,7 @@ final class TaskEngine: Sendable {
     ///
     /// `transform` gets the current copy and returns the copy to store with the event to
     /// publish, or `nil` when nothing needs writing (the current copy is then returned).
-    func mutate(
+    nonisolated(nonsending) func mutate(
         _ id: TaskID, startingFrom known: TaskRecord? = nil,
         _ transform: (TaskRecord) throws -> (TaskRecord, TaskEvent.Kind?)?
     ) async throws -> TaskRecord {
@@ -55,7 +55,7 @@ final class TaskEngine: Sendable {
     }
 
     /// ``mutate(_:startingFrom:_:)`` that also says whether it wrote.
-    func mutateReportingWrite(
+    nonisolated(nonsending) func mutateReportingWrite(
         _ id: TaskID, startingFrom known: TaskRecord? = nil,
         _ transform: (TaskRecord) throws -> (TaskRecord, TaskEvent.Kind?)?
     ) async throws -> (record: TaskRecord, wrote: Bool) {

@@ -83,7 +83,7 @@ public final class TaskContext: Sendable {
     /// of its own, and a stop request cancels `loop`. Returns how the runner ended and whether a
     /// stop was requested while it ran; then the loop's task may be cancelled at any moment, so
     /// the loop must run no further attempt.
-    func runInline(
+    nonisolated(nonsending) func runInline(
         _ runner: any TaskRunner, cancelling loop: WorkerLoopHandle
     ) async -> (Result<(any Encodable & Sendable)?, any Error>, stopRequested: Bool) {
         let stoppedBeforeStart = state.withLock { state -> Bool in

@@ -142,7 +142,7 @@ public final class TaskService: Sendable {
             type, json: nil, options: options, createdBy: createdBy, onComplete: onComplete)
     }
 
-    func createReportingDuplicate(
+    nonisolated(nonsending) func createReportingDuplicate(
         _ type: String, json: JSONValue?, options: TaskOptions, createdBy caller: Caller,
         onComplete: TaskCompletionHandler?
     ) async throws -> TaskCreation {

@@ -11,7 +11,7 @@ extension WorkerPool {
     /// `true` when the loop must retire: a stop was requested while its runner ran inline, so its
     /// task may be cancelled (the outcome is then written from a task of its own, which no
     /// cancellation reaches).
-    func execute(
+    nonisolated(nonsending) func execute(
         _ claimed: TaskRecord, claimEpoch: Int, supervisor: AttemptSupervisor, inline: WorkerLoopHandle?,
         writes: inout DiscardingTaskGroup
     ) async -> Bool {
@@ -47,13 +47,13 @@ extension WorkerPool {
     }
 
     /// Puts a task this pool claimed but never started back to pending.
-    func release(_ task: TaskRecord) async {
+    nonisolated(nonsending) func release(_ task: TaskRecord) async {
         await finish(task, outcome: .released, progress: 0, context: nil)
     }
 
     /// Runs the runner (when there is one to run) and says how the attempt ended, and whether
     /// the loop must retire (see ``execute(_:claimEpoch:supervisor:inline:writes:)``).
-    private func attempt(
+    private nonisolated(nonsending) func attempt(
         _ claimed: TaskRecord, claimEpoch: Int, supervisor: AttemptSupervisor, inline: WorkerLoopHandle?
     ) async -> (
         TaskTransitions.AttemptOutcome?, TaskRecord, progress: Int, context: TaskContext?, retire: Bool
@@ -137,7 +137,7 @@ extension WorkerPool {
     }
 
     /// Stores how the attempt ended, then removes artifact files the stored task does not keep.
-    private func finish(
+    private nonisolated(nonsending) func finish(
         _ task: TaskRecord, outcome: TaskTransitions.AttemptOutcome, progress: Int, context: TaskContext?
     ) async {
         let owner = configuration.workerID

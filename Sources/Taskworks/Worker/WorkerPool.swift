@@ -186,7 +186,7 @@ public final class WorkerPool: Sendable {
         }
     }
 
-    private func workerLoop(
+    private nonisolated(nonsending) func workerLoop(
         _ supervisor: AttemptSupervisor, inline: WorkerLoopHandle?, writes: inout DiscardingTaskGroup
     ) async {
         var runsSinceYield = 0
