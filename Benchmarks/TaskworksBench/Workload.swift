@@ -72,21 +72,11 @@ enum Workload {
     /// W1: enqueue N no-op tasks with no pool running, then drain them with a pool.
     static func throughput(_ options: BenchOptions) async throws -> JSONLine {
         let n = options.n ?? 20_000
-        let registry = TaskRegistry()
         let finishedRuns = Atomic<Int>(0)
-        try registry.register("noop", defaults: TaskTypeDefaults(maxRetries: 0)) { _ in
-            ClosureTaskRunner { _ in
-                finishedRuns.add(1, ordering: .relaxed)
-                return nil
-            }
-        }
-        let store = try await makeStore(options)
-        let service = TaskService(store: store, registry: registry)
+        let (service, store) = try await noopService(options) { finishedRuns.add(1, ordering: .relaxed) }
         let clock = ContinuousClock()
         let enqueueStart = clock.now
-        try await createTasks(n, producers: options.producers) {
-            try await service.create("noop", createdBy: .system)
-        }
+        try await createNoops(n, service, options)
         let enqueue = clock.now - enqueueStart
         let drainStart = clock.now
         try await runPool(service, options, until: n) {}
@@ -108,17 +98,10 @@ enum Workload {
     /// can tell the create's share of W1 from the drain's).
     static func createOnly(_ options: BenchOptions) async throws -> JSONLine {
         let n = options.n ?? 20_000
-        let registry = TaskRegistry()
-        try registry.register("noop", defaults: TaskTypeDefaults(maxRetries: 0)) { _ in
-            ClosureTaskRunner { _ in nil }
-        }
-        let store = try await makeStore(options)
-        let service = TaskService(store: store, registry: registry)
+        let (service, store) = try await noopService(options)
         let clock = ContinuousClock()
         let start = clock.now
-        try await createTasks(n, producers: options.producers) {
-            try await service.create("noop", createdBy: .system)
-        }
+        try await createNoops(n, service, options)
         let elapsed = clock.now - start
         if let file = store as? FileTaskStore { await file.close() }
         var line = JSONLine()
@@ -129,23 +112,37 @@ enum Workload {
         return line
     }
 
+    /// A service over a fresh store of the chosen kind, with the `noop` type (no retries)
+    /// registered; `runner` is its runner's body.
+    static func noopService(
+        _ options: BenchOptions, runner: @escaping @Sendable () -> Void = {}
+    ) async throws -> (TaskService, any TaskStore) {
+        let registry = TaskRegistry()
+        try registry.register("noop", defaults: TaskTypeDefaults(maxRetries: 0)) { _ in
+            ClosureTaskRunner { _ in
+                runner()
+                return nil
+            }
+        }
+        let store = try await makeStore(options)
+        return (TaskService(store: store, registry: registry), store)
+    }
+
+    /// Creates `n` no-op tasks from the configured number of producers.
+    static func createNoops(_ n: Int, _ service: TaskService, _ options: BenchOptions) async throws {
+        try await createTasks(n, producers: options.producers) {
+            try await service.create("noop", createdBy: .system)
+        }
+    }
+
     /// W1 end to end: the pool runs while one producer creates N no-op tasks; time until the
     /// N-th task succeeded.
     static func endToEnd(_ options: BenchOptions) async throws -> JSONLine {
         let n = options.n ?? 20_000
-        let registry = TaskRegistry()
-        try registry.register("noop", defaults: TaskTypeDefaults(maxRetries: 0)) { _ in
-            ClosureTaskRunner { _ in nil }
-        }
-        let store = try await makeStore(options)
-        let service = TaskService(store: store, registry: registry)
+        let (service, store) = try await noopService(options)
         let clock = ContinuousClock()
         let start = clock.now
-        try await runPool(service, options, until: n) {
-            try await createTasks(n, producers: options.producers) {
-                try await service.create("noop", createdBy: .system)
-            }
-        }
+        try await runPool(service, options, until: n) { try await createNoops(n, service, options) }
         let elapsed = clock.now - start
         if let file = store as? FileTaskStore { await file.close() }
         var line = JSONLine()
