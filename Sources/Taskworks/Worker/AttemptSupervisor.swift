@@ -8,7 +8,7 @@ import Foundation
 final class AttemptSupervisor: Sendable {
     /// Progress is written at most this often per task.
     static let progressWriteInterval = Duration.milliseconds(250)
-    static let progressWriteNanoseconds: UInt64 = 250_000_000
+    private static let progressWriteNanoseconds = MonotonicInstant.nanoseconds(of: progressWriteInterval)
 
     private struct Attempt: Sendable {
         let context: TaskContext
