@@ -29,18 +29,15 @@ public struct TaskClaimRequest: Sendable, Hashable {
 
     /// Applies the claim to one eligible task: what every store stores for it.
     public func claimed(_ task: TaskRecord) -> TaskRecord {
-        claimed(task, leaseExpiry: leaseExpiry)
-    }
-
-    /// ``claimed(_:)`` with ``leaseExpiry`` worked out once for a whole batch (turning the
-    /// lease's `Duration` into seconds is slow enough to show per task).
-    func claimed(_ task: TaskRecord, leaseExpiry: Date) -> TaskRecord {
         var claimed = task
-        claimed.withFields { apply(to: &$0, leaseExpiry: leaseExpiry) }
+        let expiry = leaseExpiry
+        claimed.withFields { apply(to: &$0, leaseExpiry: expiry) }
         return claimed
     }
 
-    /// The claim's changes, made in place.
+    /// The claim's changes, made in place; `leaseExpiry` is ``leaseExpiry``, which a store
+    /// claiming a batch works out once (turning the lease's `Duration` into seconds is slow
+    /// enough to show per task).
     func apply(to fields: inout TaskRecordFields, leaseExpiry: Date) {
         fields.status = .running
         fields.leaseOwner = owner
