@@ -9,6 +9,7 @@ final class LocalPools: Sendable {
         let owner: ObjectIdentifier
         let wake: @Sendable (Date?) -> Void
         let runningAttempt: @Sendable (TaskID) -> TaskContext?
+        let applySettings: @Sendable (TaskSettings) -> Void
     }
 
     /// An array, so that reading it under the lock copies a reference, never the pools.
@@ -23,14 +24,19 @@ final class LocalPools: Sendable {
     init() {}
 
     /// Adds a pool: `wake` is called when work is claimable now (`nil`) or from a date;
-    /// `runningAttempt` answers the context of a task the pool runs.
+    /// `runningAttempt` answers the context of a task the pool runs; `applySettings` takes new
+    /// shared settings saved in this process.
     func add(
         _ owner: AnyObject, wake: @escaping @Sendable (Date?) -> Void,
-        runningAttempt: @escaping @Sendable (TaskID) -> TaskContext?
+        runningAttempt: @escaping @Sendable (TaskID) -> TaskContext?,
+        applySettings: @escaping @Sendable (TaskSettings) -> Void
     ) {
         pools.withLock { pools in
             pools.removeAll { $0.owner == ObjectIdentifier(owner) }
-            pools.append(Pool(owner: ObjectIdentifier(owner), wake: wake, runningAttempt: runningAttempt))
+            pools.append(
+                Pool(
+                    owner: ObjectIdentifier(owner), wake: wake, runningAttempt: runningAttempt,
+                    applySettings: applySettings))
             poolCount.store(pools.count, ordering: .sequentiallyConsistent)  // under the lock: in order
         }
     }
@@ -47,6 +53,12 @@ final class LocalPools: Sendable {
     func wake(dueAt due: Date? = nil) {
         guard poolCount.load(ordering: .sequentiallyConsistent) > 0 else { return }
         for pool in pools.withLock({ $0 }) { pool.wake(due) }
+    }
+
+    /// Hands settings just saved to every pool in this process (pools elsewhere read them within
+    /// one poll interval).
+    func applySettings(_ settings: TaskSettings) {
+        for pool in pools.withLock({ $0 }) { pool.applySettings(settings) }
     }
 
     /// Stops the runner of a task whose cancel was just stored, if it runs in this process. The

@@ -4,7 +4,8 @@ import Synchronization
 /// visibility. Publishing with no subscribers costs one lock.
 final class TaskEventBroadcaster: Sendable {
     private struct Subscriber {
-        let caller: Caller
+        /// The only creator whose tasks it sees, or `nil` for every creator.
+        let creator: String?
         let continuation: AsyncStream<TaskEvent>.Continuation
     }
 
@@ -19,12 +20,12 @@ final class TaskEventBroadcaster: Sendable {
 
     init() {}
 
-    func subscribe(_ caller: Caller, bufferSize: Int) -> AsyncStream<TaskEvent> {
+    func subscribe(creator: String?, bufferSize: Int) -> AsyncStream<TaskEvent> {
         let (stream, continuation) = AsyncStream.makeStream(
             of: TaskEvent.self, bufferingPolicy: .bufferingNewest(bufferSize))
         let id = state.withLock { state -> UInt64 in
             state.nextID += 1
-            state.subscribers[state.nextID] = Subscriber(caller: caller, continuation: continuation)
+            state.subscribers[state.nextID] = Subscriber(creator: creator, continuation: continuation)
             return state.nextID
         }
         subscriberCount.add(1, ordering: .sequentiallyConsistent)
@@ -41,7 +42,7 @@ final class TaskEventBroadcaster: Sendable {
         let targets = state.withLock { state -> [AsyncStream<TaskEvent>.Continuation] in
             guard !state.subscribers.isEmpty else { return [] }
             return state.subscribers.values.compactMap { subscriber in
-                subscriber.caller.seesEveryTask || subscriber.caller.creatorID == task.createdBy
+                subscriber.creator == nil || subscriber.creator == task.createdBy
                     ? subscriber.continuation : nil
             }
         }

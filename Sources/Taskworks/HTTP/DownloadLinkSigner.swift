@@ -63,9 +63,9 @@ public struct DownloadLinkSigner: Sendable {
     }
 
     private static func encode(_ caller: Caller) -> String {
-        switch caller {
-        case .admin(let id): "admin:\(id)"
-        case .user(let id): "user:\(id)"
+        switch caller.kind {
+        case .admin: "admin:\(caller.creatorID)"
+        case .user: "user:\(caller.creatorID)"
         case .system: "system"
         }
     }

@@ -1,8 +1,10 @@
 import Foundation
 
-/// The route handlers: each reads its request, calls the service and answers.
+/// The route handlers that read more than an id: each reads its request, calls the service and
+/// answers.
 extension TaskHTTPAPI {
-    func list(_ request: TaskHTTPRequest, caller: Caller) async throws -> TaskHTTPResponse {
+    static func list(_ input: TaskHTTPRouteRequest) async throws -> TaskHTTPResponse {
+        let request = input.request
         var query = TaskQuery()
         let statuses = request.queryValues("status")
         if !statuses.isEmpty {
@@ -30,11 +32,10 @@ extension TaskHTTPAPI {
         }
         query.page = try integer("page", in: request) ?? 1
         query.pageSize = try integer("pageSize", in: request) ?? TaskQuery.defaultPageSize
-        let page = try await service.list(query, as: caller)
-        return TaskHTTPAPI.json(200, TaskHTTPAPI.pageJSON(page))
+        return pageResponse(try await input.service.list(query, as: try input.signedInCaller()))
     }
 
-    func integer(_ name: String, in request: TaskHTTPRequest) throws -> Int? {
+    static func integer(_ name: String, in request: TaskHTTPRequest) throws -> Int? {
         guard let text = request.queryValue(name) else { return nil }
         guard let value = Int(text) else {
             throw TaskworksError.invalidQuery("\(name) must be a whole number; got '\(text.prefix(40))'")
@@ -42,117 +43,150 @@ extension TaskHTTPAPI {
         return value
     }
 
-    func create(_ request: TaskHTTPRequest, caller: Caller) async throws -> TaskHTTPResponse {
-        // The store's own parser: nesting is bounded, so no body can exhaust the stack.
-        guard let text = String(validating: request.body, as: UTF8.self),
-            let body = try? JSONValue(jsonText: text)
-        else {
-            throw TaskworksError.invalidInput(
-                "the request body is not JSON (UTF-8, nested at most \(JSONValue.maximumNestingDepth) deep); "
-                    + "send {\"type\": …, \"payload\": …}")
-        }
-        guard case .object(let fields) = body, case .string(let type)? = fields["type"] else {
-            throw TaskworksError.invalidInput(
+    static func create(_ input: TaskHTTPRouteRequest, creatableTypes: Set<String>) async throws
+        -> TaskHTTPResponse
+    {
+        let caller = try input.signedInCaller()
+        let fields = try input.jsonObject(allowing: ["type", "payload"])
+        guard case .string(let type)? = fields["type"] else {
+            throw TaskHTTPError.badBody(
                 "the request body needs a \"type\" string: {\"type\": …, \"payload\": …}")
         }
-        guard configuration.creatableTypes.contains(type) else {
-            throw Failure(
+        guard creatableTypes.contains(type) else {
+            throw TaskHTTPError(
                 status: 403, code: "forbidden",
                 message:
                     "creating tasks of type '\(type.prefix(100))' over HTTP is not enabled on this server")
         }
         let payload = fields["payload"].flatMap { $0 == .null ? nil : $0 }
-        let creation = try await service.createReportingDuplicate(
+        let creation = try await input.service.createReportingDuplicate(
             type, json: payload, options: TaskOptions(), createdBy: caller, onComplete: nil)
-        return TaskHTTPAPI.json(201, TaskHTTPAPI.taskJSON(creation.task))
+        return .task(creation.task, status: 201)
     }
 
-    func download(_ id: TaskID, _ request: TaskHTTPRequest) async throws -> TaskHTTPResponse {
-        var caller = request.caller
-        if request.queryValue("signature") != nil {
-            guard let signer = configuration.downloadLinks else {
-                throw Failure(
+    static func download(_ input: TaskHTTPRouteRequest, links: DownloadLinkSigner?) async throws
+        -> TaskHTTPResponse
+    {
+        let id = try input.taskID()
+        let service = input.service
+        let download: ArtifactDownload
+        if input.request.queryValue("signature") != nil {
+            guard let links else {
+                throw TaskHTTPError(
                     status: 403, code: "forbidden", message: "signed download links are not enabled")
             }
-            switch signer.verify(request, id: id, now: service.clock.now()) {
-            case .valid(let signed): caller = signed
+            switch links.verify(input.request, id: id, now: service.clock.now()) {
+            case .valid:
+                download = try await service.openArtifactForSignedLink(of: id)
             case .invalid:
-                throw Failure(status: 403, code: "badSignature", message: "the download link is not valid")
+                throw TaskHTTPError(
+                    status: 403, code: "badSignature", message: "the download link is not valid")
             case .expired:
-                throw Failure(
+                throw TaskHTTPError(
                     status: 410, code: "linkExpired", message: "the download link expired; ask for a new one")
             }
+        } else {
+            download = try await service.openArtifact(of: id, as: try input.signedInCaller())
         }
-        guard let caller else { throw unauthenticated }
-        let download = try await service.openArtifact(of: id, as: caller)
         return TaskHTTPResponse(
             status: 200,
             headers: [
                 "Content-Type": download.artifact.contentType, "Content-Length": String(download.size),
-                "Content-Disposition": TaskHTTPAPI.contentDisposition(download.artifact.fileName),
-                "X-Content-Type-Options": "nosniff",
+                "Content-Disposition": contentDisposition(download.artifact.fileName),
             ],
             body: .stream(download.bytes))
     }
 
-    func link(_ id: TaskID, caller: Caller) async throws -> TaskHTTPResponse {
-        guard let signer = configuration.downloadLinks else {
-            throw Failure(
-                status: 404, code: "routeNotFound", message: "signed download links are not enabled")
+    static func link(_ input: TaskHTTPRouteRequest, signer: DownloadLinkSigner, prefix: String) async throws
+        -> TaskHTTPResponse
+    {
+        let id = try input.taskID()
+        let caller = try input.signedInCaller()
+        _ = try await input.service.artifact(of: id, as: caller)  // visible, allowed, has an artifact
+        let now = input.service.clock.now()
+        let query = signer.queryItems(for: id, caller: caller, now: now).map {
+            QueryText.encode($0.name) + "=" + QueryText.encode($0.value ?? "")
         }
-        _ = try await service.artifact(of: id, as: caller)  // visible, and has an artifact
-        let now = service.clock.now()
-        var components = URLComponents()
-        components.path = "\(configuration.prefix)/tasks/\(id)/artifact"
-        components.queryItems = signer.queryItems(for: id, caller: caller, now: now)
-        return TaskHTTPAPI.json(
+        let base = prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
+        return .json(
             200,
             .object([
-                "url": .string(components.string ?? ""),
+                "url": .string("\(base)/tasks/\(id)/artifact?" + query.joined(separator: "&")),
                 "expiresAt": .string(
-                    ISO8601DateFormatter().string(from: now.addingTimeInterval(signer.lifetime.timeInterval))),
+                    InternetDateText.string(now.addingTimeInterval(signer.lifetime.timeInterval))),
             ]))
     }
 
-    func runSchedule(_ name: String, caller: Caller) async throws -> TaskHTTPResponse {
-        guard caller.seesEveryTask else {
-            throw Failure(status: 403, code: "forbidden", message: "only admins may run schedules")
-        }
-        guard let scheduler = configuration.scheduler, scheduler.scheduleNames.contains(name) else {
-            throw Failure(
+    static func runSchedule(_ input: TaskHTTPRouteRequest, scheduler: TaskScheduler) async throws
+        -> TaskHTTPResponse
+    {
+        try input.requireEmptyBody()
+        let name = input.parameters["name"] ?? ""
+        try input.service.authorize(.runSchedule(name), as: try input.signedInCaller())
+        guard scheduler.scheduleNames.contains(name) else {
+            throw TaskHTTPError(
                 status: 404, code: "scheduleNotFound", message: "no schedule is named '\(name.prefix(100))'")
         }
         switch try await scheduler.runNow(name) {
         case .fired(_, _, let task):
-            return TaskHTTPAPI.json(
-                200, .object(["outcome": .string("fired"), "task": TaskHTTPAPI.taskJSON(task)]))
+            return .json(200, .object(["outcome": .string("fired"), "task": taskJSONValue(task)]))
         case .skipped(_, _, let running):
-            return TaskHTTPAPI.json(
-                200, .object(["outcome": .string("skipped"), "task": TaskHTTPAPI.taskJSON(running)]))
+            return .json(200, .object(["outcome": .string("skipped"), "task": taskJSONValue(running)]))
         }
     }
 
-    func taskTypesRoute(_ parts: [String], method: String, _ request: TaskHTTPRequest) async throws
-        -> TaskHTTPResponse
-    {
-        switch parts.count {
-        case 1 where parts[0] == "paused":
-            try requireMethod("GET", method)
-            let types = try await service.pausedTaskTypes(as: try authenticated(request))
-            return TaskHTTPAPI.json(200, .object(["items": .array(types.sorted().map(JSONValue.string))]))
-        case 2 where parts[1] == "pause" || parts[1] == "resume":
-            try requireMethod("POST", method)
-            let caller = try authenticated(request)
-            let type = parts[0].removingPercentEncoding ?? parts[0]
-            let pausing = parts[1] == "pause"
-            let changed =
-                pausing
-                ? try await service.pauseTaskType(type, as: caller)
-                : try await service.resumeTaskType(type, as: caller)
-            return TaskHTTPAPI.json(
-                200, .object(["type": .string(type), "paused": .bool(pausing), "changed": .bool(changed)]))
-        default:
-            throw notFoundRoute(request)
+    static func updateSettings(_ input: TaskHTTPRouteRequest) async throws -> TaskHTTPResponse {
+        let caller = try input.signedInCaller()
+        let fields = try input.jsonObject(allowing: ["maxConcurrentTasks"])
+        var settings = try await input.service.settings(as: caller)
+        if let value = fields["maxConcurrentTasks"] {
+            guard case .integer(let number) = value, let count = Int(exactly: number) else {
+                throw TaskHTTPError.badBody("maxConcurrentTasks must be a whole number")
+            }
+            settings.maxConcurrentTasks = count
         }
+        return .json(200, settingsJSON(try await input.service.updateSettings(settings, as: caller)))
+    }
+
+    /// A task as a ``JSONValue``, for bodies that nest one.
+    static func taskJSONValue(_ task: TaskRecord) -> JSONValue {
+        var bytes: [UInt8] = []
+        TaskJSON.append(task, to: &bytes)
+        return (try? JSONParser.parseWhole(bytes[...]) { try $0.value() }) ?? .null
+    }
+
+    /// `attachment` with an ASCII fallback name and the exact UTF-8 name (RFC 6266 / 5987).
+    static func contentDisposition(_ fileName: String) -> String {
+        let fallback = String(
+            fileName.unicodeScalars.map { scalar -> Character in
+                scalar.isASCII && scalar.value >= 0x20 && scalar != "\"" && scalar != "\\" && scalar != ";"
+                    ? Character(scalar) : "_"
+            })
+        var allowed = CharacterSet.alphanumerics.intersection(
+            CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
+        allowed.insert(charactersIn: "!#$&+-.^_`|~")
+        let encoded = fileName.addingPercentEncoding(withAllowedCharacters: allowed) ?? fallback
+        return "attachment; filename=\"\(fallback)\"; filename*=UTF-8''\(encoded)"
+    }
+}
+
+/// Query-string text: every byte outside RFC 3986's unreserved set is percent-encoded, so `+`,
+/// `&`, `=` and spaces survive hosts that form-decode queries.
+enum QueryText {
+    static func encode(_ text: String) -> String {
+        let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
+        var bytes: [UInt8] = []
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
+                bytes.append(byte)
+            default:
+                bytes += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -13,84 +13,125 @@ import Foundation
 /// | `GET /tasks/counts` | counts by status and type |
 /// | `GET /tasks/{id}` | one task |
 /// | `POST /tasks` | create (`{"type": …, "payload": …}`), for ``Configuration/creatableTypes`` only |
-/// | `POST /tasks/{id}/cancel` | cancel |
-/// | `POST /tasks/{id}/retry` | retry |
+/// | `POST /tasks/{id}/cancel`, `/retry` | cancel, retry |
 /// | `POST /tasks/{id}/pause`, `/resume` | pause a pending task, resume a paused one |
 /// | `GET /task-types/paused` | the paused task types |
-/// | `POST /task-types/{type}/pause`, `/resume` | pause or resume a whole type (admins and the system) |
+/// | `POST /task-types/{type}/pause`, `/resume` | pause or resume a whole type |
 /// | `DELETE /tasks/{id}` | soft delete |
 /// | `GET /tasks/{id}/artifact` | download (session or signed link) |
 /// | `POST /tasks/{id}/artifact/link` | a signed, expiring download link |
-/// | `POST /schedules/{name}/run` | run a schedule now (admins and the system) |
+/// | `POST /schedules/{name}/run` | run a schedule now |
+/// | `GET /settings`, `PUT /settings` | the shared ``TaskSettings`` |
+/// | `GET /openapi.json` | the OpenAPI document of this API, plugin routes included |
+///
+/// Plus every route installed plugins contribute (``TaskPlugin/httpRoutes``). Each operation is checked by the service's
+/// ``TaskAuthorizationPolicy``.
 ///
 /// Status codes: 200, 201 on create, 204 on delete; 400 with
-/// `{"error": {"code": …, "message": …}}` for bad input; 401 without a caller; 403 for what the
-/// caller may never do; 404 for unknown or invisible tasks (indistinguishable); 405 for a wrong
-/// method; 409 for an invalid transition; 410 for an expired link; 5xx only for server faults.
+/// `{"error": {"code": …, "message": …}}` for bad input (an unknown or repeated body field
+/// included); 401 without a caller; 403 for what the policy refuses on a visible task; 404 for
+/// unknown or invisible tasks (indistinguishable); 405 with `Allow` for a wrong method; 409 for
+/// an invalid transition; 410 for an expired link; 413 for a body over
+/// ``Configuration/maximumBodySize``; 415 for a `POST`/`PUT` whose `Content-Type` is not
+/// `application/json`; 5xx only for server faults. Every response carries
+/// ``securityHeaders``.
 public final class TaskHTTPAPI: Sendable {
     /// What the API allows.
     public struct Configuration: Sendable {
         /// The path prefix the routes live under. Default `/api`.
         public var prefix: String
         /// Task types callers may create with `POST /tasks`; empty (the default) disables it.
+        /// Who may create which type is then the policy's decision.
         public var creatableTypes: Set<String>
         /// Signs and checks download links; `nil` (the default) disables links.
         public var downloadLinks: DownloadLinkSigner?
         /// The scheduler behind `POST /schedules/{name}/run`; `nil` disables the route.
         public var scheduler: TaskScheduler?
+        /// The largest request body accepted; larger ones get 413. Default 1 MiB.
+        public var maximumBodySize: Int
+        /// The OpenAPI security scheme object describing how the host authenticates callers
+        /// (served in ``TaskHTTPAPI/servedOpenAPIDocument``). Default: an `Authorization` header.
+        public var securityScheme: JSONValue
 
         /// Makes a configuration.
         public init(
             prefix: String = "/api", creatableTypes: Set<String> = [],
             downloadLinks: DownloadLinkSigner? = nil,
-            scheduler: TaskScheduler? = nil
+            scheduler: TaskScheduler? = nil, maximumBodySize: Int = 1 << 20,
+            securityScheme: JSONValue = .object([
+                "type": .string("apiKey"), "in": .string("header"), "name": .string("Authorization"),
+            ])
         ) {
             self.prefix = prefix
             self.creatableTypes = creatableTypes
             self.downloadLinks = downloadLinks
             self.scheduler = scheduler
+            self.maximumBodySize = maximumBodySize
+            self.securityScheme = securityScheme
         }
     }
+
+    /// Headers on every response: nothing here may be framed, sniffed, cached, or run scripts.
+    public static let securityHeaders: [String: String] = [
+        "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; sandbox",
+        "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store",
+        "Referrer-Policy": "no-referrer",
+    ]
 
     /// The service behind the API.
     public let service: TaskService
     let configuration: Configuration
+    let prefix: String
+    let router: TaskHTTPRouter
 
-    /// Makes the API over `service`.
+    /// Makes the API over `service`, serving Taskworks' routes and those of the plugins installed
+    /// in the service's registry (``TaskRegistry/httpRoutes``, checked when installed).
     public init(service: TaskService, configuration: Configuration = Configuration()) {
         self.service = service
         self.configuration = configuration
+        self.prefix =
+            configuration.prefix.hasSuffix("/")
+            ? String(configuration.prefix.dropLast()) : configuration.prefix
+        let routes = TaskHTTPAPI.builtInRoutes(configuration) + service.registry.httpRoutes
+        let withDocument =
+            routes + [
+                TaskHTTPRoute("GET", "/openapi.json", allowsAnonymous: true) { _ in
+                    TaskHTTPResponse(status: 200)
+                }
+            ]
+        let document = TaskHTTPAPI.servedDocument(routes: withDocument, configuration: configuration)
+        self.servedOpenAPIDocument = document
+        self.router = TaskHTTPRouter(routes: routes + [TaskHTTPAPI.openAPIRoute(document)])
     }
 
-    struct Failure: Error {
-        let status: Int
-        let code: String
-        let message: String
-    }
+    /// The OpenAPI 3.1 document this API serves at `GET {prefix}/openapi.json`: Taskworks'
+    /// routes as configured (links and schedules only when enabled), its plugins' routes, and
+    /// the host's ``Configuration/securityScheme``.
+    public let servedOpenAPIDocument: JSONValue
 
-    /// The OpenAPI 3.1 document of these routes (paths relative to ``Configuration/prefix``), as
-    /// shipped in the package's resources; serve it to API clients or feed it to a generator.
-    public static var openAPIDocument: Data {
-        get throws {
-            guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json") else {
-                throw TaskworksError.storageFailure(
-                    "the openapi.json resource is missing from the Taskworks bundle")
-            }
-            return try Data(contentsOf: url)
-        }
+    /// Every route served, as `METHOD /path` templates relative to the prefix.
+    public var routeTemplates: [String] {
+        router.routes.map { "\($0.method) \($0.path)" }
     }
 
     /// Answers one request. Never throws: every failure becomes a JSON error response.
     public func handle(_ request: TaskHTTPRequest) async -> TaskHTTPResponse {
+        var response: TaskHTTPResponse
         do {
-            return try await route(request)
-        } catch let failure as Failure {
-            return TaskHTTPAPI.error(failure.status, failure.code, failure.message)
+            response = try await route(request)
+        } catch let error as TaskHTTPError {
+            response = TaskHTTPAPI.error(error.status, error.code, error.message)
+            if let allowed = error.allowedMethods {
+                response.headers["Allow"] = allowed.joined(separator: ", ")
+            }
         } catch let error as TaskworksError {
-            return TaskHTTPAPI.error(TaskHTTPAPI.status(for: error.code), error.code.name, error.message)
+            response = TaskHTTPAPI.error(TaskHTTPAPI.status(for: error.code), error.code.name, error.message)
         } catch {
-            return TaskHTTPAPI.error(500, "internal", "the server failed: \(error)")
+            response = TaskHTTPAPI.error(500, "internal", "the server failed: \(error)")
         }
+        response.headers.merge(TaskHTTPAPI.securityHeaders) { own, _ in own }
+        if request.method.uppercased() == "HEAD" { response = response.withoutBody() }
+        return response
     }
 
     static func status(for code: TaskworksError.Code) -> Int {
@@ -105,74 +146,39 @@ public final class TaskHTTPAPI: Sendable {
     }
 
     private func route(_ request: TaskHTTPRequest) async throws -> TaskHTTPResponse {
-        let prefix =
-            configuration.prefix.hasSuffix("/")
-            ? String(configuration.prefix.dropLast()) : configuration.prefix
-        guard request.path == prefix || request.path.hasPrefix(prefix + "/") else {
+        let method = request.method.uppercased()
+        guard let segments = try TaskHTTPRouter.segments(of: request.path, under: prefix) else {
             throw notFoundRoute(request)
         }
-        let parts = request.path.dropFirst(prefix.count).split(separator: "/").map(String.init)
-        let method = request.method.uppercased()
-        switch parts.first {
-        case "tasks"?:
-            return try await tasksRoute(Array(parts.dropFirst()), method: method, request)
-        case "task-types"?:
-            return try await taskTypesRoute(Array(parts.dropFirst()), method: method, request)
-        case "schedules"? where parts.count == 3 && parts[2] == "run":
-            try requireMethod("POST", method)
-            return try await runSchedule(parts[1], caller: try authenticated(request))
-        default:
+        switch router.match(method: method, segments: segments) {
+        case .notFound:
             throw notFoundRoute(request)
+        case .methodNotAllowed(let allowed):
+            throw TaskHTTPError.methodNotAllowed(method, allowed: allowed)
+        case .found(let route, let parameters):
+            if !route.allowsAnonymous && request.caller == nil { throw TaskHTTPError.unauthenticated }
+            if request.body.count > configuration.maximumBodySize {
+                throw TaskHTTPError(
+                    status: 413, code: "payloadTooLarge",
+                    message: "the request body has \(request.body.count) bytes; at most "
+                        + "\(configuration.maximumBodySize) are accepted")
+            }
+            if ["POST", "PUT", "PATCH"].contains(method),
+                !TaskHTTPBody.isJSON(contentType: request.header("Content-Type"))
+            {
+                throw TaskHTTPError(
+                    status: 415, code: "unsupportedMediaType",
+                    message: "\(method) requests must be sent with Content-Type: application/json "
+                        + "(an empty body is fine where none is needed)")
+            }
+            return try await route.handler(
+                TaskHTTPRouteRequest(request: request, service: service, parameters: parameters))
         }
     }
 
-    private func tasksRoute(_ parts: [String], method: String, _ request: TaskHTTPRequest) async throws
-        -> TaskHTTPResponse
-    {
-        switch parts.count {
-        case 0:
-            if method == "POST" { return try await create(request, caller: try authenticated(request)) }
-            try requireMethod("GET", method, also: ["POST"])
-            return try await list(request, caller: try authenticated(request))
-        case 1 where parts[0] == "recent":
-            try requireMethod("GET", method)
-            let items = try await service.recentTasks(for: try authenticated(request))
-            return TaskHTTPAPI.json(200, .object(["items": .array(items.map(TaskHTTPAPI.taskJSON))]))
-        case 1 where parts[0] == "counts":
-            try requireMethod("GET", method)
-            let counts = try await service.counts(for: try authenticated(request))
-            return TaskHTTPAPI.json(200, TaskHTTPAPI.countsJSON(counts))
-        case 1:
-            let id = try TaskHTTPAPI.taskID(parts[0])
-            switch method {
-            case "GET":
-                return TaskHTTPAPI.json(
-                    200, TaskHTTPAPI.taskJSON(try await service.task(id, as: try authenticated(request))))
-            case "DELETE":
-                try await service.delete(id, as: try authenticated(request))
-                return TaskHTTPResponse(status: 204, headers: [:], body: .empty)
-            default: throw methodNotAllowed(method, allowed: ["GET", "DELETE"])
-            }
-        case 2 where ["cancel", "retry", "pause", "resume"].contains(parts[1]):
-            try requireMethod("POST", method)
-            let id = try TaskHTTPAPI.taskID(parts[0])
-            let caller = try authenticated(request)
-            let task: TaskRecord
-            switch parts[1] {
-            case "cancel": task = try await service.cancel(id, as: caller)
-            case "retry": task = try await service.retry(id, as: caller)
-            case "pause": task = try await service.pause(id, as: caller)
-            default: task = try await service.resume(id, as: caller)
-            }
-            return TaskHTTPAPI.json(200, TaskHTTPAPI.taskJSON(task))
-        case 2 where parts[1] == "artifact":
-            try requireMethod("GET", method)
-            return try await download(try TaskHTTPAPI.taskID(parts[0]), request)
-        case 3 where parts[1] == "artifact" && parts[2] == "link":
-            try requireMethod("POST", method)
-            return try await link(try TaskHTTPAPI.taskID(parts[0]), caller: try authenticated(request))
-        default:
-            throw notFoundRoute(request)
-        }
+    func notFoundRoute(_ request: TaskHTTPRequest) -> TaskHTTPError {
+        TaskHTTPError(
+            status: 404, code: "routeNotFound",
+            message: "no route for \(request.method.prefix(10)) \(request.path.prefix(200))")
     }
 }

@@ -12,15 +12,26 @@ public struct TaskHTTPRequest: Sendable {
     public var body: [UInt8]
     /// Who is asking, as the host authenticated them; `nil` for an anonymous request.
     public var caller: Caller?
+    /// Request headers the API reads (`Content-Type`); names match in any case.
+    public var headers: [String: String]
 
-    /// Makes a request.
-    public init(method: String, path: String, query: [URLQueryItem] = [], body: [UInt8] = [], caller: Caller?)
-    {
+    /// Makes a request. The path is as sent (percent-encoded); the API decodes each segment once.
+    public init(
+        method: String, path: String, query: [URLQueryItem] = [], headers: [String: String] = [:],
+        body: [UInt8] = [], caller: Caller?
+    ) {
         self.method = method
         self.path = path
         self.query = query
+        self.headers = headers
         self.body = body
         self.caller = caller
+    }
+
+    /// The value of header `name`, matched in any case.
+    public func header(_ name: String) -> String? {
+        if let value = headers[name] { return value }
+        return headers.first { $0.key.caseInsensitiveCompare(name) == .orderedSame }?.value
     }
 
     func queryValues(_ name: String) -> [String] {
@@ -52,6 +63,38 @@ public struct TaskHTTPResponse: Sendable {
     public var headers: [String: String]
     /// The body.
     public var body: Body
+
+    /// Makes a response.
+    public init(status: Int, headers: [String: String] = [:], body: Body = .empty) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// A JSON response, written by Taskworks' JSON writer.
+    public static func json(_ status: Int, _ value: JSONValue) -> TaskHTTPResponse {
+        var bytes: [UInt8] = []
+        JSONWriter.appendValue(value, to: &bytes)
+        return TaskHTTPResponse(status: status, headers: TaskHTTPResponse.jsonHeaders, body: .json(bytes))
+    }
+
+    /// A task as the API shows it (the `Task` schema of the OpenAPI document).
+    public static func task(_ task: TaskRecord, status: Int = 200) -> TaskHTTPResponse {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(512)
+        TaskJSON.append(task, to: &bytes)
+        return TaskHTTPResponse(status: status, headers: TaskHTTPResponse.jsonHeaders, body: .json(bytes))
+    }
+
+    static let jsonHeaders = ["Content-Type": "application/json; charset=utf-8"]
+
+    /// The same status and headers with no body, for `HEAD`: `Content-Length` says how long the
+    /// body would have been when that is known.
+    func withoutBody() -> TaskHTTPResponse {
+        var response = TaskHTTPResponse(status: status, headers: headers, body: .empty)
+        if case .json(let bytes) = body { response.headers["Content-Length"] = String(bytes.count) }
+        return response
+    }
 
     /// The JSON body as text, for tests and logs (`nil` for other bodies).
     public var jsonText: String? {

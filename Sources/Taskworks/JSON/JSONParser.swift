@@ -10,6 +10,9 @@ struct JSONParser {
     var position = 0
     /// Arrays and objects open around the current position.
     var nesting = 0
+    /// Whether a key given twice in one object is an error (HTTP bodies) rather than the last
+    /// one winning.
+    var rejectsDuplicateKeys = false
 
     init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -235,7 +238,12 @@ struct JSONParser {
         switch peek() {
         case UInt8(ascii: "{"):
             var members: [String: JSONValue] = [:]
-            try object { parser, key in members[key] = try parser.value() }
+            try object { parser, key in
+                let value = try parser.value()
+                if members.updateValue(value, forKey: key) != nil, parser.rejectsDuplicateKeys {
+                    throw parser.fail("the key \"\(key.prefix(60))\" is given twice in one object")
+                }
+            }
             return .object(members)
         default:
             position += 1

@@ -56,6 +56,22 @@ public struct TaskID: Hashable, Sendable, Codable, CustomStringConvertible {
         }
     }
 
+    /// Appends the text form (``description``) to `bytes`.
+    func appendText(to bytes: inout [UInt8]) {
+        let hex: StaticString = "0123456789abcdef"
+        withUnsafeBytes(of: uuid.uuid) { raw in
+            hex.withUTF8Buffer { digits in
+                for (index, byte) in raw.enumerated() {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        bytes.append(UInt8(ascii: "-"))
+                    }
+                    bytes.append(digits[Int(byte >> 4)])
+                    bytes.append(digits[Int(byte & 0x0F)])
+                }
+            }
+        }
+    }
+
     /// Parses `8-4-4-4-12` hex digits (any letter case) without going through `sscanf`.
     static func parseUUID(_ text: some Collection<UInt8>) -> UUID? {
         guard text.count == 36 else { return nil }

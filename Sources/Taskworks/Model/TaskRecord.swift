@@ -142,6 +142,11 @@ public struct TaskRecord: Sendable, Codable, Hashable, Identifiable {
         storage.write(body)
     }
 
+    /// Reads several fields at once, without copying them.
+    func readFields<Value>(_ body: (borrowing TaskRecordFields) -> Value) -> Value {
+        storage.read(body)
+    }
+
     /// Two records are equal when every field is.
     public static func == (lhs: TaskRecord, rhs: TaskRecord) -> Bool {
         lhs.storage.isShared(with: rhs.storage) || lhs.storage.fields == rhs.storage.fields

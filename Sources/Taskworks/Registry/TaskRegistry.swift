@@ -26,6 +26,8 @@ public final class TaskRegistry: Sendable {
     private struct State: Sendable {
         var entries: [String: Entry] = [:]
         var observers: [String: [TaskCompletionHandler]] = [:]
+        var creationPermissions: [String: TaskPermission] = [:]
+        var routes: [TaskHTTPRoute] = []
     }
 
     private let state = LockedState(State())
@@ -65,17 +67,23 @@ public final class TaskRegistry: Sendable {
         try register(typeName, defaults: defaults, factory: ClosureTaskRunnerFactory(makeRunner))
     }
 
-    /// Installs a plugin: every type it registers, or none if any fails.
+    /// Installs a plugin: every type it registers, its creation permissions and its
+    /// ``TaskPlugin/httpRoutes``, or none of them if any fails.
     ///
-    /// - Throws: the first error the plugin or a registration raised; the registry is unchanged.
+    /// - Throws: the first error the plugin or a registration raised (a taken type name, a route
+    ///   another plugin serves or one under Taskworks' own paths); the registry is unchanged.
     public func install(_ plugin: some TaskPlugin) throws {
         let staging = TaskRegistry()
         try plugin.register(into: staging)
+        for route in plugin.httpRoutes { try staging.addRoute(route) }
         let staged = staging.state.withLock { $0 }
         try state.withLock { state in
             if let taken = staged.entries.keys.sorted().first(where: { state.entries[$0] != nil }) {
                 throw TaskRegistry.duplicate(taken)
             }
+            for route in staged.routes { try TaskRegistry.checkRoute(route, among: state.routes) }
+            state.routes += staged.routes
+            state.creationPermissions.merge(staged.creationPermissions) { current, _ in current }
             state.entries.merge(staged.entries) { current, _ in current }
             for (typeName, handlers) in staged.observers {
                 state.observers[typeName, default: []].append(contentsOf: handlers)
@@ -90,6 +98,51 @@ public final class TaskRegistry: Sendable {
     public func onComplete(of typeName: String, _ handler: @escaping TaskCompletionHandler) {
         state.withLock { $0.observers[typeName, default: []].append(handler) }
         observerCount.add(1, ordering: .sequentiallyConsistent)
+    }
+
+    /// Makes creating tasks of `typeName` need `permission` (the default is
+    /// ``TaskPermission/create``): a ``RoleBasedTaskPolicy`` then lets only callers holding it
+    /// create them, wherever they ask from.
+    ///
+    /// ```swift
+    /// try registry.requirePermission("authorization:user:export", toCreate: "user_export")
+    /// ```
+    ///
+    /// - Throws: ``TaskworksError/Code/invalidInput`` for an invalid type name.
+    public func requirePermission(_ permission: TaskPermission, toCreate typeName: String) throws {
+        try TaskRegistry.validate(typeName: typeName)
+        state.withLock { $0.creationPermissions[typeName] = permission }
+    }
+
+    /// The permission creating tasks of `typeName` needs: the one given to
+    /// ``requirePermission(_:toCreate:)``, else ``TaskPermission/create``.
+    public func creationPermission(for typeName: String) -> TaskPermission {
+        state.withLock { $0.creationPermissions[typeName] } ?? .create
+    }
+
+    /// The HTTP routes installed plugins contribute, served by every ``TaskHTTPAPI`` over this
+    /// registry.
+    public var httpRoutes: [TaskHTTPRoute] {
+        state.withLock { $0.routes }
+    }
+
+    func addRoute(_ route: TaskHTTPRoute) throws {
+        try state.withLock { state in
+            try TaskRegistry.checkRoute(route, among: state.routes)
+            state.routes.append(route)
+        }
+    }
+
+    private static func checkRoute(_ route: TaskHTTPRoute, among routes: [TaskHTTPRoute]) throws {
+        if let first = route.segments.first, TaskHTTPRoute.reservedFirstSegments.contains(first) {
+            throw TaskworksError.invalidInput(
+                "route \(route.method) \(route.path) is under /\(first), which Taskworks serves itself; "
+                    + "give the plugin's routes a path of their own")
+        }
+        if routes.contains(where: { $0.method == route.method && $0.segments == route.segments }) {
+            throw TaskworksError.invalidInput(
+                "route \(route.method) \(route.path) is contributed twice; each route may be served once")
+        }
     }
 
     /// Whether any observer is registered (lets terminal writes skip the lookup when none is).

@@ -1,21 +1,24 @@
 import Foundation
 
 extension TaskService {
-    /// Applies `transition` to task `id` with compare-and-set, for a caller who may see it: the
-    /// one path every caller-driven change (cancel, retry, delete, pause, resume) takes, so
-    /// visibility is checked on every attempt against the current copy. `transition` gets the
-    /// task and the service clock's time, and returns what to store and the event, or `nil`.
+    /// Applies `transition` to task `id` with compare-and-set, for a caller who sees it and may
+    /// do `operation`: the one path every caller-driven change (cancel, retry, delete, pause,
+    /// resume) takes, so visibility and the policy are checked on every attempt against the
+    /// current copy. `transition` gets the task and the service clock's time, and returns what to
+    /// store and the event, or `nil`.
     ///
     /// - Throws: ``TaskworksError/Code/taskNotFound`` when it does not exist or `caller` may not
-    ///   see it; what `transition` throws.
+    ///   see it; ``TaskworksError/Code/permissionDenied`` when the policy refuses; what
+    ///   `transition` throws.
     func changeVisibleTask(
-        _ id: TaskID, as caller: Caller,
+        _ id: TaskID, as caller: Caller, for operation: TaskOperation,
         _ transition: (TaskRecord, Date) throws -> (TaskRecord, TaskEvent.Kind?)?
     ) async throws -> TaskRecord {
         let caller = try caller.validated()
         let now = clock.now()
         return try await engine.mutate(id) { task in
-            guard caller.canSee(task) else { throw TaskworksError.taskNotFound(id) }
+            guard isVisible(task, to: caller) else { throw TaskworksError.taskNotFound(id) }
+            try authorize(operation, as: caller, on: task)
             return try transition(task, now)
         }
     }
@@ -25,11 +28,11 @@ extension TaskService {
     /// and the task then ends `cancelled`, even if the runner finishes its work first.
     ///
     /// - Returns: The task as stored after the request.
-    /// - Throws: ``TaskworksError/Code/taskNotFound``; ``TaskworksError/Code/invalidTransition``
-    ///   for a task that already finished.
+    /// - Throws: ``TaskworksError/Code/taskNotFound``; ``TaskworksError/Code/permissionDenied``;
+    ///   ``TaskworksError/Code/invalidTransition`` for a task that already finished.
     @discardableResult
     public func cancel(_ id: TaskID, as caller: Caller) async throws -> TaskRecord {
-        let stored = try await changeVisibleTask(id, as: caller) { task, now in
+        let stored = try await changeVisibleTask(id, as: caller, for: .cancel) { task, now in
             guard let next = try TaskTransitions.cancel(task, now: now) else { return nil }
             return (next, next.status == .cancelled ? .finished : .cancelRequested)
         }
@@ -41,12 +44,12 @@ extension TaskService {
     /// artifact cleared (the artifact's file is removed from the ``ArtifactStore``) and its
     /// attempts reset; ``TaskRecord/manualRetries`` counts these.
     ///
-    /// - Throws: ``TaskworksError/Code/taskNotFound``; ``TaskworksError/Code/invalidTransition``
-    ///   unless the task is failed or cancelled.
+    /// - Throws: ``TaskworksError/Code/taskNotFound``; ``TaskworksError/Code/permissionDenied``;
+    ///   ``TaskworksError/Code/invalidTransition`` unless the task is failed or cancelled.
     @discardableResult
     public func retry(_ id: TaskID, as caller: Caller) async throws -> TaskRecord {
         var previousArtifact: TaskArtifact?
-        let stored = try await changeVisibleTask(id, as: caller) { task, now in
+        let stored = try await changeVisibleTask(id, as: caller, for: .retry) { task, now in
             previousArtifact = task.artifact
             return (try TaskTransitions.retry(task, now: now), .retried)
         }
@@ -59,9 +62,9 @@ extension TaskService {
     /// artifact's file is removed. A pending task is cancelled first; a running one is asked to
     /// stop and ends `cancelled`.
     ///
-    /// - Throws: ``TaskworksError/Code/taskNotFound``.
+    /// - Throws: ``TaskworksError/Code/taskNotFound``; ``TaskworksError/Code/permissionDenied``.
     public func delete(_ id: TaskID, as caller: Caller) async throws {
-        let stored = try await changeVisibleTask(id, as: caller) { task, now in
+        let stored = try await changeVisibleTask(id, as: caller, for: .delete) { task, now in
             (TaskTransitions.delete(task, now: now), .deleted)
         }
         if stored.status == .running { engine.pools.stopRunner(of: id) }

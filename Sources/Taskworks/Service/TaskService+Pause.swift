@@ -5,11 +5,12 @@ extension TaskService {
     /// key, never claimed — until ``resume(_:as:)``. Pausing a paused task changes nothing.
     ///
     /// - Returns: The task as stored after the request.
-    /// - Throws: ``TaskworksError/Code/taskNotFound``; ``TaskworksError/Code/invalidTransition``
-    ///   unless the task is pending or paused (cancel a running task instead).
+    /// - Throws: ``TaskworksError/Code/taskNotFound``; ``TaskworksError/Code/permissionDenied``;
+    ///   ``TaskworksError/Code/invalidTransition`` unless the task is pending or paused (cancel a
+    ///   running task instead).
     @discardableResult
     public func pause(_ id: TaskID, as caller: Caller) async throws -> TaskRecord {
-        try await changeVisibleTask(id, as: caller) { task, now in
+        try await changeVisibleTask(id, as: caller, for: .pause) { task, now in
             try TaskTransitions.pause(task, now: now).map { ($0, .paused) }
         }
     }
@@ -18,11 +19,11 @@ extension TaskService {
     /// Resuming a pending task changes nothing.
     ///
     /// - Returns: The task as stored after the request.
-    /// - Throws: ``TaskworksError/Code/taskNotFound``; ``TaskworksError/Code/invalidTransition``
-    ///   unless the task is paused or pending.
+    /// - Throws: ``TaskworksError/Code/taskNotFound``; ``TaskworksError/Code/permissionDenied``;
+    ///   ``TaskworksError/Code/invalidTransition`` unless the task is paused or pending.
     @discardableResult
     public func resume(_ id: TaskID, as caller: Caller) async throws -> TaskRecord {
-        let stored = try await changeVisibleTask(id, as: caller) { task, now in
+        let stored = try await changeVisibleTask(id, as: caller, for: .pause) { task, now in
             try TaskTransitions.resume(task, now: now).map { ($0, .resumed) }
         }
         let now = clock.now()
@@ -32,10 +33,10 @@ extension TaskService {
 
     /// Pauses every task of `type` for every pool sharing the store: none is claimed until
     /// ``resumeTaskType(_:as:)``; running ones finish. Tasks keep their status (`pending`), and
-    /// new ones can still be created. Admins and the system only.
+    /// new ones can still be created. Under the default policy, admins and the system only.
     ///
     /// - Returns: Whether this call paused it (`false`: it already was).
-    /// - Throws: ``TaskworksError/Code/permissionDenied`` for a user;
+    /// - Throws: ``TaskworksError/Code/permissionDenied`` when the policy refuses;
     ///   ``TaskworksError/Code/invalidInput`` for a malformed type name.
     @discardableResult
     public func pauseTaskType(_ type: String, as caller: Caller) async throws -> Bool {
@@ -55,18 +56,18 @@ extension TaskService {
         return resumed
     }
 
-    /// The task types paused now, for any caller (it explains why their tasks wait).
+    /// The task types paused now, for any caller who may list tasks (it explains why their
+    /// tasks wait).
+    ///
+    /// - Throws: ``TaskworksError/Code/permissionDenied`` when the policy does not allow listing.
     public func pausedTaskTypes(as caller: Caller) async throws -> Set<String> {
-        _ = try caller.validated()
+        try authorize(.list, as: caller)
         return try await store.pausedTaskTypes()
     }
 
     private func checkMayPauseTypes(_ caller: Caller, _ type: String) throws {
-        let caller = try caller.validated()
+        _ = try caller.validated()
         try TaskRegistry.validate(typeName: type)
-        guard caller.seesEveryTask else {
-            throw TaskworksError.permissionDenied(
-                "pausing or resuming task type '\(type)'", allowed: "only admins and the system may")
-        }
+        try authorize(.pauseTaskType(type), as: caller)
     }
 }

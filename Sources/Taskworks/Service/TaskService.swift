@@ -28,6 +28,8 @@ public final class TaskService: Sendable {
         /// Where runners' ``TaskContext/log(_:_:metadata:)`` lines go. Default: standard error,
         /// `info` and above, one line each with the task's id and type.
         public var runnerLogHandler: TaskLogHandler
+        /// Decides what each caller may do. Default: ``DefaultTaskPolicy``.
+        public var authorization: any TaskAuthorizationPolicy
 
         /// Makes the default configuration.
         public init() {
@@ -38,6 +40,7 @@ public final class TaskService: Sendable {
             }
             self.recentWindow = .seconds(24 * 60 * 60)
             self.recentLimit = 10
+            self.authorization = DefaultTaskPolicy()
             self.runnerLogHandler = { record in
                 guard record.level >= .info else { return }
                 let line =
@@ -87,7 +90,9 @@ public final class TaskService: Sendable {
     ///     process, after that state is stored. It is not called when the task finishes in
     ///     another process sharing the store.
     /// - Throws: ``TaskworksError/Code/unknownTaskType``, or ``TaskworksError/Code/invalidInput``
-    ///   for an unencodable or refused payload, out-of-range options, or an unusable caller id.
+    ///   for an unencodable or refused payload, out-of-range options, or an unusable caller id;
+    ///   ``TaskworksError/Code/permissionDenied`` when the policy does not let `createdBy` create
+    ///   this type.
     @discardableResult
     public func create(
         _ type: String, payload: some Encodable & Sendable, options: TaskOptions = TaskOptions(),
@@ -146,7 +151,7 @@ public final class TaskService: Sendable {
         _ type: String, json: JSONValue?, options: TaskOptions, createdBy caller: Caller,
         onComplete: TaskCompletionHandler?
     ) async throws -> TaskCreation {
-        let caller = try caller.validated()
+        try authorize(.create(taskType: type, permission: registry.creationPermission(for: type)), as: caller)
         return try await engine.create(
             type, json: json, options: options, creatorID: caller.creatorID, onComplete: onComplete)
     }

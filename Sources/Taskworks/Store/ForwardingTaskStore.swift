@@ -73,6 +73,12 @@ extension ForwardingTaskStore {
     /// Forwards to ``base``.
     public func pausedTaskTypes() async throws -> Set<String> { try await base.pausedTaskTypes() }
 
+    /// Forwards to the base store.
+    public func settings() async throws -> TaskSettings { try await base.settings() }
+
+    /// Forwards to the base store.
+    public func saveSettings(_ settings: TaskSettings) async throws { try await base.saveSettings(settings) }
+
     /// Forwards to ``base``.
     public func workAvailableNotifications() -> AsyncStream<Void>? { base.workAvailableNotifications() }
 

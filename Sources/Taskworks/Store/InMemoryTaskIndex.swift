@@ -53,6 +53,8 @@ struct InMemoryTaskIndex: Sendable {
     var scheduleTicks: [String: Date] = [:]
     /// Task types whose tasks are not claimed while paused.
     var pausedTypes: Set<String> = []
+    /// The shared settings last saved, or `nil` for the defaults.
+    var settings: TaskSettings?
 
     init() {}
 
@@ -214,6 +216,7 @@ struct InMemoryTaskIndex: Sendable {
         fresh.latestClaimTime = latestClaimTime
         fresh.scheduleTicks = scheduleTicks
         fresh.pausedTypes = pausedTypes
+        fresh.settings = settings
         for slot in slots where !slot.isRemoved { fresh.upsert(slot.record) }
         self = fresh
     }

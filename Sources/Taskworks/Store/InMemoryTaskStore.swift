@@ -84,6 +84,17 @@ public final class InMemoryTaskStore: TaskStore, TaskReadModel {
         index.withLock { $0.pausedTypes }
     }
 
+    /// The shared settings. See ``TaskStore/settings()``.
+    public func settings() async throws -> TaskSettings {
+        index.withLock { $0.settings } ?? TaskSettings()
+    }
+
+    /// Saves the shared settings. See ``TaskStore/saveSettings(_:)``.
+    public func saveSettings(_ settings: TaskSettings) async throws {
+        try settings.validate()
+        index.withLock { $0.settings = settings }
+    }
+
     /// Removes tasks for good, version-checked. See ``TaskStore/remove(_:)``.
     public func remove(_ tasks: [TaskRecord]) async throws -> Int {
         index.withLock { $0.remove(tasks).count }

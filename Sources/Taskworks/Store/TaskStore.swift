@@ -85,6 +85,14 @@ public protocol TaskStore: Sendable {
     /// The task types paused now.
     func pausedTaskTypes() async throws -> Set<String>
 
+    /// The shared ``TaskSettings`` as last saved by any handle or process, or the defaults when
+    /// none were saved.
+    func settings() async throws -> TaskSettings
+
+    /// Saves shared settings (already validated) for every handle and process, durably like
+    /// every other write.
+    func saveSettings(_ settings: TaskSettings) async throws
+
     /// Notifications that tasks may have become claimable through another process or host (a task
     /// created or put back to pending there), so idle pools claim at once instead of waiting
     /// for their next poll. Each call returns a new stream for one pool; the stream ends when its

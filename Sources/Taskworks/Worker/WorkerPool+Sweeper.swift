@@ -2,11 +2,28 @@ import Foundation
 
 /// The lease sweep and retention, run beside the worker loops.
 extension WorkerPool {
-    /// Rescues expired leases every poll interval, and runs retention when configured, until
+    /// Reads the store's shared settings and applies them (a read that fails is reported to
+    /// ``Configuration/storeErrorHandler`` and the last known settings stay).
+    func readSharedSettings() async {
+        do {
+            applySharedSettings(try await engine.store.settings())
+        } catch {
+            configuration.storeErrorHandler(error)
+        }
+    }
+
+    /// Applies shared settings: ``TaskSettings/maxConcurrentTasks`` caps the runners; loops that
+    /// wait claim at once when it rises.
+    func applySharedSettings(_ settings: TaskSettings) {
+        if state.withLock({ $0.setSharedLimit(settings.maxConcurrentTasks) }) { wakeUp.notify() }
+    }
+
+    /// Reads the shared settings and rescues expired leases every poll interval, and runs retention when configured, until
     /// `stop` is notified.
     func sweepExpiredLeases(until stop: WakeUpCall) async {
         var nextRetention = ContinuousClock.now
         while !state.withLock({ $0.isDraining }) {
+            await readSharedSettings()
             do {
                 _ = try await engine.rescueExpiredLeases(limit: 100)
                 if let retention = configuration.retention, ContinuousClock.now >= nextRetention {

@@ -118,7 +118,8 @@ public final class WorkerPool: Sendable {
                 if let due { dueDates.withLock { $0.record(due) } }
                 wakeUp.notify()
             },
-            runningAttempt: { [supervisor] id in supervisor.context(for: id) })
+            runningAttempt: { [supervisor] id in supervisor.context(for: id) },
+            applySettings: { [weak self] settings in self?.applySharedSettings(settings) })
         defer {
             engine.pools.remove(self)
             state.withLock { $0.stopped() }
@@ -127,6 +128,7 @@ public final class WorkerPool: Sendable {
         // The loops run in their own task so that cancelling run() starts the graceful shutdown
         // instead of cancelling every runner at once (child tasks would inherit the
         // cancellation). run() awaits it, so it never outlives this call.
+        await readSharedSettings()
         let loops = Task { await self.runLoops(supervisor) }
         await withTaskCancellationHandler {
             await loops.value

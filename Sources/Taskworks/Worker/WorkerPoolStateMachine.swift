@@ -28,6 +28,9 @@ struct WorkerPoolStateMachine: Sendable {
 
     private(set) var phase = Phase.idle
     private(set) var limit: Int
+    /// The store's shared ``TaskSettings/maxConcurrentTasks``: runners stay at or under
+    /// `min(limit, sharedLimit)`; the loops above it wait.
+    private(set) var sharedLimit = Int.max
     /// Worker loops alive.
     private(set) var workers = 0
     /// Runners running now, counting tasks handed to a loop that is about to start them.
@@ -74,7 +77,7 @@ struct WorkerPoolStateMachine: Sendable {
         if !isFetching {
             // This loop runs no task, so at least one slot is free unless the limit was lowered
             // under running tasks; then nothing is claimed until enough of them end.
-            let freeSlots = limit - running
+            let freeSlots = min(limit, sharedLimit) - running
             guard freeSlots > 0 else { return .wait }
             isFetching = true
             return .fetch(freeSlots)
@@ -108,6 +111,12 @@ struct WorkerPoolStateMachine: Sendable {
 
     mutating func setLimit(_ newLimit: Int) {
         limit = newLimit
+    }
+
+    /// Applies the shared limit; returns whether it rose (waiting loops should claim).
+    mutating func setSharedLimit(_ newLimit: Int) -> Bool {
+        defer { sharedLimit = newLimit }
+        return newLimit > sharedLimit
     }
 
     /// Starts draining; returns the claimed tasks that never started, to be handed back.

@@ -119,6 +119,12 @@ struct TaskHTTPAPITests {
         Route(
             method: "POST", path: "/api/schedules/nightly/run", body: "",
             expected: [.admin: 200, .owner: 403, .other: 403, .anonymous: 401]),
+        Route(
+            method: "GET", path: "/api/settings", body: "",
+            expected: [.admin: 200, .owner: 200, .other: 200, .anonymous: 401]),
+        Route(
+            method: "PUT", path: "/api/settings", body: "{\"maxConcurrentTasks\":3}",
+            expected: [.admin: 200, .owner: 403, .other: 403, .anonymous: 401]),
     ]
 
     @Test(arguments: routes, Who.allCases)
@@ -127,7 +133,7 @@ struct TaskHTTPAPITests {
         let path = route.path.replacingOccurrences(of: "{pending}", with: world.pending.id.description)
             .replacingOccurrences(of: "{report}", with: world.report.id.description)
         let response = await world.api.handle(
-            TaskHTTPRequest(
+            TaskHTTPRequest.sent(
                 method: route.method, path: path, body: Array(route.body.utf8), caller: who.caller))
         #expect(
             response.status == route.expected[who],
@@ -143,7 +149,7 @@ struct TaskHTTPAPITests {
             // Exactly what an id that does not exist gets.
             let unknown = TaskID()
             let probe = await world.api.handle(
-                TaskHTTPRequest(
+                TaskHTTPRequest.sent(
                     method: route.method,
                     path: path.replacingOccurrences(
                         of: world.pending.id.description, with: unknown.description), caller: who.caller))
@@ -157,12 +163,12 @@ struct TaskHTTPAPITests {
     @Test func aUsersListNeverShowsOthersTasks() async throws {
         let world = try await TaskHTTPAPITests.world()
         let response = await world.api.handle(
-            TaskHTTPRequest(method: "GET", path: "/api/tasks", caller: .user("bob")))
+            TaskHTTPRequest.sent(method: "GET", path: "/api/tasks", caller: .user("bob")))
         let object = try #require(
             try JSONSerialization.jsonObject(with: Data((response.jsonText ?? "").utf8)) as? [String: Any])
         #expect(object["total"] as? Int == 0)
         let mine = await world.api.handle(
-            TaskHTTPRequest(
+            TaskHTTPRequest.sent(
                 method: "GET", path: "/api/tasks",
                 query: [URLQueryItem(name: "status", value: "pending,succeeded")],
                 caller: .user("alice")))
@@ -195,7 +201,7 @@ struct TaskHTTPAPITests {
     ) async throws {
         let world = try await TaskHTTPAPITests.world()
         let response = await world.api.handle(
-            TaskHTTPRequest(
+            TaskHTTPRequest.sent(
                 method: method, path: path, query: query.map { URLQueryItem(name: $0.key, value: $0.value) },
                 body: Array(body.utf8), caller: .admin("root")))
         #expect(response.status == status, "\(response.jsonText ?? "")")
@@ -204,7 +210,7 @@ struct TaskHTTPAPITests {
     @Test func downloadsCarryASafelyQuotedFileName() async throws {
         let world = try await TaskHTTPAPITests.world()
         let response = await world.api.handle(
-            TaskHTTPRequest(
+            TaskHTTPRequest.sent(
                 method: "GET", path: "/api/tasks/\(world.report.id)/artifact", caller: .user("alice")))
         #expect(response.headers["Content-Type"] == "text/csv")
         #expect(response.headers["Content-Length"] == "5")
@@ -224,7 +230,7 @@ struct TaskHTTPAPITests {
     @Test func signedLinksWorkUntilTheyExpireAndCannotBeTamperedWith() async throws {
         let world = try await TaskHTTPAPITests.world()
         let issued = await world.api.handle(
-            TaskHTTPRequest(
+            TaskHTTPRequest.sent(
                 method: "POST", path: "/api/tasks/\(world.report.id)/artifact/link", caller: .user("alice")))
         let object = try #require(
             try JSONSerialization.jsonObject(with: Data((issued.jsonText ?? "").utf8)) as? [String: Any])
@@ -232,8 +238,10 @@ struct TaskHTTPAPITests {
         let url = try #require(URLComponents(string: link))
         let query = try #require(url.queryItems)
         func get(_ items: [URLQueryItem]) async -> Int {
-            await world.api.handle(TaskHTTPRequest(method: "GET", path: url.path, query: items, caller: nil))
-                .status
+            await world.api.handle(
+                TaskHTTPRequest.sent(method: "GET", path: url.path, query: items, caller: nil)
+            )
+            .status
         }
         #expect(await get(query) == 200)  // no session needed
         let tampered = query.map {
@@ -255,19 +263,20 @@ struct TaskHTTPResponseBodyTests {
     @Test func aJSONBodyAndAnArtifactAreCollectedInOneCall() async throws {
         let world = try await TaskHTTPAPITests.world()
         let page = try await world.api.handle(
-            TaskHTTPRequest(method: "GET", path: "/api/tasks", caller: .user("alice"))
+            TaskHTTPRequest.sent(method: "GET", path: "/api/tasks", caller: .user("alice"))
         ).collectJSON()
         #expect(page["total"]?.integerValue == 2)
         #expect(page["items"]?[0]?["createdBy"]?.stringValue == "alice")
         #expect(page["items"]?[5] == nil)
         let download = await world.api.handle(
-            TaskHTTPRequest(
+            TaskHTTPRequest.sent(
                 method: "GET", path: "/api/tasks/\(world.report.id)/artifact", caller: .user("alice")))
         #expect(try await download.collectBytes() == Array("a,b\r\n".utf8))
         let notJSON = await #expect(throws: TaskworksError.self) { try await download.collectJSON() }
         #expect(notJSON?.code == .invalidInput)
         let deleted = await world.api.handle(
-            TaskHTTPRequest(method: "DELETE", path: "/api/tasks/\(world.pending.id)", caller: .user("alice")))
+            TaskHTTPRequest.sent(
+                method: "DELETE", path: "/api/tasks/\(world.pending.id)", caller: .user("alice")))
         #expect(try await deleted.collectBytes().isEmpty)
     }
 }

@@ -1,4 +1,6 @@
-/// The task page: plain HTML, CSS and JavaScript, served as they are (no build step). It polls
+/// The task page: plain HTML, CSS and JavaScript in three resources served as they are (no build
+/// step, no inline script or style, so the page's Content-Security-Policy allows only its own
+/// files). It polls
 /// the API every half second, draws a progress bar per task, and offers cancel, retry and a
 /// download through a signed link.
 enum TaskPage {
@@ -9,17 +11,7 @@ enum TaskPage {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>Tasks — Taskworks</title>
-        <style>
-          body { font: 15px/1.4 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; color: #1d2330; }
-          h1 { font-size: 1.4rem; } .muted { color: #667; }
-          form, .who { display: flex; gap: .5rem; align-items: center; margin: 1rem 0; flex-wrap: wrap; }
-          table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: .45rem .5rem; border-bottom: 1px solid #e3e6ee; }
-          .bar { width: 12rem; height: .8rem; background: #e9ecf3; border-radius: .4rem; overflow: hidden; display: inline-block; vertical-align: middle; }
-          .bar > span { display: block; height: 100%; background: #3b6df6; transition: width .3s; }
-          .succeeded .bar > span { background: #1f9d55; } .failed .bar > span { background: #d64545; }
-          button, a.button { font: inherit; padding: .25rem .6rem; border: 1px solid #c8cedc; border-radius: .3rem; background: #fff; cursor: pointer; }
-          .status { font-weight: 600; } .error { color: #d64545; } .progress { white-space: nowrap; }
-        </style>
+        <link rel="stylesheet" href="/task-page.css">
         </head>
         <body>
         <h1>Tasks</h1>
@@ -37,7 +29,24 @@ enum TaskPage {
           <thead><tr><th>Task</th><th>Status</th><th>Progress</th><th>Created</th><th></th></tr></thead>
           <tbody id="tasks"><tr><td colspan="5" class="muted">Loading…</td></tr></tbody>
         </table>
-        <script>
+        <script src="/task-page.js"></script>
+        </body>
+        </html>
+        """#
+
+    static let css = #"""
+          body { font: 15px/1.4 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; color: #1d2330; }
+          h1 { font-size: 1.4rem; } .muted { color: #667; }
+          form, .who { display: flex; gap: .5rem; align-items: center; margin: 1rem 0; flex-wrap: wrap; }
+          table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: .45rem .5rem; border-bottom: 1px solid #e3e6ee; }
+          .bar { width: 12rem; height: .8rem; background: #e9ecf3; border-radius: .4rem; overflow: hidden; display: inline-block; vertical-align: middle; }
+          .bar > span { display: block; height: 100%; background: #3b6df6; transition: width .3s; }
+          .succeeded .bar > span { background: #1f9d55; } .failed .bar > span { background: #d64545; }
+          button, a.button { font: inherit; padding: .25rem .6rem; border: 1px solid #c8cedc; border-radius: .3rem; background: #fff; cursor: pointer; }
+          .status { font-weight: 600; } .error { color: #d64545; } .progress { white-space: nowrap; }
+        """#
+
+    static let javaScript = #"""
         const params = new URLSearchParams(location.search);
         const userSelect = document.getElementById("user");
         userSelect.value = params.get("user") || localStorage.getItem("user") || "alice";
@@ -101,7 +110,7 @@ enum TaskPage {
           if (keywords) payload.keywords = keywords;
           if (status) payload.status = status;
           try {
-            const task = await api("POST", "/tasks", { type: "user_export", payload });
+            const task = await api("POST", "/users/export", payload);
             document.getElementById("message").textContent = "Created " + task.id.slice(0, 8);
           } catch (error) { document.getElementById("message").textContent = error.message; }
           refresh();
@@ -109,8 +118,5 @@ enum TaskPage {
 
         refresh();
         setInterval(refresh, 500);
-        </script>
-        </body>
-        </html>
         """#
 }

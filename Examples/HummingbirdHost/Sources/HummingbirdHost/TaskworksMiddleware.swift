@@ -8,6 +8,7 @@ import Taskworks
 struct TaskworksMiddleware<Context: RequestContext>: RouterMiddleware {
     let api: TaskHTTPAPI
     let prefix: String
+    let authentication: DemoAuthentication
     /// Request bodies larger than this are refused (task payloads are small).
     let maximumBodySize = 1 << 20
 
@@ -21,41 +22,49 @@ struct TaskworksMiddleware<Context: RequestContext>: RouterMiddleware {
         let query = request.uri.queryParameters.map {
             URLQueryItem(name: String($0.key), value: String($0.value))
         }
+        var headers: [String: String] = [:]
+        if let contentType = request.headers[.contentType] { headers["Content-Type"] = contentType }
         let answer = await api.handle(
             TaskHTTPRequest(
-                method: request.method.rawValue, path: path, query: query, body: Array(buffer: body),
-                caller: DemoAuthentication.caller(of: request)))
-        var headers = HTTPFields()
+                method: request.method.rawValue, path: path, query: query, headers: headers,
+                body: Array(buffer: body), caller: authentication.caller(of: request)))
+        var responseHeaders = HTTPFields()
         for (name, value) in answer.headers {
-            if let field = HTTPField.Name(name) { headers[field] = value }
+            if let field = HTTPField.Name(name) { responseHeaders[field] = value }
         }
         let status = HTTPResponse.Status(code: answer.status)
         switch answer.body {
         case .empty:
-            return Response(status: status, headers: headers)
+            return Response(status: status, headers: responseHeaders)
         case .json(let bytes):
             return Response(
-                status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+                status: status, headers: responseHeaders,
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
         case .stream(let chunks):
             let buffers = chunks.map { ByteBuffer(bytes: $0) }
-            return Response(status: status, headers: headers, body: ResponseBody(asyncSequence: buffers))
+            return Response(
+                status: status, headers: responseHeaders, body: ResponseBody(asyncSequence: buffers))
         }
     }
 }
 
-/// **A demo scheme, not authentication**: the caller is whoever the `X-Demo-User` header (or the
-/// `as` query item) names — `alice`, `bob` or `admin`. A real host puts its own sign-in here and
-/// maps the signed-in account to a ``Caller``.
-enum DemoAuthentication {
+/// **A demo scheme, not authentication**: the caller is whoever the `X-Demo-User` header names —
+/// `alice` (an operator), `bob` (a viewer) or `admin`. With `--allow-query-caller` the `as`
+/// query item works too (for trying links in a browser); it is off by default, since a caller in
+/// a URL leaks through logs and referrers. A real host puts its own sign-in here and maps the
+/// signed-in account to a ``Caller`` with its roles.
+struct DemoAuthentication: Sendable {
     static let header = HTTPField.Name("X-Demo-User")
+    /// Whether `?as=NAME` also names the caller.
+    let allowsQueryCaller: Bool
 
-    static func caller(of request: Request) -> Caller? {
-        let fromHeader = header.flatMap { request.headers[$0] }
-        let name = fromHeader ?? request.uri.queryParameters["as"].map(String.init)
+    func caller(of request: Request) -> Caller? {
+        var name = DemoAuthentication.header.flatMap { request.headers[$0] }
+        if name == nil, allowsQueryCaller { name = request.uri.queryParameters["as"].map(String.init) }
         switch name {
-        case "admin"?: return .admin("admin")
-        case "alice"?: return .user("alice")
-        case "bob"?: return .user("bob")
+        case "admin"?: return .user("admin", roles: ["admin"])
+        case "alice"?: return .user("alice", roles: ["operator"])
+        case "bob"?: return .user("bob", roles: ["viewer"])
         default: return nil
         }
     }

@@ -14,6 +14,7 @@ func fail(_ message: String) -> Never {
 var port = 8080
 var dataDirectory = "./hummingbird-data"
 var users = 20_000
+var allowsQueryCaller = false
 var arguments = CommandLine.arguments.dropFirst()
 while let flag = arguments.popFirst() {
     switch flag {
@@ -30,8 +31,12 @@ while let flag = arguments.popFirst() {
             fail("--users needs a whole number")
         }
         users = value
+    case "--allow-query-caller":
+        allowsQueryCaller = true
     case "--help", "-h":
-        print("usage: hummingbird-host [--port N (default 8080)] [--data-dir DIR] [--users N]")
+        print(
+            "usage: hummingbird-host [--port N (default 8080)] [--data-dir DIR] [--users N] "
+                + "[--allow-query-caller (demo only: ?as=alice names the caller)]")
         exit(0)
     default:
         fail("unknown flag '\(flag)'; see --help")
@@ -43,7 +48,19 @@ let store = try await FileTaskStore(
 let artifacts = try LocalDirectoryArtifactStore(directory: dataDirectory + "/artifacts")
 let registry = TaskRegistry()
 try registry.install(UserExportPlugin(directory: SampleUserDirectory(count: users)))
-let service = TaskService(store: store, registry: registry, artifacts: artifacts)
+// The role table of the task module this is modelled on, as a policy.
+var serviceConfiguration = TaskService.Configuration()
+serviceConfiguration.authorization = RoleBasedTaskPolicy(roles: [
+    "admin": .init(
+        permissions: RoleBasedTaskPolicy.everyTaskPermission.union([UserExportPlugin.exportPermission]),
+        seesEveryTask: true),
+    "operator": .init(permissions: [
+        .list, .view, .cancel, .retry, .pause, .download, UserExportPlugin.exportPermission,
+    ]),
+    "viewer": .init(permissions: [.list, .view, .download]),
+])
+let service = TaskService(
+    store: store, registry: registry, artifacts: artifacts, configuration: serviceConfiguration)
 let scheduler = TaskScheduler(service: service)
 try scheduler.add(
     try TaskSchedule(name: "nightly-export", taskType: UserExportPlugin.taskType, trigger: .cron("0 2 * * *"))
@@ -56,15 +73,35 @@ let api = TaskHTTPAPI(
     service: service,
     configuration: .init(
         prefix: "/api", creatableTypes: [UserExportPlugin.taskType],
-        downloadLinks: try DownloadLinkSigner(secret: secret, lifetime: .seconds(300)), scheduler: scheduler))
+        downloadLinks: try DownloadLinkSigner(secret: secret, lifetime: .seconds(300)), scheduler: scheduler,
+        securityScheme: .object([
+            "type": .string("apiKey"), "in": .string("header"), "name": .string("X-Demo-User"),
+            "description": .string("Demo only: alice (operator), bob (viewer) or admin"),
+        ])))
 
 let router = Router()
-router.middlewares.add(TaskworksMiddleware(api: api, prefix: "/api"))
-router.get("/") { _, _ -> Response in
+router.middlewares.add(
+    TaskworksMiddleware(
+        api: api, prefix: "/api", authentication: DemoAuthentication(allowsQueryCaller: allowsQueryCaller)))
+/// The page's own files only: no inline script or style, no framing, no sniffing.
+func pageResponse(_ text: String, contentType: String) -> Response {
     var headers = HTTPFields()
-    headers[.contentType] = "text/html; charset=utf-8"
-    return Response(
-        status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: TaskPage.html)))
+    headers[.contentType] = contentType
+    let security = [
+        "Content-Security-Policy":
+            "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
+            + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
+    ]
+    for (name, value) in security {
+        if let field = HTTPField.Name(name) { headers[field] = value }
+    }
+    return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+}
+router.get("/") { _, _ in pageResponse(TaskPage.html, contentType: "text/html; charset=utf-8") }
+router.get("/task-page.css") { _, _ in pageResponse(TaskPage.css, contentType: "text/css; charset=utf-8") }
+router.get("/task-page.js") { _, _ in
+    pageResponse(TaskPage.javaScript, contentType: "text/javascript; charset=utf-8")
 }
 let listenPort = port
 let app = Application(

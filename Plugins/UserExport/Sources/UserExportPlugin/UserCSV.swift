@@ -6,8 +6,9 @@ import Foundation
 
 /// RFC 4180 CSV for user rows: UTF-8, CRLF line ends, fields quoted when they hold a quote,
 /// comma, CR or LF (quotes doubled), and spreadsheet formula injection neutralized — a field
-/// starting with `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`, so no
-/// spreadsheet evaluates it.
+/// starting with `=`, `+`, `-`, `@` or their full-width forms `＝＋－＠`, also after leading
+/// spaces, tabs, no-break spaces, byte-order marks or line breaks, or starting with a tab or
+/// carriage return, gets a leading `'`, so no spreadsheet evaluates it.
 public enum UserCSV {
     /// The header row's fields.
     public static let header = [
@@ -43,15 +44,7 @@ public enum UserCSV {
     /// One field, neutralized and quoted as needed.
     static func appendField(_ field: String, to bytes: inout [UInt8]) {
         let utf8 = field.utf8
-        let neutralize: Bool
-        switch utf8.first {
-        case UInt8(ascii: "=")?, UInt8(ascii: "+")?, UInt8(ascii: "-")?, UInt8(ascii: "@")?,
-            UInt8(ascii: "\t")?,
-            UInt8(ascii: "\r")?:
-            neutralize = true
-        default:
-            neutralize = false
-        }
+        let neutralize = startsLikeAFormula(field)
         let needsQuotes = utf8.contains {
             $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\n")
                 || $0 == UInt8(ascii: "\r")
@@ -63,6 +56,20 @@ public enum UserCSV {
             bytes.append(byte)
         }
         if needsQuotes { bytes.append(UInt8(ascii: "\"")) }
+    }
+
+    /// Whether a spreadsheet could read `field` as a formula: its first character that is not
+    /// blank (space, tab, no-break space, byte-order mark, CR, LF) is `=`, `+`, `-`, `@` or a
+    /// full-width form of one, or it starts with a tab or CR.
+    static func startsLikeAFormula(_ field: String) -> Bool {
+        let scalars = field.unicodeScalars
+        if let first = scalars.first, first == "\t" || first == "\r" { return true }
+        let blanks: Set<Unicode.Scalar> = [" ", "\t", "\r", "\n", "\u{00A0}", "\u{FEFF}", "\u{3000}"]
+        let triggers: Set<Unicode.Scalar> = [
+            "=", "+", "-", "@", "\u{FF1D}", "\u{FF0B}", "\u{FF0D}", "\u{FF20}",
+        ]
+        guard let lead = scalars.first(where: { !blanks.contains($0) }) else { return false }
+        return triggers.contains(lead)
     }
 
     /// `2026-11-25T10:15:00Z`: ISO 8601, UTC, whole seconds.

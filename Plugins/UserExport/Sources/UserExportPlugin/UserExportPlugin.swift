@@ -16,6 +16,9 @@ import Taskworks
 public struct UserExportPlugin: TaskPlugin {
     /// The registered task type name.
     public static let taskType = "user_export"
+    /// The permission creating an export needs under a ``RoleBasedTaskPolicy``: an export holds
+    /// every user's e-mail, phone, roles and MFA flag.
+    public static let exportPermission: TaskPermission = "authorization:user:export"
 
     /// Where users come from.
     public let directory: any UserDirectory
@@ -31,10 +34,15 @@ public struct UserExportPlugin: TaskPlugin {
         self.clock = clock
     }
 
-    /// Registers `user_export` (three retries, priority 5, no timeout unless the host changes them).
+    /// Registers `user_export` (three retries, priority 5, no timeout unless the host changes
+    /// them), creatable only with ``exportPermission``.
     public func register(into registry: TaskRegistry) throws {
         try registry.register(UserExportPlugin.taskType, factory: Factory(plugin: self))
+        try registry.requirePermission(UserExportPlugin.exportPermission, toCreate: UserExportPlugin.taskType)
     }
+
+    /// `POST /users/export` (see the README's HTTP section).
+    public var httpRoutes: [TaskHTTPRoute] { [UserExportRoute.route] }
 
     struct Factory: TaskRunnerFactory {
         let plugin: UserExportPlugin

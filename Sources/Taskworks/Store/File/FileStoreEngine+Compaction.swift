@@ -52,7 +52,7 @@ extension FileStoreEngine {
         do {
             let bytes = FileStoreFormat.snapshotBytes(
                 generation: next, records: index.allRecords, scheduleTicks: index.allScheduleTicks,
-                pausedTypes: index.pausedTypes.sorted())
+                pausedTypes: index.pausedTypes.sorted(), settings: index.settings)
             let temporary = try PosixFile.opening(temporaryPath, flags: O_WRONLY | O_CREAT | O_TRUNC)
             defer { temporary.closeFile() }
             try temporary.append(bytes)

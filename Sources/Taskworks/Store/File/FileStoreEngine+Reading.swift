@@ -72,6 +72,7 @@ extension FileStoreEngine {
                 case .task(let task): index.replay(task)
                 case .scheduleTick(let tick): index.scheduleTicks[tick.name] = tick.tick
                 case .typePause(let pause): _ = index.setTaskType(pause.type, paused: pause.paused)
+                case .settings(let settings): index.settings = settings
                 case .remove(let id): index.removeReplayed(id)
                 case .rotate(let next): return (offset, next, false)
                 }
@@ -147,10 +148,11 @@ extension FileStoreEngine {
             throw damaged(snapshotPath, offset: 0, record: 1, "no header record")
         }
         let header = try snapshotHeader(bytes[headerRange], version: version, path: snapshotPath)
-        guard header.tasks + header.schedules + header.pausedTypes == records.count - 1 else {
+        guard header.tasks + header.schedules + header.pausedTypes + header.settings == records.count - 1
+        else {
             throw TaskworksError.corruptStore(
-                "\(snapshotPath) announces \(header.tasks) tasks, \(header.schedules) schedules and "
-                    + "\(header.pausedTypes) paused types but holds \(records.count - 1) records; the files were "
+                "\(snapshotPath) announces \(header.tasks) tasks, \(header.schedules) schedules, "
+                    + "\(header.pausedTypes) paused types and \(header.settings) settings but holds \(records.count - 1) records; the files were "
                     + "left untouched",
                 path: snapshotPath, line: records.count)
         }
@@ -163,10 +165,16 @@ extension FileStoreEngine {
                     switch try JournalEntry.parse(bytes[range]) {
                     case .scheduleTick(let tick) where number <= header.tasks + header.schedules:
                         fresh.scheduleTicks[tick.name] = tick.tick
-                    case .typePause(let pause) where number > header.tasks + header.schedules && pause.paused:
+                    case .typePause(let pause)
+                    where number > header.tasks + header.schedules && pause.paused
+                        && number <= header.tasks + header.schedules + header.pausedTypes:
                         _ = fresh.setTaskType(pause.type, paused: true)
+                    case .settings(let settings)
+                    where number > header.tasks + header.schedules + header.pausedTypes:
+                        fresh.settings = settings
                     default:
-                        throw JSONSyntaxError(offset: 0, reason: "expected a schedule or paused-type record")
+                        throw JSONSyntaxError(
+                            offset: 0, reason: "expected a schedule, paused-type or settings record")
                     }
                 }
             } catch {

@@ -41,12 +41,16 @@ struct JournalChanges: Sendable {
     var scheduleTicks: [ScheduleTick] = []
     /// Task types paused or resumed (journaled as `{"taskType": name, "paused": …}`).
     var typePauses: [TaskTypePause] = []
+    /// New shared settings (journaled as `{"settings": {…}}`).
+    var settings: TaskSettings?
 
     /// Nothing changed.
     static let none = JournalChanges()
 
     /// The journal records these changes take.
-    var recordCount: Int { tasks.count + removed.count + scheduleTicks.count + typePauses.count }
+    var recordCount: Int {
+        tasks.count + removed.count + scheduleTicks.count + typePauses.count + (settings == nil ? 0 : 1)
+    }
 
     /// Appends one journal record per change.
     func appendRecords(to bytes: inout [UInt8]) {
@@ -54,6 +58,7 @@ struct JournalChanges: Sendable {
         for id in removed { JournalEntry.appendRemoval(id, to: &bytes) }
         for tick in scheduleTicks { JournalEntry.appendScheduleTick(tick, to: &bytes) }
         for pause in typePauses { JournalEntry.appendTypePause(pause, to: &bytes) }
+        if let settings { JournalEntry.appendSettings(settings, to: &bytes) }
     }
 }
 

@@ -91,14 +91,15 @@ enum FileStoreFormat {
         let reason: String
     }
 
-    /// A snapshot of the current version holding `records`, `scheduleTicks` and `pausedTypes`
+    /// A snapshot of the current version holding `records`, `scheduleTicks`, `pausedTypes` and `settings`
     /// at `generation`.
     static func snapshotBytes(
-        generation: Int, records: [TaskRecord], scheduleTicks: [ScheduleTick], pausedTypes: [String] = []
+        generation: Int, records: [TaskRecord], scheduleTicks: [ScheduleTick], pausedTypes: [String] = [],
+        settings: TaskSettings? = nil
     ) -> [UInt8] {
         let header = SnapshotHeader(
             format: formatName, version: version, generation: generation, tasks: records.count,
-            schedules: scheduleTicks.count, pausedTypes: pausedTypes.count)
+            schedules: scheduleTicks.count, pausedTypes: pausedTypes.count, settings: settings == nil ? 0 : 1)
         var bytes: [UInt8] = []
         FileStoreFrame.append(to: &bytes) { header.appendJSON(to: &$0) }
         for record in records {
@@ -110,6 +111,7 @@ enum FileStoreFormat {
         for type in pausedTypes {
             FileStoreFrame.append(to: &bytes) { TaskTypePause(type: type, paused: true).appendJSON(to: &$0) }
         }
+        if let settings { JournalEntry.appendSettings(settings, to: &bytes) }
         return bytes
     }
 }

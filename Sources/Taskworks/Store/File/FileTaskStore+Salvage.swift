@@ -36,6 +36,7 @@ extension FileTaskStore {
         var skipped: [String] = []
         var ticks: [String: Date] = [:]
         var pausedTypes: Set<String> = []
+        var settings: TaskSettings?
         func keep(_ record: TaskRecord) {
             if let (name, tick) = LegacyScheduleMarker.tick(from: record) {
                 ticks[name] = max(tick, ticks[name] ?? tick)
@@ -56,6 +57,8 @@ extension FileTaskStore {
                     ticks[tick.name] = max(tick.tick, ticks[tick.name] ?? tick.tick)
                 } else if case .typePause(let pause)? = JournalEntry.parsed(record), pause.paused {
                     pausedTypes.insert(pause.type)
+                } else if case .settings(let saved)? = JournalEntry.parsed(record) {
+                    settings = saved
                 } else {
                     skipped.append("\(FileStoreFormat.snapshotFile):\(number)")
                 }
@@ -71,6 +74,7 @@ extension FileTaskStore {
                 case .scheduleTick(let tick): ticks[tick.name] = max(tick.tick, ticks[tick.name] ?? tick.tick)
                 case .typePause(let pause):
                     if pause.paused { pausedTypes.insert(pause.type) } else { pausedTypes.remove(pause.type) }
+                case .settings(let saved): settings = saved
                 case .rotate: continue
                 case nil:
                     if let task =
@@ -89,8 +93,10 @@ extension FileTaskStore {
         let survivors = order.compactMap { latest[$0] }
         let bytes = FileStoreFormat.snapshotBytes(
             generation: 1, records: survivors,
-            scheduleTicks: ticks.sorted { $0.key < $1.key }.map { ScheduleTick(name: $0.key, tick: $0.value) }
-        )
+            scheduleTicks: ticks.sorted { $0.key < $1.key }.map {
+                ScheduleTick(name: $0.key, tick: $0.value)
+            },
+            pausedTypes: pausedTypes.sorted(), settings: settings)
         let temporaryPath = destination + "/" + FileStoreFormat.snapshotTemporaryFile
         let temporary = try PosixFile.opening(temporaryPath, flags: O_WRONLY | O_CREAT | O_TRUNC)
         defer { temporary.closeFile() }

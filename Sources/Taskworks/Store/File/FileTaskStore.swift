@@ -275,6 +275,21 @@ public final class FileTaskStore: TaskStore, TaskReadModel {
         try await perform(.read) { index in (index.pausedTypes, .none) }
     }
 
+    /// The shared settings, after applying other processes' changes. See ``TaskStore/settings()``.
+    public func settings() async throws -> TaskSettings {
+        try await perform(.read) { index in (index.settings ?? TaskSettings(), .none) }
+    }
+
+    /// Saves the shared settings durably, journaled as `{"settings": {…}}`. See
+    /// ``TaskStore/saveSettings(_:)``.
+    public func saveSettings(_ settings: TaskSettings) async throws {
+        try settings.validate()
+        try await perform(.write) { index in
+            index.settings = settings
+            return ((), JournalChanges(settings: settings))
+        }
+    }
+
     /// A schedule's last tick, after applying other processes' changes. See
     /// ``TaskStore/lastScheduleTick(_:)``.
     public func lastScheduleTick(_ name: String) async throws -> Date? {

@@ -21,6 +21,22 @@ extension JSONParser {
         return TaskID.parseUUID(try string().utf8)
     }
 
+    /// Reads a settings object `{"maxConcurrentTasks": N}`; unknown keys and out-of-range values
+    /// are errors.
+    mutating func settings() throws -> TaskSettings {
+        var settings = TaskSettings()
+        var sawLimit = false
+        try object { parser, key in
+            guard key == "maxConcurrentTasks" else { throw parser.fail("unexpected settings key \(key)") }
+            settings.maxConcurrentTasks = try parser.int()
+            sawLimit = true
+        }
+        guard sawLimit, TaskSettings.maxConcurrentTasksRange.contains(settings.maxConcurrentTasks) else {
+            throw fail("settings need maxConcurrentTasks in \(TaskSettings.maxConcurrentTasksRange)")
+        }
+        return settings
+    }
+
     mutating func int() throws -> Int {
         guard let value = Int(exactly: try integer()) else { throw fail("integer out of range") }
         return value

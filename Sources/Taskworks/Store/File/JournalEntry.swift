@@ -9,6 +9,7 @@ enum JournalEntry: Sendable {
     case remove(TaskID)
     case scheduleTick(ScheduleTick)
     case typePause(TaskTypePause)
+    case settings(TaskSettings)
 
     /// Appends the framed journal record of a changed task: `{"task":{…}}` in a ``FileStoreFrame``.
     static func appendTask(_ record: TaskRecord, to bytes: inout [UInt8]) {
@@ -45,6 +46,18 @@ enum JournalEntry: Sendable {
         FileStoreFrame.append(to: &bytes) { pause.appendJSON(to: &$0) }
     }
 
+    /// Appends the framed record of new shared settings: `{"settings":{"maxConcurrentTasks":N}}`.
+    static func appendSettings(_ settings: TaskSettings, to bytes: inout [UInt8]) {
+        FileStoreFrame.append(to: &bytes) { bytes in
+            JSONObjectWriter.append(to: &bytes) { writer in
+                writer.key("settings")
+                JSONObjectWriter.append(to: &writer.bytes) { inner in
+                    inner.integer("maxConcurrentTasks", Int64(settings.maxConcurrentTasks))
+                }
+            }
+        }
+    }
+
     /// Reads a journal record, or `nil` when it is not one.
     static func parsed(_ line: ArraySlice<UInt8>) -> JournalEntry? {
         try? parse(line)
@@ -66,6 +79,7 @@ enum JournalEntry: Sendable {
                 case "paused": paused = try parser.bool()
                 case "task": entry = .task(try parser.record())
                 case "rotate": entry = .rotate(Int(try parser.integer()))
+                case "settings": entry = .settings(try parser.settings())
                 case "remove":
                     guard let uuid = TaskID.parseUUID(try parser.string().utf8) else {
                         throw parser.fail("bad id")
@@ -82,7 +96,8 @@ enum JournalEntry: Sendable {
                 return .typePause(TaskTypePause(type: type, paused: paused))
             default:
                 throw parser.fail(
-                    "the record holds no single task, removal, rotation, schedule tick or type pause")
+                    "the record holds no single task, removal, rotation, schedule tick, type pause or settings"
+                )
             }
         }
     }
