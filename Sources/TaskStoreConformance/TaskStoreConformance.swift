@@ -25,11 +25,12 @@ import Taskworks
 /// ``ConformanceReport`` listing every failed check.
 public enum TaskStoreConformance {
     /// Every check, grouped by area in this order: records, claiming, queries, retention,
-    /// unique keys, schedule ticks, pauses, notifications (when declared), then the engine (service, pool and scheduler) running on the
+    /// unique keys, schedule ticks, pauses, settings, notifications (when declared), then the engine (service, pool and scheduler) running on the
     /// store.
     public static let checks: [StoreCheck] =
         RecordChecks.all + RoundTripChecks.all + ClaimChecks.all + QueryChecks.all + RetentionChecks.all
-        + UniqueKeyChecks.all + ScheduleTickChecks.all + PauseChecks.all + NotificationChecks.all
+        + UniqueKeyChecks.all + ScheduleTickChecks.all + PauseChecks.all + SettingsChecks.all
+        + NotificationChecks.all
         + EngineChecks.all + ClaimSemanticsChecks.all
 
     /// Runs every check (or those whose name starts with `prefix`) against fresh backends from

@@ -2,13 +2,14 @@ import Foundation
 
 /// RFC 3339 dates in UTC with milliseconds (`2026-12-02T04:39:59.123Z`), written straight into
 /// a byte buffer: the same text `ISO8601DateFormatter` gives with fractional seconds, at a small
-/// fraction of its cost. Dates outside years 1–9999 (no stored date is) fall back to the
-/// formatter.
+/// fraction of its cost (rounded to the nearest millisecond, as it does). Dates outside years
+/// 1583–9999 (no stored date is; the formatter switches to the Julian calendar before 1583) go
+/// through the formatter.
 enum InternetDateText {
     static func append(_ date: Date, to bytes: inout [UInt8]) {
-        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded(.down)
-        // Years 1 to 9999, in milliseconds since 1970.
-        guard milliseconds >= -62_135_596_800_000, milliseconds < 253_402_300_800_000 else {
+        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
+        // Years 1583 to 9999, in milliseconds since 1970.
+        guard milliseconds >= -12_212_553_600_000, milliseconds < 253_402_300_800_000 else {
             let formatter = ISO8601DateFormatter()
             formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
             bytes += formatter.string(from: date).utf8

@@ -134,6 +134,7 @@ public final class TaskRegistry: Sendable {
     }
 
     private static func checkRoute(_ route: TaskHTTPRoute, among routes: [TaskHTTPRoute]) throws {
+        try route.validate()
         if let first = route.segments.first, TaskHTTPRoute.reservedFirstSegments.contains(first) {
             throw TaskworksError.invalidInput(
                 "route \(route.method) \(route.path) is under /\(first), which Taskworks serves itself; "

@@ -15,27 +15,6 @@ final class Tally<Key: Hashable & Sendable>: Sendable {
     var all: [Key: Int] { counts.withLock { $0 } }
 }
 
-/// Tracks how many of something run at once and the most ever seen.
-final class ConcurrencyMeter: Sendable {
-    private let state = LockedState((current: 0, maximum: 0, started: 0))
-
-    func enter() {
-        state.withLock {
-            $0.current += 1
-            $0.started += 1
-            $0.maximum = max($0.maximum, $0.current)
-        }
-    }
-
-    func leave() {
-        state.withLock { $0.current -= 1 }
-    }
-
-    var current: Int { state.withLock { $0.current } }
-    var maximum: Int { state.withLock { $0.maximum } }
-    var started: Int { state.withLock { $0.started } }
-}
-
 /// A runner that opens `started`, then blocks until its task is cancelled; it opens `stopped`
 /// when it gives up (only if the context reports the cancellation too, so tests see that the
 /// framework's flag and Swift cancellation agree), then rethrows.

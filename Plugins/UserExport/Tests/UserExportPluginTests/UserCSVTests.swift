@@ -41,6 +41,17 @@ struct UserCSVTests {
         ("\rCR", "\"'\rCR\""),
         ("", ""),
         ("a=b", "a=b"),
+        ("  =1+1", "'  =1+1"),
+        ("\u{00A0}=1+1", "'\u{00A0}=1+1"),
+        ("\u{FEFF}@SUM(A1)", "'\u{FEFF}@SUM(A1)"),
+        (" \t -2", "' \t -2"),
+        ("\u{FF1D}1+1", "'\u{FF1D}1+1"),
+        ("\u{FF0B}cmd", "'\u{FF0B}cmd"),
+        ("\u{FF0D}2", "'\u{FF0D}2"),
+        ("\u{FF20}SUM(A1)", "'\u{FF20}SUM(A1)"),
+        ("\u{3000}=x", "'\u{3000}=x"),
+        ("   ", "   "),
+        (" a=b", " a=b"),
     ])
     func fieldsAreQuotedAndNeutralized(value: String, expected: String) {
         #expect(
