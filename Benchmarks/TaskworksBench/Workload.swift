@@ -6,7 +6,7 @@ import Taskworks
 enum Workload {
     static let names = [
         "w1", "w1-create", "w1-e2e", "w2-hot", "w2-idle", "w3", "w4", "w4-open", "w5", "w6", "management",
-        "w5-worker",
+        "http", "w5-worker",
     ]
 
     static func run(_ options: BenchOptions) async throws {
@@ -27,6 +27,7 @@ enum Workload {
             case "w4-open": lines = [try await reopen(options)]
             case "w5": lines = [try await multiProcess(options)]
             case "w6": lines = [try await progress(options)]
+            case "http": lines = try await http(options)
             default: lines = try await management(options)
             }
             for var result in lines {

@@ -30,7 +30,7 @@ done
 base="http://127.0.0.1:$port"
 http() { curl --silent --show-error --noproxy '*' "$@"; }
 
-id=$(http -X POST -H 'X-Demo-User: alice' -d '{"type":"user_export","payload":{}}' "$base/api/tasks" \
+id=$(http -X POST -H 'X-Demo-User: alice' -H 'Content-Type: application/json' -d '{}' "$base/api/users/export" \
     | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')
 for _ in $(seq 1 300); do
     status=$(http -H 'X-Demo-User: alice' "$base/api/tasks/$id" | python3 -c 'import json, sys; print(json.load(sys.stdin)["status"])')

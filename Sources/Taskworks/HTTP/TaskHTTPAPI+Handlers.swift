@@ -70,7 +70,8 @@ extension TaskHTTPAPI {
         let id = try input.taskID()
         let service = input.service
         let download: ArtifactDownload
-        if input.request.queryValue("signature") != nil {
+        let request = input.request
+        if ["signature", "caller", "expires"].contains(where: { request.queryValue($0) != nil }) {
             guard let links else {
                 throw TaskHTTPError(
                     status: 403, code: "forbidden", message: "signed download links are not enabled")
@@ -140,10 +141,14 @@ extension TaskHTTPAPI {
         let fields = try input.jsonObject(allowing: ["maxConcurrentTasks"])
         var settings = try await input.service.settings(as: caller)
         if let value = fields["maxConcurrentTasks"] {
-            guard case .integer(let number) = value, let count = Int(exactly: number) else {
+            switch value {
+            case .integer(let number) where Int(exactly: number) != nil:
+                settings.maxConcurrentTasks = Int(number)
+            case .double(let number) where number.rounded() == number && abs(number) <= 1e9:
+                settings.maxConcurrentTasks = Int(number)
+            default:
                 throw TaskHTTPError.badBody("maxConcurrentTasks must be a whole number")
             }
-            settings.maxConcurrentTasks = count
         }
         return .json(200, settingsJSON(try await input.service.updateSettings(settings, as: caller)))
     }

@@ -96,24 +96,34 @@ public struct TaskQuery: Sendable, Hashable {
         "\(task.type)\n\(task.id)\n\(task.errorMessage ?? "")".lowercased()
     }
 
+    /// The highest page a query may ask for.
+    public static let maximumPage = 1_000_000
+
     /// Checks the page, page size and filters.
     ///
     /// - Throws: ``TaskworksError/Code/invalidQuery`` saying which value is out of range.
     public func validate() throws {
-        guard page >= 1 else {
-            throw TaskworksError.invalidQuery("page must be 1 or more (pages count from 1); got \(page)")
+        guard (1...TaskQuery.maximumPage).contains(page) else {
+            throw TaskworksError.invalidQuery(
+                "page must be 1 to \(TaskQuery.maximumPage) (pages count from 1); got \(page)")
         }
         guard (1...TaskQuery.maximumPageSize).contains(pageSize) else {
             throw TaskworksError.invalidQuery(
                 "pageSize must be between 1 and \(TaskQuery.maximumPageSize); got \(pageSize)")
         }
         if let search {
-            guard search.utf8.count <= 200 else {
+            guard search.unicodeScalars.count <= 200 else {
                 throw TaskworksError.invalidQuery(
-                    "search text must be at most 200 bytes; got \(search.utf8.count)")
+                    "search text must be at most 200 characters; got \(search.unicodeScalars.count)")
             }
             guard !search.containsControlCharacters else {
                 throw TaskworksError.invalidQuery("search text must be one line without control characters")
+            }
+        }
+        if let createdBy {
+            guard createdBy.utf8.count <= 200, !createdBy.containsControlCharacters else {
+                throw TaskworksError.invalidQuery(
+                    "createdBy must be a creator id: at most 200 bytes, one line")
             }
         }
         if let createdAfter, let createdBefore, createdAfter > createdBefore {

@@ -69,13 +69,13 @@ struct ModelTests {
         #expect(throws: TaskworksError.self) { try TaskQuery(pageSize: pageSize).validate() }
     }
 
-    @Test(arguments: [0, -1, Int.min])
-    func queryRejectsPagesBelowOne(page: Int) {
+    @Test(arguments: [0, -1, Int.min, TaskQuery.maximumPage + 1, Int.max])
+    func queryRejectsPagesOutOfRange(page: Int) {
         let error = #expect(throws: TaskworksError.self) { try TaskQuery(page: page).validate() }
         #expect(error?.code == .invalidQuery)
     }
 
-    @Test(arguments: [(1, 1), (1, 100), (Int.max, 100), (1_000_000, 10)])
+    @Test(arguments: [(1, 1), (1, 100), (TaskQuery.maximumPage, 100), (1_000_000, 10)])
     func queryAcceptsInRangeValuesIncludingHugePages(page: Int, pageSize: Int) throws {
         try TaskQuery(page: page, pageSize: pageSize).validate()
     }

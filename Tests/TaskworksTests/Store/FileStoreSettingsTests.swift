@@ -14,7 +14,7 @@ struct FileStoreSettingsTests {
         let options = FileTaskStore.Options(createDirectory: true, compactionThreshold: 1)
         let store = try await FileTaskStore(directory: directory, options: options)
         try await store.saveSettings(TaskSettings(maxConcurrentTasks: 4))
-        try await store.setTaskType("noop", paused: true)
+        #expect(try await store.setTaskType("noop", paused: true))
         // Every write past the threshold compacts: these move the settings into the snapshot.
         for _ in 0..<3 { _ = try await store.insert(Sample.record()) }
         await store.close()

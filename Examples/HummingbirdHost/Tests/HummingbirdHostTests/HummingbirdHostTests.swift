@@ -35,15 +35,40 @@ struct HummingbirdHostTests {
         let page = try http.send("GET", "/")
         #expect(page.status == 200)
         #expect(page.text.contains("<title>Tasks — Taskworks</title>"))
-        #expect(try http.send("GET", "/api/tasks").status == 401)
+        #expect(page.headers["content-security-policy"]?.contains("script-src 'self'") == true)
+        #expect(page.headers["x-frame-options"] == "DENY")
+        #expect(try http.send("GET", "/task-page.js").status == 200)
+        let anonymous = try http.send("GET", "/api/tasks")
+        #expect(anonymous.status == 401)
+        #expect(anonymous.headers["x-content-type-options"] == "nosniff")
+        #expect(try http.send("GET", "/api/tasks?as=alice").status == 401, "query auth is off by default")
 
-        let created = try http.send(
-            "POST", "/api/tasks", user: "alice",
-            body: #"{"type":"user_export","payload":{"status":"active"}}"#)
+        // A cross-site form posts text/plain: refused before anything is created.
+        let form = try http.send(
+            "POST", "/api/users/export", user: "alice", body: #"{"status":"active"}"#,
+            contentType: "text/plain")
+        #expect(form.status == 415)
+        let typo = try http.send(
+            "POST", "/api/tasks", user: "alice", body: #"{"type":"user_export","paylod":{"status":"active"}}"#
+        )
+        #expect(typo.status == 400)
+        #expect(typo.text.contains("paylod"))
+        // bob is a viewer: no exports of the user directory.
+        #expect(try http.send("POST", "/api/users/export", user: "bob", body: "{}").status == 403)
+        #expect(
+            try http.send("POST", "/api/tasks", user: "bob", body: #"{"type":"user_export"}"#).status == 403)
+        #expect(
+            try http.send("PUT", "/api/settings", user: "alice", body: #"{"maxConcurrentTasks":2}"#).status
+                == 403)
+        let settings = try http.send(
+            "PUT", "/api/settings", user: "admin", body: #"{"maxConcurrentTasks":3}"#)
+        #expect(settings.json?["maxConcurrentTasks"] as? Int == 3)
+        #expect(try http.send("HEAD", "/api/tasks", user: "alice").status == 200)
+
+        let created = try http.send("POST", "/api/users/export", user: "alice", body: #"{"status":"active"}"#)
         #expect(created.status == 201, "\(created.text)")
         let id = try #require(created.json?["id"] as? String)
-        let refused = try http.send(
-            "POST", "/api/tasks", user: "alice", body: #"{"type":"user_export","payload":{"status":"gone"}}"#)
+        let refused = try http.send("POST", "/api/users/export", user: "alice", body: #"{"status":"gone"}"#)
         #expect(refused.status == 400)
 
         let finished = try await poll("the export to finish") { () -> [String: Any]? in
@@ -69,7 +94,8 @@ struct HummingbirdHostTests {
             try http.send("POST", "/api/tasks/\(id)/artifact/link", user: "alice").json?["url"] as? String)
         #expect(try http.send("GET", link).status == 200)  // no session: the signature is enough
         #expect(
-            try http.send("GET", link.replacingOccurrences(of: "user:alice", with: "user:bob")).status == 403)
+            try http.send("GET", link.replacingOccurrences(of: "user%3Aalice", with: "user%3Abob")).status
+                == 403)
     }
 
     private func poll<T>(_ what: String, _ check: () throws -> T?) async throws -> T {

@@ -21,7 +21,10 @@ struct LoopbackHTTP {
 
     let port: Int
 
-    func send(_ method: String, _ target: String, user: String? = nil, body: String = "") throws -> Response {
+    func send(
+        _ method: String, _ target: String, user: String? = nil, body: String = "",
+        contentType: String? = "application/json"
+    ) throws -> Response {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw Failure(description: "socket() failed") }
         defer { close(socket) }
@@ -37,6 +40,9 @@ struct LoopbackHTTP {
         guard connected == 0 else { throw Failure(description: "connect to 127.0.0.1:\(port) failed") }
         var request = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
         if let user { request += "X-Demo-User: \(user)\r\n" }
+        if let contentType, method == "POST" || method == "PUT" {
+            request += "Content-Type: \(contentType)\r\n"
+        }
         request += "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
         let bytes = Array(request.utf8)
         var sent = 0

@@ -117,6 +117,12 @@ enum PostgresSchema {
                     ]
                 }
             ),
+            (
+                4, "shared settings (one row per setting name)",
+                { schema in
+                    ["CREATE TABLE \(schema).settings (name text PRIMARY KEY, value bigint NOT NULL)"]
+                }
+            ),
         ]
 
     /// The newest migration this code knows.

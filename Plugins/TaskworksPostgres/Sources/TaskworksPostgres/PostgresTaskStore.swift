@@ -35,6 +35,7 @@ public final class PostgresTaskStore: TaskStore, TaskReadModel {
     let scheduleTicksTable: String
     /// `<schema>.paused_task_types`: the types the claim skips.
     let pausedTypesTable: String
+    let settingsTable: String
     let notificationChannel: String
     private let clientTask: Task<Void, Never>
     private let notifications: WorkNotifications
@@ -69,6 +70,7 @@ public final class PostgresTaskStore: TaskStore, TaskReadModel {
         self.tasksTable = "\(configuration.schema).tasks"
         self.scheduleTicksTable = "\(configuration.schema).schedule_ticks"
         self.pausedTypesTable = "\(configuration.schema).paused_task_types"
+        self.settingsTable = "\(configuration.schema).settings"
         let channel = "taskworks_\(configuration.schema)"
         self.notificationChannel = channel
         self.clientTask = Task { await client.run() }

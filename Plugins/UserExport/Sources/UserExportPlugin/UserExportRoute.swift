@@ -15,10 +15,13 @@ enum UserExportRoute {
                     "schema": .object([
                         "type": .string("object"), "additionalProperties": .bool(false),
                         "properties": .object([
-                            "keywords": .object(["type": .string("string"), "maxLength": .integer(200)]),
+                            "keywords": .object([
+                                "type": .array([.string("string"), .string("null")]),
+                                "maxLength": .integer(200),
+                                "pattern": .string("^[^\\u0000-\\u001F\\u007F-\\u009F]*$"),
+                            ]),
                             "status": .object([
-                                "type": .string("string"),
-                                "enum": .array(UserStatus.allCases.map { .string($0.rawValue) }),
+                                "enum": .array(UserStatus.allCases.map { .string($0.rawValue) } + [.null])
                             ]),
                         ]),
                     ])
