@@ -14,19 +14,8 @@ if [ -z "$browser" ]; then
     browser=$(command -v chromium)
 fi
 
-scratch=$(mktemp -d)
-server_log="$scratch/server.log"
-.build/debug/hummingbird-host --port 0 --data-dir "$scratch/data" --users 3000 > "$server_log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true; rm -rf "$scratch"' EXIT
-
-port=""
-for _ in $(seq 1 300); do
-    port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$server_log" | grep -o '[0-9]*$' || true)
-    [ -n "$port" ] && break
-    sleep 0.1
-done
-[ -n "$port" ] || { echo "the server did not start"; cat "$server_log"; exit 1; }
+. ./start-server.sh
+start_server 3000
 base="http://127.0.0.1:$port"
 http() { curl --silent --show-error --noproxy '*' "$@"; }
 

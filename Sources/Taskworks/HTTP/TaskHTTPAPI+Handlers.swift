@@ -128,12 +128,18 @@ extension TaskHTTPAPI {
             throw TaskHTTPError(
                 status: 404, code: "scheduleNotFound", message: "no schedule is named '\(name.prefix(100))'")
         }
+        let (outcome, task): (String, TaskRecord)
         switch try await scheduler.runNow(name) {
-        case .fired(_, _, let task):
-            return .json(200, .object(["outcome": .string("fired"), "task": taskJSONValue(task)]))
-        case .skipped(_, _, let running):
-            return .json(200, .object(["outcome": .string("skipped"), "task": taskJSONValue(running)]))
+        case .fired(_, _, let fired): (outcome, task) = ("fired", fired)
+        case .skipped(_, _, let running): (outcome, task) = ("skipped", running)
         }
+        var bytes: [UInt8] = []
+        JSONObjectWriter.append(to: &bytes) { object in
+            object.string("outcome", outcome)
+            object.key("task")
+            TaskJSON.append(task, to: &object.bytes)
+        }
+        return TaskHTTPResponse(status: 200, headers: TaskHTTPResponse.jsonHeaders, body: .json(bytes))
     }
 
     static func updateSettings(_ input: TaskHTTPRouteRequest) async throws -> TaskHTTPResponse {
@@ -151,13 +157,6 @@ extension TaskHTTPAPI {
             }
         }
         return .json(200, settingsJSON(try await input.service.updateSettings(settings, as: caller)))
-    }
-
-    /// A task as a ``JSONValue``, for bodies that nest one.
-    static func taskJSONValue(_ task: TaskRecord) -> JSONValue {
-        var bytes: [UInt8] = []
-        TaskJSON.append(task, to: &bytes)
-        return (try? JSONParser.parseWhole(bytes[...]) { try $0.value() }) ?? .null
     }
 
     /// `attachment` with an ASCII fallback name and the exact UTF-8 name (RFC 6266 / 5987).

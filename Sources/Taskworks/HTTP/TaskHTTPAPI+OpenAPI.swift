@@ -16,8 +16,9 @@ extension TaskHTTPAPI {
     }
 
     /// The document this API serves: ``openAPIDocument`` with ``Configuration/securityScheme``
-    /// as its `callerAuth` scheme, the prefix as its server, only the routes this API serves,
-    /// and each plugin route's ``TaskHTTPRoute/openAPIOperation``.
+    /// as its `callerAuth` scheme, the prefix as its server, only the routes this API serves
+    /// (`routes`, plus `GET /openapi.json` itself), and each plugin route's
+    /// ``TaskHTTPRoute/openAPIOperation``.
     static func servedDocument(routes: [TaskHTTPRoute], configuration: Configuration) -> JSONValue {
         let shipped = (try? openAPIDocument).flatMap { data in
             try? JSONParser.parseWhole(Array(data)[...]) { try $0.value() }
@@ -27,18 +28,16 @@ extension TaskHTTPAPI {
             return .object(["openapi": .string("3.1.0"), "error": .string("the shipped document is missing")])
         }
         var paths: [String: JSONValue] = [:]
-        for route in routes {
-            let operation: JSONValue?
-            if case .object(let methods)? = shippedPaths[route.path] {
-                operation = methods[route.method.lowercased()] ?? route.openAPIOperation
-            } else {
-                operation = route.openAPIOperation
-            }
-            guard let operation else { continue }
+        let served =
+            routes.map { ($0.path, $0.method.lowercased(), $0.openAPIOperation) } + [
+                ("/openapi.json", "get", nil)
+            ]
+        for (path, method, ownOperation) in served {
+            guard let operation = shippedPaths[path]?[method] ?? ownOperation else { continue }
             var methods: [String: JSONValue] = [:]
-            if case .object(let existing)? = paths[route.path] { methods = existing }
-            methods[route.method.lowercased()] = operation
-            paths[route.path] = .object(methods)
+            if case .object(let existing)? = paths[path] { methods = existing }
+            methods[method] = operation
+            paths[path] = .object(methods)
         }
         document["paths"] = .object(paths)
         document["servers"] = .array([.object(["url": .string(configuration.prefix)])])

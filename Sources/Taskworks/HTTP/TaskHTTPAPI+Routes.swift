@@ -85,27 +85,28 @@ extension TaskHTTPAPI {
             200, .object(["type": .string(type), "paused": .bool(pausing), "changed": .bool(changed)]))
     }
 
-    static func itemsResponse(_ tasks: [TaskRecord]) -> TaskHTTPResponse {
+    /// `{"items":[task, …]` without the closing brace, for the bodies that list tasks.
+    static func openItems(_ tasks: [TaskRecord]) -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(64 + tasks.count * 480)
+        bytes.reserveCapacity(96 + tasks.count * 480)
         bytes += #"{"items":["#.utf8
         for (offset, task) in tasks.enumerated() {
             if offset > 0 { bytes.append(UInt8(ascii: ",")) }
             TaskJSON.append(task, to: &bytes)
         }
-        bytes += "]}".utf8
+        bytes.append(UInt8(ascii: "]"))
+        return bytes
+    }
+
+    static func itemsResponse(_ tasks: [TaskRecord]) -> TaskHTTPResponse {
+        var bytes = openItems(tasks)
+        bytes.append(UInt8(ascii: "}"))
         return TaskHTTPResponse(status: 200, headers: TaskHTTPResponse.jsonHeaders, body: .json(bytes))
     }
 
     static func pageResponse(_ page: TaskPage) -> TaskHTTPResponse {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(96 + page.items.count * 480)
-        bytes += #"{"items":["#.utf8
-        for (offset, task) in page.items.enumerated() {
-            if offset > 0 { bytes.append(UInt8(ascii: ",")) }
-            TaskJSON.append(task, to: &bytes)
-        }
-        bytes += #"],"total":"#.utf8
+        var bytes = openItems(page.items)
+        bytes += #","total":"#.utf8
         bytes += String(page.total).utf8
         bytes += #","page":"#.utf8
         bytes += String(page.page).utf8

@@ -93,13 +93,7 @@ public final class TaskHTTPAPI: Sendable {
             configuration.prefix.hasSuffix("/")
             ? String(configuration.prefix.dropLast()) : configuration.prefix
         let routes = TaskHTTPAPI.builtInRoutes(configuration) + service.registry.httpRoutes
-        let withDocument =
-            routes + [
-                TaskHTTPRoute("GET", "/openapi.json", allowsAnonymous: true) { _ in
-                    TaskHTTPResponse(status: 200)
-                }
-            ]
-        let document = TaskHTTPAPI.servedDocument(routes: withDocument, configuration: configuration)
+        let document = TaskHTTPAPI.servedDocument(routes: routes, configuration: configuration)
         self.servedOpenAPIDocument = document
         self.router = TaskHTTPRouter(routes: routes + [TaskHTTPAPI.openAPIRoute(document)])
     }

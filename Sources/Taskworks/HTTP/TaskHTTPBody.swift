@@ -1,3 +1,5 @@
+import Foundation
+
 /// Request bodies, read strictly: Taskworks' own JSON parser (nesting bounded), a key given
 /// twice anywhere is refused, and so is a top-level key the route does not know, so a typo such
 /// as `"paylod"` is an error rather than a silently ignored field.
@@ -31,15 +33,6 @@ enum TaskHTTPBody {
     static func isJSON(contentType: String?) -> Bool {
         guard let contentType else { return false }
         let mediaType = contentType.split(separator: ";", maxSplits: 1).first ?? ""
-        return mediaType.trimmingSpaces().lowercased() == "application/json"
-    }
-}
-
-extension Substring {
-    func trimmingSpaces() -> Substring {
-        var text = self
-        while let first = text.first, first == " " || first == "\t" { text.removeFirst() }
-        while let last = text.last, last == " " || last == "\t" { text.removeLast() }
-        return text
+        return mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
     }
 }

@@ -12,10 +12,7 @@ enum TaskJSON {
                 fields.id.appendText(to: &object.bytes)
                 object.bytes.append(UInt8(ascii: "\""))
                 object.string("type", fields.type)
-                object.key("status")
-                object.bytes.append(UInt8(ascii: "\""))
-                object.bytes += fields.status.rawValue.utf8
-                object.bytes.append(UInt8(ascii: "\""))
+                object.string("status", fields.status.rawValue)
                 object.integer("priority", Int64(fields.priority))
                 object.integer("progress", Int64(fields.progress))
                 object.string("createdBy", fields.createdBy)

@@ -18,12 +18,11 @@ extension WorkerPool {
         if state.withLock({ $0.setSharedLimit(settings.maxConcurrentTasks) }) { wakeUp.notify() }
     }
 
-    /// Reads the shared settings and rescues expired leases every poll interval, and runs retention when configured, until
-    /// `stop` is notified.
+    /// Rescues expired leases and reads the shared settings every poll interval, and runs
+    /// retention when configured, until `stop` is notified.
     func sweepExpiredLeases(until stop: WakeUpCall) async {
         var nextRetention = ContinuousClock.now
         while !state.withLock({ $0.isDraining }) {
-            await readSharedSettings()
             do {
                 _ = try await engine.rescueExpiredLeases(limit: 100)
                 if let retention = configuration.retention, ContinuousClock.now >= nextRetention {
@@ -34,6 +33,8 @@ extension WorkerPool {
                 configuration.storeErrorHandler(error)
             }
             await stop.wait(timeout: configuration.pollInterval)
+            // run() read them before the loops started; from then on, once per poll.
+            await readSharedSettings()
         }
     }
 }

@@ -73,14 +73,9 @@ struct PolicyMatrixTests {
             $0.status = .succeeded
             $0.artifact = try? TaskArtifact(key: key.rawValue, fileName: "r.csv", contentType: "text/csv")
         }
-        let scheduler = TaskScheduler(service: service)
-        try scheduler.add(try TaskSchedule(name: "nightly", taskType: "noop", trigger: .cron("0 2 * * *")))
-        let api = TaskHTTPAPI(
-            service: service,
-            configuration: .init(
-                creatableTypes: ["noop"],
-                downloadLinks: try DownloadLinkSigner(secret: TaskHTTPAPITests.secret), scheduler: scheduler))
-        return World(api: api, pending: pending, failed: failed, paused: paused, report: report)
+        return World(
+            api: try TaskHTTPAPITests.api(over: service), pending: pending, failed: failed, paused: paused,
+            report: report)
     }
 
     static func request(_ operation: Operation, in world: World, caller: Caller) -> TaskHTTPRequest {

@@ -32,15 +32,21 @@ struct TaskHTTPAPITests {
             $0.artifact = try? TaskArtifact(
                 key: key.rawValue, fileName: "users \"2026\" ü.csv", contentType: "text/csv")
         }
+        return World(
+            api: try api(over: service), service: service, clock: clock, pending: pending, report: report)
+    }
+
+    /// The API the HTTP tests use over `service`: `noop` creatable, links valid for 60 s, and a
+    /// `nightly` schedule.
+    static func api(over service: TaskService) throws -> TaskHTTPAPI {
         let scheduler = TaskScheduler(service: service)
         try scheduler.add(try TaskSchedule(name: "nightly", taskType: "noop", trigger: .cron("0 2 * * *")))
-        let api = TaskHTTPAPI(
+        return TaskHTTPAPI(
             service: service,
             configuration: .init(
                 creatableTypes: ["noop"],
                 downloadLinks: try DownloadLinkSigner(secret: secret, lifetime: .seconds(60)),
                 scheduler: scheduler))
-        return World(api: api, service: service, clock: clock, pending: pending, report: report)
     }
 
     enum Who: String, CaseIterable, Sendable {
