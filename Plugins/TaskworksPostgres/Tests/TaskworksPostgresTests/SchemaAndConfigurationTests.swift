@@ -80,7 +80,7 @@ struct SchemaTests {
     @Test func migrationsRunOnceAndANewerSchemaIsRefusedWithoutWriting() async throws {
         let configuration = try TestDatabase.configuration()
         let first = try await PostgresTaskStore(configuration: configuration)
-        #expect(first.appliedMigrations == [1, 2, 3])
+        #expect(first.appliedMigrations == [1, 2, 3, 4])
         let task = try await first.insert(TaskRecord(type: "job", createdBy: "alice", createdAt: Date()))
         let second = try await PostgresTaskStore(configuration: configuration)
         #expect(second.appliedMigrations.isEmpty, "re-running the migrations is a no-op")
@@ -130,7 +130,7 @@ struct SchemaTests {
             }
         }
         let store = try await PostgresTaskStore(configuration: configuration)
-        #expect(store.appliedMigrations == [2, 3])
+        #expect(store.appliedMigrations == [2, 3, 4])
         #expect(try await store.lastScheduleTick("nightly") == tick)
         #expect(try await store.task(id: marker.id) == nil)
         #expect(try await store.task(id: lookalike.id)?.createdBy == "alice")
