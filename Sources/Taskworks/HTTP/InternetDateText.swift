@@ -6,33 +6,54 @@ import Foundation
 /// 1583–9999 (no stored date is; the formatter switches to the Julian calendar before 1583) go
 /// through the formatter.
 enum InternetDateText {
-    static func append(_ date: Date, to bytes: inout [UInt8]) {
+    /// Appends `date` as RFC 3339 text, in double quotes when `quoted` (a JSON string).
+    static func append(_ date: Date, quoted: Bool = false, to bytes: inout [UInt8]) {
         let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
         // Years 1583 to 9999, in milliseconds since 1970.
         guard milliseconds >= -12_212_553_600_000, milliseconds < 253_402_300_800_000 else {
             let formatter = ISO8601DateFormatter()
             formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            if quoted { bytes.append(UInt8(ascii: "\"")) }
             bytes += formatter.string(from: date).utf8
+            if quoted { bytes.append(UInt8(ascii: "\"")) }
             return
         }
         let total = Int64(milliseconds)
         let (days, dayMilliseconds) = floorDivision(total, 86_400_000)
         let (year, month, day) = civilDate(daysSince1970: days)
         let secondsOfDay = dayMilliseconds / 1000
-        appendDigits(year, count: 4, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        appendDigits(month, count: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        appendDigits(day, count: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "T"))
-        appendDigits(secondsOfDay / 3600, count: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        appendDigits(secondsOfDay / 60 % 60, count: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        appendDigits(secondsOfDay % 60, count: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "."))
-        appendDigits(dayMilliseconds % 1000, count: 3, to: &bytes)
-        bytes.append(UInt8(ascii: "Z"))
+        // `YYYY-MM-DDTHH:MM:SS.mmmZ` is 24 bytes.
+        JSONWriter.appendFixedWidth(quoted ? 26 : 24, to: &bytes) { text in
+            var position = 0
+            func put(_ byte: UInt8) {
+                text[position] = byte
+                position += 1
+            }
+            func digits(_ value: Int64, _ count: Int) {
+                var rest = value
+                for place in stride(from: position + count - 1, through: position, by: -1) {
+                    text[place] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+                    rest /= 10
+                }
+                position += count
+            }
+            if quoted { put(UInt8(ascii: "\"")) }
+            digits(year, 4)
+            put(UInt8(ascii: "-"))
+            digits(month, 2)
+            put(UInt8(ascii: "-"))
+            digits(day, 2)
+            put(UInt8(ascii: "T"))
+            digits(secondsOfDay / 3600, 2)
+            put(UInt8(ascii: ":"))
+            digits(secondsOfDay / 60 % 60, 2)
+            put(UInt8(ascii: ":"))
+            digits(secondsOfDay % 60, 2)
+            put(UInt8(ascii: "."))
+            digits(dayMilliseconds % 1000, 3)
+            put(UInt8(ascii: "Z"))
+            if quoted { put(UInt8(ascii: "\"")) }
+        }
     }
 
     static func string(_ date: Date) -> String {
@@ -59,16 +80,5 @@ enum InternetDateText {
         let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
         let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-
-    private static func appendDigits(_ value: Int64, count: Int, to bytes: inout [UInt8]) {
-        var divisor: Int64 = 1
-        for _ in 1..<count { divisor *= 10 }
-        var rest = value
-        while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest / divisor))
-            rest %= divisor
-            divisor /= 10
-        }
     }
 }

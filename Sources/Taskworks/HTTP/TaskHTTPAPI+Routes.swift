@@ -107,11 +107,11 @@ extension TaskHTTPAPI {
     static func pageResponse(_ page: TaskPage) -> TaskHTTPResponse {
         var bytes = openItems(page.items)
         bytes += #","total":"#.utf8
-        bytes += String(page.total).utf8
+        JSONWriter.appendInteger(Int64(page.total), to: &bytes)
         bytes += #","page":"#.utf8
-        bytes += String(page.page).utf8
+        JSONWriter.appendInteger(Int64(page.page), to: &bytes)
         bytes += #","pageSize":"#.utf8
-        bytes += String(page.pageSize).utf8
+        JSONWriter.appendInteger(Int64(page.pageSize), to: &bytes)
         bytes += #","hasMore":"#.utf8
         bytes += (page.hasMore ? "true" : "false").utf8
         bytes.append(UInt8(ascii: "}"))

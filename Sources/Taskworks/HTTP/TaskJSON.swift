@@ -5,43 +5,45 @@ import Foundation
 /// ``JSONValue``, no formatter, no key sorting.
 enum TaskJSON {
     static func append(_ task: TaskRecord, to bytes: inout [UInt8]) {
-        task.readFields { fields in
-            JSONObjectWriter.append(to: &bytes) { object in
-                object.key("id")
-                object.bytes.append(UInt8(ascii: "\""))
-                fields.id.appendText(to: &object.bytes)
-                object.bytes.append(UInt8(ascii: "\""))
-                object.string("type", fields.type)
-                object.string("status", fields.status.rawValue)
-                object.integer("priority", Int64(fields.priority))
-                object.integer("progress", Int64(fields.progress))
-                object.string("createdBy", fields.createdBy)
-                object.integer("attempts", Int64(fields.attempts))
-                object.integer("maxRetries", Int64(fields.maxRetries))
-                object.bool("cancelRequested", fields.cancelRequested)
-                internetDate("createdAt", fields.createdAt, into: &object)
-                internetDate("updatedAt", fields.updatedAt, into: &object)
-                internetDate("runAfter", fields.runAfter, into: &object)
-                if let date = fields.startedAt { internetDate("startedAt", date, into: &object) }
-                if let date = fields.finishedAt { internetDate("finishedAt", date, into: &object) }
-                if let payload = fields.payload { object.value("payload", payload) }
-                if let result = fields.result { object.value("result", result) }
-                if let message = fields.errorMessage { object.string("errorMessage", message) }
-                if let artifact = fields.artifact {
-                    object.key("artifact")
-                    JSONObjectWriter.append(to: &object.bytes) { inner in
-                        inner.string("fileName", artifact.fileName)
-                        inner.string("contentType", artifact.contentType)
-                    }
-                }
+        var object = JSONObjectWriter(appendingTo: &bytes)
+        // The fields are read in place: passed on borrowed, never captured, so never copied.
+        task.readFields { fields in appendMembers(of: fields, to: &object) }
+        bytes = object.finish()
+    }
+
+    private static func appendMembers(
+        of fields: borrowing TaskRecordFields, to object: inout JSONObjectWriter
+    ) {
+        object.key("id")
+        fields.id.appendText(quoted: true, to: &object.bytes)
+        object.string("type", fields.type)
+        object.string("status", fields.status.rawValue)
+        object.integer("priority", Int64(fields.priority))
+        object.integer("progress", Int64(fields.progress))
+        object.string("createdBy", fields.createdBy)
+        object.integer("attempts", Int64(fields.attempts))
+        object.integer("maxRetries", Int64(fields.maxRetries))
+        object.bool("cancelRequested", fields.cancelRequested)
+        internetDate("createdAt", fields.createdAt, into: &object)
+        internetDate("updatedAt", fields.updatedAt, into: &object)
+        internetDate("runAfter", fields.runAfter, into: &object)
+        if let date = fields.startedAt { internetDate("startedAt", date, into: &object) }
+        if let date = fields.finishedAt { internetDate("finishedAt", date, into: &object) }
+        if let payload = fields.payload { object.value("payload", payload) }
+        if let result = fields.result { object.value("result", result) }
+        if let message = fields.errorMessage { object.string("errorMessage", message) }
+        if let artifact = fields.artifact {
+            object.key("artifact")
+            JSONObjectWriter.append(to: &object.bytes) { inner in
+                inner.string("fileName", artifact.fileName)
+                inner.string("contentType", artifact.contentType)
             }
         }
     }
 
-    private static func internetDate(_ name: String, _ date: Date, into object: inout JSONObjectWriter) {
+    private static func internetDate(_ name: StaticString, _ date: Date, into object: inout JSONObjectWriter)
+    {
         object.key(name)
-        object.bytes.append(UInt8(ascii: "\""))
-        InternetDateText.append(date, to: &object.bytes)
-        object.bytes.append(UInt8(ascii: "\""))
+        InternetDateText.append(date, quoted: true, to: &object.bytes)
     }
 }

@@ -6,49 +6,54 @@ struct JSONObjectWriter {
     var bytes: [UInt8]
     var first = true
 
-    init(bytes: [UInt8]) {
-        self.bytes = bytes
+    /// Starts an object at the end of `bytes`, which the writer takes over (moved, not copied:
+    /// `bytes` is left empty until ``finish()`` hands the buffer back).
+    init(appendingTo bytes: inout [UInt8]) {
+        self.bytes = []
+        swap(&self.bytes, &bytes)
         self.bytes.append(UInt8(ascii: "{"))
     }
 
     /// Appends one object to `bytes`, its members written by `members` (the buffer is moved in
     /// and out, never copied).
     static func append(to bytes: inout [UInt8], _ members: (inout JSONObjectWriter) -> Void) {
-        var writer = JSONObjectWriter(bytes: bytes)
-        bytes = []
+        var writer = JSONObjectWriter(appendingTo: &bytes)
         members(&writer)
         bytes = writer.finish()
     }
 
-    mutating func key(_ name: String) {
+    /// Appends `"name":` (after a comma unless it is the first member). Names are literals,
+    /// copied whole.
+    mutating func key(_ name: StaticString) {
         if !first { bytes.append(UInt8(ascii: ",")) }
         first = false
         bytes.append(UInt8(ascii: "\""))
-        bytes += name.utf8
-        bytes += "\":".utf8
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
     }
 
-    mutating func string(_ name: String, _ value: String) {
+    mutating func string(_ name: StaticString, _ value: String) {
         key(name)
         JSONWriter.appendString(value, to: &bytes)
     }
 
-    mutating func integer(_ name: String, _ value: Int64) {
+    mutating func integer(_ name: StaticString, _ value: Int64) {
         key(name)
-        bytes += String(value).utf8
+        JSONWriter.appendInteger(value, to: &bytes)
     }
 
-    mutating func bool(_ name: String, _ value: Bool) {
+    mutating func bool(_ name: StaticString, _ value: Bool) {
         key(name)
         bytes += (value ? "true" : "false").utf8
     }
 
-    mutating func date(_ name: String, _ value: Date) {
+    mutating func date(_ name: StaticString, _ value: Date) {
         key(name)
         JSONWriter.appendDouble(value.timeIntervalSinceReferenceDate, to: &bytes)
     }
 
-    mutating func value(_ name: String, _ value: JSONValue) {
+    mutating func value(_ name: StaticString, _ value: JSONValue) {
         key(name)
         JSONWriter.appendValue(value, to: &bytes)
     }

@@ -37,36 +37,38 @@ public struct TaskID: Hashable, Sendable, Codable, CustomStringConvertible {
 
     /// The lowercase text form, e.g. `3f2504e0-4f89-41d3-9a0c-0305e82c3301`.
     public var description: String {
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        let bytes = uuid.uuid
-        return String(unsafeUninitializedCapacity: 36) { buffer in
-            var position = 0
-            withUnsafeBytes(of: bytes) { raw in
+        String(unsafeUninitializedCapacity: 36) { buffer in
+            writeText(into: buffer, at: 0)
+            return 36
+        }
+    }
+
+    /// Appends the text form (``description``) to `bytes`, in double quotes when `quoted` (a
+    /// JSON string).
+    func appendText(quoted: Bool = false, to bytes: inout [UInt8]) {
+        JSONWriter.appendFixedWidth(quoted ? 38 : 36, to: &bytes) { text in
+            writeText(into: text, at: quoted ? 1 : 0)
+            if quoted {
+                text[0] = UInt8(ascii: "\"")
+                text[37] = UInt8(ascii: "\"")
+            }
+        }
+    }
+
+    /// Writes the 36 bytes of the text form into `buffer` from `start` on.
+    private func writeText(into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
+        let hex: StaticString = "0123456789abcdef"
+        var position = start
+        withUnsafeBytes(of: uuid.uuid) { raw in
+            hex.withUTF8Buffer { digits in
                 for (index, byte) in raw.enumerated() {
                     if index == 4 || index == 6 || index == 8 || index == 10 {
                         buffer[position] = UInt8(ascii: "-")
                         position += 1
                     }
-                    buffer[position] = hex[Int(byte >> 4)]
-                    buffer[position + 1] = hex[Int(byte & 0x0F)]
+                    buffer[position] = digits[Int(byte >> 4)]
+                    buffer[position + 1] = digits[Int(byte & 0x0F)]
                     position += 2
-                }
-            }
-            return position
-        }
-    }
-
-    /// Appends the text form (``description``) to `bytes`.
-    func appendText(to bytes: inout [UInt8]) {
-        let hex: StaticString = "0123456789abcdef"
-        withUnsafeBytes(of: uuid.uuid) { raw in
-            hex.withUTF8Buffer { digits in
-                for (index, byte) in raw.enumerated() {
-                    if index == 4 || index == 6 || index == 8 || index == 10 {
-                        bytes.append(UInt8(ascii: "-"))
-                    }
-                    bytes.append(digits[Int(byte >> 4)])
-                    bytes.append(digits[Int(byte & 0x0F)])
                 }
             }
         }

@@ -54,4 +54,42 @@ struct TaskJSONTests {
         let parsed = try JSONValue(jsonText: String(decoding: bytes, as: UTF8.self))
         #expect(parsed["payload"] == task.payload)
     }
+
+    @Test(arguments: [
+        Int64.min, Int64.min + 1, -1_000_000_000_000_000_000, -10, -9, -1, 0, 1, 9, 10, 99, 100,
+        4_096, 999_999_999_999_999_999, 1_000_000_000_000_000_000, Int64.max - 1, Int64.max,
+    ])
+    func integersAreWrittenAsSwiftPrintsThem(_ number: Int64) {
+        var bytes: [UInt8] = Array("x".utf8)
+        JSONWriter.appendInteger(number, to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == "x" + String(number))
+    }
+
+    @Test(arguments: [
+        "", "plain", "\"", "\\", "a\"b\\c", "\n\r\t", "\u{0}\u{1}\u{1F}", "end\u{7F}",
+        "üñí €", "👩‍💻 and \"quotes\"", "\u{1}lead", "trail\u{1}",
+    ])
+    func stringsReadBackAsTheSameText(_ text: String) throws {
+        var bytes: [UInt8] = []
+        JSONWriter.appendString(text, to: &bytes)
+        let decoded = try JSONSerialization.jsonObject(with: Data(bytes), options: .fragmentsAllowed)
+        #expect(decoded as? String == text)
+        // Only the quotes, a backslash and control characters are escaped.
+        let escapes = text.utf8.filter { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }.count
+        #expect(bytes.count >= text.utf8.count + 2 + escapes)
+        #expect(!bytes.dropFirst().dropLast().contains { $0 < 0x20 })
+    }
+
+    @Test func randomStringsReadBackAsTheSameText() throws {
+        var generator = ReadyQueueTests.SplitMix(state: 0x5EED)
+        let alphabet: [Character] = ["a", "\"", "\\", "\n", "\u{1}", "\u{1F}", "é", "€", "😀", " ", "/"]
+        for _ in 0..<2_000 {
+            let length = Int.random(in: 0...24, using: &generator)
+            let text = String((0..<length).map { _ in alphabet.randomElement(using: &generator) ?? "a" })
+            var bytes: [UInt8] = []
+            JSONWriter.appendString(text, to: &bytes)
+            let decoded = try JSONSerialization.jsonObject(with: Data(bytes), options: .fragmentsAllowed)
+            #expect(decoded as? String == text)
+        }
+    }
 }
