@@ -81,6 +81,18 @@ public struct TaskSchedule: Sendable {
         }
     }
 
+    /// The timing in words: `every 300 s` (`, and at start` when it runs at start) or
+    /// `cron 0 2 * * * (Europe/Paris)`.
+    public var rule: String {
+        switch timing {
+        case .interval(let seconds, let runAtStart):
+            let amount = seconds.rounded() == seconds && seconds < 1e15 ? String(Int64(seconds)) : String(seconds)
+            return "every \(amount) s" + (runAtStart ? ", and at start" : "")
+        case .cron(let expression, let zone):
+            return "cron \(expression.text) (\(zone.identifier))"
+        }
+    }
+
     /// The unique key every run of this schedule carries, so runs never overlap.
     var uniqueKey: String { "taskworks.schedule:\(name)" }
 }

@@ -32,9 +32,11 @@ public final class TaskScheduler: Sendable {
     public let service: TaskService
     /// The engine under ``service``: runs are created through it, as the system.
     private let engine: TaskEngine
-    private let schedules = LockedState<[String: TaskSchedule]>([:])
+    let schedules = LockedState<[String: TaskSchedule]>([:])
     /// When each schedule fires next, as this process sees it.
-    private let nextDue = LockedState<[String: Date]>([:])
+    let nextDue = LockedState<[String: Date]>([:])
+    /// Each schedule's latest outcome in this process.
+    let lastOutcomes = LockedState<[String: Outcome]>([:])
     private let started = LockedState(false)
     private let wake = WakeUpCall()
     private let onOutcome: @Sendable (Outcome) -> Void
@@ -114,7 +116,7 @@ public final class TaskScheduler: Sendable {
                 "no schedule is named '\(name.prefix(100))'; added: \(scheduleNames.joined(separator: ", "))")
         }
         let outcome = try await create(schedule, tick: engine.clock.now())
-        onOutcome(outcome)
+        record(outcome, of: name)
         return outcome
     }
 
@@ -144,8 +146,13 @@ public final class TaskScheduler: Sendable {
     private func fire(_ schedule: TaskSchedule, tick: Date) async throws -> Outcome? {
         guard try await claim(tick, of: schedule) else { return nil }
         let outcome = try await create(schedule, tick: tick)
-        onOutcome(outcome)
+        record(outcome, of: schedule.name)
         return outcome
+    }
+
+    private func record(_ outcome: Outcome, of name: String) {
+        lastOutcomes.withLock { $0[name] = outcome }
+        onOutcome(outcome)
     }
 
     private func create(_ schedule: TaskSchedule, tick: Date) async throws -> Outcome {
