@@ -3,7 +3,7 @@ import Foundation
 /// Taskworks' own routes, as a table: the router, the `Allow` header and the OpenAPI check all
 /// read this one list.
 extension TaskHTTPAPI {
-    static func builtInRoutes(_ configuration: Configuration) -> [TaskHTTPRoute] {
+    static func builtInRoutes(_ configuration: Configuration, journal: TaskEventJournal) -> [TaskHTTPRoute] {
         var routes = [
             TaskHTTPRoute("GET", "/tasks") { try await list($0) },
             TaskHTTPRoute("POST", "/tasks") {
@@ -56,6 +56,11 @@ extension TaskHTTPAPI {
                 .json(200, settingsJSON(try await request.service.settings(as: try request.signedInCaller())))
             },
             TaskHTTPRoute("PUT", "/settings") { try await updateSettings($0) },
+            TaskHTTPRoute("GET", "/events") { request in
+                try await events(request, journal: journal, heartbeat: configuration.eventHeartbeat)
+            },
+            TaskHTTPRoute("GET", "/caller") { try caller($0) },
+            TaskHTTPRoute("GET", "/workers") { try await workers($0) },
         ]
         if let signer = configuration.downloadLinks {
             routes.append(
@@ -65,6 +70,8 @@ extension TaskHTTPAPI {
                 })
         }
         if let scheduler = configuration.scheduler {
+            routes.append(
+                TaskHTTPRoute("GET", "/schedules") { try await schedules($0, scheduler: scheduler) })
             routes.append(
                 TaskHTTPRoute("POST", "/schedules/{name}/run") {
                     try await runSchedule($0, scheduler: scheduler)

@@ -10,6 +10,10 @@ import Foundation
 /// |---|---|
 /// | `GET /tasks` | list (`status`, `type`, `search`, `page`, `pageSize`, `sort`, `createdBy` for admins) |
 /// | `GET /tasks/recent` | the caller's recent tasks |
+/// | `GET /events` | the caller's task events, as server-sent events |
+/// | `GET /caller` | who the caller is and what the policy allows it |
+/// | `GET /schedules` | the schedules, their next fire and latest run |
+/// | `GET /workers` | the running tasks by worker |
 /// | `GET /tasks/counts` | counts by status and type |
 /// | `GET /tasks/{id}` | one task |
 /// | `POST /tasks` | create (`{"type": …, "payload": …}`), for ``Configuration/creatableTypes`` only |
@@ -49,6 +53,8 @@ public final class TaskHTTPAPI: Sendable {
         public var scheduler: TaskScheduler?
         /// The largest request body accepted; larger ones get 413. Default 1 MiB.
         public var maximumBodySize: Int
+        /// How often `GET /events` sends a heartbeat comment on an idle stream. Default 15 s.
+        public var eventHeartbeat: Duration
         /// The OpenAPI security scheme object describing how the host authenticates callers
         /// (served in ``TaskHTTPAPI/servedOpenAPIDocument``). Default: an `Authorization` header.
         public var securityScheme: JSONValue
@@ -58,6 +64,7 @@ public final class TaskHTTPAPI: Sendable {
             prefix: String = "/api", creatableTypes: Set<String> = [],
             downloadLinks: DownloadLinkSigner? = nil,
             scheduler: TaskScheduler? = nil, maximumBodySize: Int = 1 << 20,
+            eventHeartbeat: Duration = .seconds(15),
             securityScheme: JSONValue = .object([
                 "type": .string("apiKey"), "in": .string("header"), "name": .string("Authorization"),
             ])
@@ -67,6 +74,7 @@ public final class TaskHTTPAPI: Sendable {
             self.downloadLinks = downloadLinks
             self.scheduler = scheduler
             self.maximumBodySize = maximumBodySize
+            self.eventHeartbeat = eventHeartbeat > .zero ? eventHeartbeat : .seconds(15)
             self.securityScheme = securityScheme
         }
     }
@@ -83,6 +91,8 @@ public final class TaskHTTPAPI: Sendable {
     let configuration: Configuration
     let prefix: String
     let router: TaskHTTPRouter
+    /// The recent events `GET /events` streams and replays.
+    let eventJournal: TaskEventJournal
 
     /// Makes the API over `service`, serving Taskworks' routes and those of the plugins installed
     /// in the service's registry (``TaskRegistry/httpRoutes``, checked when installed).
@@ -92,7 +102,9 @@ public final class TaskHTTPAPI: Sendable {
         self.prefix =
             configuration.prefix.hasSuffix("/")
             ? String(configuration.prefix.dropLast()) : configuration.prefix
-        let routes = TaskHTTPAPI.builtInRoutes(configuration) + service.registry.httpRoutes
+        let journal = TaskEventJournal()
+        self.eventJournal = journal
+        let routes = TaskHTTPAPI.builtInRoutes(configuration, journal: journal) + service.registry.httpRoutes
         let document = TaskHTTPAPI.servedDocument(routes: routes, configuration: configuration)
         self.servedOpenAPIDocument = document
         self.router = TaskHTTPRouter(routes: routes + [TaskHTTPAPI.openAPIRoute(document)])

@@ -86,7 +86,8 @@ public struct TaskSchedule: Sendable {
     public var rule: String {
         switch timing {
         case .interval(let seconds, let runAtStart):
-            let amount = seconds.rounded() == seconds && seconds < 1e15 ? String(Int64(seconds)) : String(seconds)
+            let amount =
+                seconds.rounded() == seconds && seconds < 1e15 ? String(Int64(seconds)) : String(seconds)
             return "every \(amount) s" + (runAtStart ? ", and at start" : "")
         case .cron(let expression, let zone):
             return "cron \(expression.text) (\(zone.identifier))"

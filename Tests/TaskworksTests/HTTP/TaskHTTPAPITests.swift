@@ -131,6 +131,18 @@ struct TaskHTTPAPITests {
         Route(
             method: "PUT", path: "/api/settings", body: "{\"maxConcurrentTasks\":3}",
             expected: [.admin: 200, .owner: 403, .other: 403, .anonymous: 401]),
+        Route(
+            method: "GET", path: "/api/events", body: "",
+            expected: [.admin: 200, .owner: 200, .other: 200, .anonymous: 401]),
+        Route(
+            method: "GET", path: "/api/caller", body: "",
+            expected: [.admin: 200, .owner: 200, .other: 200, .anonymous: 401]),
+        Route(
+            method: "GET", path: "/api/schedules", body: "",
+            expected: [.admin: 200, .owner: 200, .other: 200, .anonymous: 401]),
+        Route(
+            method: "GET", path: "/api/workers", body: "",
+            expected: [.admin: 200, .owner: 200, .other: 200, .anonymous: 401]),
     ]
 
     @Test(arguments: routes, Who.allCases)

@@ -17,6 +17,8 @@ final class TaskEventJournal: Sendable {
     /// gone, or the number is of another journal), then the live ones.
     struct Subscription: Sendable {
         var missed: [Entry]?
+        /// The id of the newest event when the stream started (where a snapshot stands).
+        var position: String
         var live: AsyncStream<Entry>
         var end: @Sendable () -> Void
     }
@@ -79,19 +81,19 @@ final class TaskEventJournal: Sendable {
     func subscribe(after lastEventID: String?, bufferSize: Int = 1_024) -> Subscription {
         let (live, continuation) = AsyncStream<Entry>.makeStream(
             bufferingPolicy: .bufferingNewest(max(1, bufferSize)))
-        let (number, missed): (UInt64, [Entry]?) = state.withLock { state in
+        let (number, missed, newest): (UInt64, [Entry]?, UInt64) = state.withLock { state in
             let number = state.nextSubscriber
             state.nextSubscriber += 1
             state.subscribers[number] = continuation
-            return (number, missedEntries(after: lastEventID, in: state))
+            return (number, missedEntries(after: lastEventID, in: state), state.nextSequence - 1)
         }
         // Finishing outside the lock: a finish calls `onTermination`, which calls `end` again.
         let end: @Sendable () -> Void = { [weak self] in
             let removed = self?.state.withLock { state in state.subscribers.removeValue(forKey: number) }
-            removed??.finish()
+            removed?.finish()
         }
         continuation.onTermination = { _ in end() }
-        return Subscription(missed: missed, live: live, end: end)
+        return Subscription(missed: missed, position: "\(epoch)-\(newest)", live: live, end: end)
     }
 
     /// The id of `entry` as streams send it.
