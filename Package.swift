@@ -16,7 +16,7 @@ let package = Package(
         .executable(name: "taskworks-quickstart", targets: ["TaskworksQuickStart"]),
     ],
     targets: [
-        .target(name: "Taskworks", resources: [.copy("Resources/openapi.json")]),
+        .target(name: "Taskworks", resources: [.copy("Resources/openapi.json"), .copy("Resources/console")]),
         // The TaskStore contract as runnable checks, for any store in any package.
         .target(name: "TaskStoreConformance", dependencies: ["Taskworks", "TaskworksTesting"]),
         // Helpers for host apps' and our own tests: waits with deadlines, a manual clock, a

@@ -45,7 +45,8 @@ public struct TaskHTTPRequest: Sendable {
     }
 }
 
-/// A response from ``TaskHTTPAPI``: a status, headers, and a JSON body or an artifact's bytes.
+/// A response from ``TaskHTTPAPI`` or ``TaskConsole``: a status, headers, and a JSON body, a
+/// stream (an artifact's bytes, server-sent events) or a console file.
 public struct TaskHTTPResponse: Sendable {
     /// The body.
     public enum Body: Sendable {
@@ -53,7 +54,10 @@ public struct TaskHTTPResponse: Sendable {
         case empty
         /// JSON bytes (`Content-Type: application/json`).
         case json([UInt8])
-        /// An artifact, streamed in chunks.
+        /// Other bytes in one piece (the console's pages, styles and script), whose
+        /// `Content-Type` header says what they are.
+        case bytes([UInt8])
+        /// Bytes streamed in chunks: an artifact, or server-sent events (`GET /events`).
         case stream(ArtifactChunks)
     }
 
@@ -92,7 +96,10 @@ public struct TaskHTTPResponse: Sendable {
     /// body would have been when that is known.
     func withoutBody() -> TaskHTTPResponse {
         var response = TaskHTTPResponse(status: status, headers: headers, body: .empty)
-        if case .json(let bytes) = body { response.headers["Content-Length"] = String(bytes.count) }
+        switch body {
+        case .json(let bytes), .bytes(let bytes): response.headers["Content-Length"] = String(bytes.count)
+        case .empty, .stream: break
+        }
         return response
     }
 
@@ -116,7 +123,7 @@ extension TaskHTTPResponse {
     public func collectBytes() async throws -> [UInt8] {
         switch body {
         case .empty: return []
-        case .json(let bytes): return bytes
+        case .json(let bytes), .bytes(let bytes): return bytes
         case .stream(let chunks):
             var bytes: [UInt8] = []
             for try await chunk in chunks { bytes += chunk }
