@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// An example host app: Taskworks' HTTP API and a task page on Hummingbird. A separate package so
+// An example host app: Taskworks' HTTP API and task console on Hummingbird. A separate package so
 // the root package stays free of dependencies; it uses Taskworks from the repository by path.
 let package = Package(
     name: "HummingbirdHost",
@@ -13,6 +13,7 @@ let package = Package(
         .package(name: "Taskworks", path: "../.."),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .executableTarget(
@@ -22,6 +23,7 @@ let package = Package(
                 .product(name: "UserExportPlugin", package: "Taskworks"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(

@@ -140,6 +140,13 @@ public final class TaskHTTPAPI: Sendable {
         return response
     }
 
+    /// Ends every open `GET /events` stream, as a server does at graceful shutdown (an event
+    /// stream never ends by itself, so a server waiting for open requests would wait forever).
+    /// Browsers reconnect by themselves; streams opened later work as before.
+    public func finishEventStreams() {
+        eventJournal.finishSubscriptions()
+    }
+
     static func status(for code: TaskworksError.Code) -> Int {
         switch code {
         case .taskNotFound, .artifactNotFound: 404

@@ -4,8 +4,9 @@ import Hummingbird
 import Taskworks
 import UserExportPlugin
 
-// hummingbird-host: Taskworks' HTTP API and a task page on Hummingbird, with the user-export
-// plugin on a file store. `swift run hummingbird-host --port 8080`, then open the page.
+// hummingbird-host: Taskworks' HTTP API and task console on Hummingbird, with the user-export
+// plugin on a file store. `swift run hummingbird-host --port 8080`, then open
+// http://127.0.0.1:8080/tasks and pick a demo user.
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("hummingbird-host: \(message)\n".utf8))
@@ -16,6 +17,7 @@ var port = 8080
 var dataDirectory = "./hummingbird-data"
 var users = 20_000
 var allowsQueryCaller = false
+var exportPageDelay: Duration = .zero
 var arguments = CommandLine.arguments.dropFirst()
 while let flag = arguments.popFirst() {
     switch flag {
@@ -34,10 +36,16 @@ while let flag = arguments.popFirst() {
         users = value
     case "--allow-query-caller":
         allowsQueryCaller = true
+    case "--export-page-delay-ms":
+        guard let text = arguments.popFirst(), let value = Int(text), (0...60_000).contains(value) else {
+            fail("--export-page-delay-ms needs a number of milliseconds from 0 to 60000")
+        }
+        exportPageDelay = .milliseconds(value)
     case "--help", "-h":
         print(
             "usage: hummingbird-host [--port N (default 8080)] [--data-dir DIR] [--users N] "
-                + "[--allow-query-caller (demo only: ?as=alice names the caller)]")
+                + "[--allow-query-caller (demo only: ?as=alice names the caller)] "
+                + "[--export-page-delay-ms N (pause per page of 100 users, to watch progress)]")
         exit(0)
     default:
         fail("unknown flag '\(flag)'; see --help")
@@ -48,7 +56,11 @@ let store = try await FileTaskStore(
     directory: dataDirectory + "/store", options: .init(createDirectory: true))
 let artifacts = try LocalDirectoryArtifactStore(directory: dataDirectory + "/artifacts")
 let registry = TaskRegistry()
-try registry.install(UserExportPlugin(directory: SampleUserDirectory(count: users)))
+let directory: any UserDirectory =
+    exportPageDelay > .zero
+    ? PacedUserDirectory(base: SampleUserDirectory(count: users), delay: exportPageDelay)
+    : SampleUserDirectory(count: users)
+try registry.install(UserExportPlugin(directory: directory))
 // The role table of the task module this is modelled on, as a policy.
 var serviceConfiguration = TaskService.Configuration()
 serviceConfiguration.authorization = RoleBasedTaskPolicy(roles: [
@@ -80,30 +92,18 @@ let api = TaskHTTPAPI(
             "description": .string("Demo only: alice (operator), bob (viewer) or admin"),
         ])))
 
+let console = try TaskConsole(
+    configuration: .init(
+        apiPrefix: "/api", title: "Tasks — Taskworks",
+        createActions: [
+            .init(label: "New user export", taskType: UserExportPlugin.taskType, path: "/users/export")
+        ],
+        demoUsers: DemoAuthentication.users, demoUserCookie: DemoAuthentication.cookie))
 let router = Router()
 router.middlewares.add(
     TaskworksMiddleware(
-        api: api, prefix: "/api", authentication: DemoAuthentication(allowsQueryCaller: allowsQueryCaller)))
-/// The page's own files only: no inline script or style, no framing, no sniffing.
-func pageResponse(_ text: String, contentType: String) -> Response {
-    var headers = HTTPFields()
-    headers[.contentType] = contentType
-    let security = [
-        "Content-Security-Policy":
-            "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
-            + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-        "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
-    ]
-    for (name, value) in security {
-        if let field = HTTPField.Name(name) { headers[field] = value }
-    }
-    return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
-}
-router.get("/") { _, _ in pageResponse(TaskPage.html, contentType: "text/html; charset=utf-8") }
-router.get("/task-page.css") { _, _ in pageResponse(TaskPage.css, contentType: "text/css; charset=utf-8") }
-router.get("/task-page.js") { _, _ in
-    pageResponse(TaskPage.javaScript, contentType: "text/javascript; charset=utf-8")
-}
+        api: api, console: console, prefix: "/api",
+        authentication: DemoAuthentication(allowsQueryCaller: allowsQueryCaller)))
 let listenPort = port
 let app = Application(
     router: router, configuration: .init(address: .hostname("127.0.0.1", port: listenPort)),

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import TaskworksTesting
 import Testing
 
@@ -32,12 +33,13 @@ struct HummingbirdHostTests {
         }
         let http = LoopbackHTTP(port: port)
 
-        let page = try http.send("GET", "/")
+        let page = try http.send("GET", "/tasks")
         #expect(page.status == 200)
         #expect(page.text.contains("<title>Tasks — Taskworks</title>"))
         #expect(page.headers["content-security-policy"]?.contains("script-src 'self'") == true)
         #expect(page.headers["x-frame-options"] == "DENY")
-        #expect(try http.send("GET", "/task-page.js").status == 200)
+        #expect(try http.send("GET", "/console-assets/console.js").status == 200)
+        #expect(try http.send("GET", "/nothing-here").status == 404)
         let anonymous = try http.send("GET", "/api/tasks")
         #expect(anonymous.status == 401)
         #expect(anonymous.headers["x-content-type-options"] == "nosniff")
@@ -96,6 +98,14 @@ struct HummingbirdHostTests {
         #expect(
             try http.send("GET", link.replacingOccurrences(of: "user%3Aalice", with: "user%3Abob")).status
                 == 403)
+
+        // An open console's event stream does not hold up graceful shutdown: on SIGTERM the
+        // server ends the stream, stops, and exits 0.
+        let stream = try http.openEventStream(user: "alice")
+        defer { close(stream) }
+        server.terminate()
+        try await eventually("the server to exit after SIGTERM", timeout: .seconds(30)) { !server.isRunning }
+        #expect(server.terminationStatus == 0)
     }
 
     private func poll<T>(_ what: String, _ check: () throws -> T?) async throws -> T {

@@ -25,9 +25,48 @@ struct LoopbackHTTP {
         _ method: String, _ target: String, user: String? = nil, body: String = "",
         contentType: String? = "application/json"
     ) throws -> Response {
+        let socket = try connectedSocket()
+        defer { close(socket) }
+        var request = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        if let user { request += "X-Demo-User: \(user)\r\n" }
+        if let contentType, method == "POST" || method == "PUT" {
+            request += "Content-Type: \(contentType)\r\n"
+        }
+        request += "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
+        try write(request, to: socket)
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+            if count <= 0 { break }
+            received += buffer[0..<count]
+        }
+        return try parse(received)
+    }
+
+    /// Opens `GET /api/events` as `user` and reads until the stream's first event (a snapshot)
+    /// arrived; returns the open socket (the caller closes it). Reads time out after 10 s.
+    func openEventStream(user: String) throws -> Int32 {
+        let socket = try connectedSocket()
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        try write("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Demo-User: \(user)\r\n\r\n", to: socket)
+        var received = ""
+        var buffer = [UInt8](repeating: 0, count: 4_096)
+        while !received.contains("event: snapshot") {
+            let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+            guard count > 0 else {
+                close(socket)
+                throw Failure(description: "the event stream ended before its first event: \(received)")
+            }
+            received += String(decoding: buffer[0..<count], as: UTF8.self)
+        }
+        return socket
+    }
+
+    private func connectedSocket() throws -> Int32 {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw Failure(description: "socket() failed") }
-        defer { close(socket) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -37,28 +76,21 @@ struct LoopbackHTTP {
                 connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard connected == 0 else { throw Failure(description: "connect to 127.0.0.1:\(port) failed") }
-        var request = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-        if let user { request += "X-Demo-User: \(user)\r\n" }
-        if let contentType, method == "POST" || method == "PUT" {
-            request += "Content-Type: \(contentType)\r\n"
+        guard connected == 0 else {
+            close(socket)
+            throw Failure(description: "connect to 127.0.0.1:\(port) failed")
         }
-        request += "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
-        let bytes = Array(request.utf8)
+        return socket
+    }
+
+    private func write(_ text: String, to socket: Int32) throws {
+        let bytes = Array(text.utf8)
         var sent = 0
         while sent < bytes.count {
             let count = bytes[sent...].withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, 0) }
             guard count > 0 else { throw Failure(description: "send failed") }
             sent += count
         }
-        var received: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
-            if count <= 0 { break }
-            received += buffer[0..<count]
-        }
-        return try parse(received)
     }
 
     private func parse(_ bytes: [UInt8]) throws -> Response {

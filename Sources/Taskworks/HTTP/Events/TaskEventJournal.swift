@@ -96,6 +96,15 @@ final class TaskEventJournal: Sendable {
         return Subscription(missed: missed, position: "\(epoch)-\(newest)", live: live, end: end)
     }
 
+    /// Ends every open subscription (their streams end); later ones work as before.
+    func finishSubscriptions() {
+        let open = state.withLock { state in
+            defer { state.subscribers = [:] }
+            return Array(state.subscribers.values)
+        }
+        for continuation in open { continuation.finish() }
+    }
+
     /// The id of `entry` as streams send it.
     func id(of entry: Entry) -> String { "\(epoch)-\(entry.sequence)" }
 
