@@ -19,8 +19,10 @@ run() {
     NO_PROXY="*" python3 -m schemathesis.cli run "$base/openapi.json" --url "$base" --checks all \
         --max-examples "${SCHEMATHESIS_EXAMPLES:-12}" --seed 22 --no-color "$@"
 }
+# GET /events is an event stream that stays open by design: a request/response fuzzer would wait
+# on it forever, so it is left out here (its Swift tests and the console check cover it).
 for user in admin bob; do
     echo "schemathesis as $user"
-    run --header "X-Demo-User: $user" --exclude-name "POST /tasks"
+    run --header "X-Demo-User: $user" --exclude-name "POST /tasks" --exclude-name "GET /events"
     run --header "X-Demo-User: $user" --include-name "POST /tasks" --exclude-checks positive_data_acceptance
 done

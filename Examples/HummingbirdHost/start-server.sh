@@ -1,10 +1,12 @@
-# Sourced by browser-check.sh and schemathesis-check.sh: start_server USERS starts the debug
+# Sourced by console-check.sh and schemathesis-check.sh: start_server USERS [FLAGS…] starts the debug
 # hummingbird-host on a free loopback port with a fresh data directory, sets `port`, and stops
 # the server (and removes the directory) when the calling script exits.
 start_server() {
     scratch=$(mktemp -d)
     server_log="$scratch/server.log"
-    .build/debug/hummingbird-host --port 0 --data-dir "$scratch/data" --users "$1" > "$server_log" 2>&1 &
+    local users=$1
+    shift
+    .build/debug/hummingbird-host --port 0 --data-dir "$scratch/data" --users "$users" "$@" > "$server_log" 2>&1 &
     server=$!
     trap 'kill $server 2>/dev/null || true; rm -rf "$scratch"' EXIT
     port=""

@@ -21,7 +21,8 @@ struct TaskworksMiddleware<Context: RequestContext>: RouterMiddleware {
         let path = request.uri.path
         let isAPI = path == prefix || path.hasPrefix(prefix + "/")
         if !isAPI {
-            let page = console.handle(TaskHTTPRequest(method: request.method.rawValue, path: path, caller: nil))
+            let page = console.handle(
+                TaskHTTPRequest(method: request.method.rawValue, path: path, caller: nil))
             guard let page else { return try await next(request, context) }
             return TaskworksMiddleware.response(page, api: api)
         }

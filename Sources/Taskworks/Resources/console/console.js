@@ -88,10 +88,9 @@ class SignedOut extends Error {}
 
 async function call(method, path, body) {
   const options = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
-  if (body !== undefined) {
-    options.headers["Content-Type"] = "application/json";
-    options.body = JSON.stringify(body);
-  }
+  // The API takes POST and PUT as application/json only, an empty body included.
+  if (method !== "GET" && method !== "DELETE") options.headers["Content-Type"] = "application/json";
+  if (body !== undefined) options.body = JSON.stringify(body);
   const response = await fetch(apiBase + path, options);
   if (response.status === 401) {
     signOut();
@@ -125,6 +124,9 @@ function signOut() {
   stopLiveUpdates();
   for (const id of ["list-view", "detail-view", "admin-view"]) $(id).hidden = true;
   $("recent-panel").hidden = true;
+  document.querySelector(".recent").hidden = true;
+  $("create-actions").hidden = true;
+  $("nav-admin").hidden = true;
   showNotice("");
   $("signed-out").hidden = false;
   if (config.signInURL) {
@@ -227,7 +229,9 @@ function setListParameters(parameters, push) {
 function taskRow(task) {
   const row = el("tr", { "data-task-id": task.id, "data-status": task.status });
   row.append(
-    el("td", { "data-label": "Type" }, el("a", { href: consoleURL("/tasks/" + task.id), text: task.type })),
+    el("td", { "data-label": "Type" },
+      el("a", { href: consoleURL("/tasks/" + task.id), text: task.type }), " ",
+      el("span", { class: "muted short-id", title: task.id, text: task.id.slice(0, 8) })),
     el("td", { "data-label": "Status" }, statusText(task)),
     el("td", { "data-label": "Progress" }, progressBar(task)));
   if (state.caller.seesEveryTask) row.append(el("td", { "data-label": "Creator", class: "creator", text: task.createdBy }));

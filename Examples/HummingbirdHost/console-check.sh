@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Drives the task console in headless Chromium (Debian's package) with Playwright (from PyPI)
+# against a fresh hummingbird-host, asserting what a user sees (console-check.py), and saves
+# screenshots at 1280×900 and 390×844 to .build/console-screenshots/. Installs Chromium and
+# Playwright when missing. Run from Examples/HummingbirdHost after `swift build`.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+browser=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$browser" ]; then
+    echo "installing Debian's chromium for the console check"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq chromium > /dev/null
+    browser=$(command -v chromium)
+fi
+if ! python3 -c 'import playwright' 2> /dev/null; then
+    echo "installing Playwright (its driver only: the browser is Debian's chromium)"
+    python3 -m pip install --quiet --disable-pip-version-check 'playwright==1.49.1'
+fi
+
+. ./start-server.sh
+# Slow exports (0.2 s per page of 100 users, 3,000 users) keep a queue to cancel from and
+# progress to watch.
+start_server 3000 --export-page-delay-ms 200
+shots="$PWD/.build/console-screenshots"
+mkdir -p "$shots"
+python3 console-check.py "http://127.0.0.1:$port" "$shots" "$browser"
+echo "screenshots: $shots/console-1280x900.png and $shots/console-390x844.png"
