@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "UserExportPlugin", targets: ["UserExportPlugin"]),
         .library(name: "TaskStoreConformance", targets: ["TaskStoreConformance"]),
         .library(name: "TaskworksTesting", targets: ["TaskworksTesting"]),
+        // What both example web hosts (Examples/HummingbirdHost, Examples/VaporHost) share.
+        .library(name: "TaskworksDemoHostKit", targets: ["TaskworksDemoHostKit"]),
         .executable(name: "taskworks-demo", targets: ["TaskworksDemo"]),
         .executable(name: "taskworks-bench", targets: ["TaskworksBench"]),
         .executable(name: "taskworks-quickstart", targets: ["TaskworksQuickStart"]),
@@ -27,6 +29,11 @@ let package = Package(
             name: "UserExportPlugin",
             dependencies: ["Taskworks"],
             path: "Plugins/UserExport/Sources/UserExportPlugin"
+        ),
+        .target(
+            name: "TaskworksDemoHostKit",
+            dependencies: ["Taskworks", "UserExportPlugin"],
+            path: "Examples/DemoHostKit"
         ),
         .executableTarget(
             name: "TaskworksDemo",

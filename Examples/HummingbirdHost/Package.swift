@@ -20,7 +20,7 @@ let package = Package(
             name: "HummingbirdHost",
             dependencies: [
                 .product(name: "Taskworks", package: "Taskworks"),
-                .product(name: "UserExportPlugin", package: "Taskworks"),
+                .product(name: "TaskworksDemoHostKit", package: "Taskworks"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -7,8 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 python3 -c 'import schemathesis' 2>/dev/null || python3 -m pip install --quiet 'schemathesis==4.32.5'
 
-. ./start-server.sh
-start_server 200
+. ../scripts/start-server.sh
+start_server .build/debug/hummingbird-host 200
 base="http://127.0.0.1:$port/api"
 
 # POST /tasks documents `payload` as any JSON, but each task type checks its own payload

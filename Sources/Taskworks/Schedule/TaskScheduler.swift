@@ -31,7 +31,7 @@ public final class TaskScheduler: Sendable {
     /// The service runs are created through (as ``Caller/system``).
     public let service: TaskService
     /// The engine under ``service``: runs are created through it, as the system.
-    private let engine: TaskEngine
+    let engine: TaskEngine
     let schedules = LockedState<[String: TaskSchedule]>([:])
     /// When each schedule fires next, as this process sees it.
     let nextDue = LockedState<[String: Date]>([:])

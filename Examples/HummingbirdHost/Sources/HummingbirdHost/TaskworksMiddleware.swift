@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import ServiceLifecycle
 import Taskworks
+import TaskworksDemoHostKit
 
 /// Hands every request under the API prefix to Taskworks' framework-neutral ``TaskHTTPAPI``, and
 /// the console's pages to ``TaskConsole``, and turns their answers into Hummingbird responses;
@@ -79,28 +80,19 @@ struct TaskworksMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 /// **A demo scheme, not authentication**: the caller is whoever the `X-Demo-User` header or the
-/// console's demo cookie (`taskworks_demo_user`) names — `alice` (an operator), `bob` (a viewer)
-/// or `admin`. With `--allow-query-caller` the `as` query item works too (for trying links in a
-/// browser); it is off by default, since a caller in a URL leaks through logs and referrers. A
-/// real host puts its own sign-in here and maps the signed-in account to a ``Caller`` with its
-/// roles.
+/// console's demo cookie (`taskworks_demo_user`) names (``DemoHost/caller(named:)``). With
+/// `--allow-query-caller` the `as` query item works too (for trying links in a browser); it is
+/// off by default, since a caller in a URL leaks through logs and referrers. A real host puts its
+/// own sign-in here and maps the signed-in account to a ``Caller`` with its roles.
 struct DemoAuthentication: Sendable {
-    static let header = HTTPField.Name("X-Demo-User")
-    static let cookie = "taskworks_demo_user"
-    /// The names the demo knows, for the console's picker.
-    static let users = ["alice", "bob", "admin"]
+    static let header = HTTPField.Name(DemoHost.userHeader)
     /// Whether `?as=NAME` also names the caller.
     let allowsQueryCaller: Bool
 
     func caller(of request: Request) -> Caller? {
         var name = DemoAuthentication.header.flatMap { request.headers[$0] }
-        if name == nil { name = request.cookies[DemoAuthentication.cookie]?.value.removingPercentEncoding }
+        if name == nil { name = request.cookies[DemoHost.userCookie]?.value.removingPercentEncoding }
         if name == nil, allowsQueryCaller { name = request.uri.queryParameters["as"].map(String.init) }
-        switch name {
-        case "admin"?: return .user("admin", roles: ["admin"])
-        case "alice"?: return .user("alice", roles: ["operator"])
-        case "bob"?: return .user("bob", roles: ["viewer"])
-        default: return nil
-        }
+        return DemoHost.caller(named: name)
     }
 }

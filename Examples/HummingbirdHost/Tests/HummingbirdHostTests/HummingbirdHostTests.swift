@@ -7,31 +7,10 @@ import Testing
 @Suite("hummingbird-host")
 struct HummingbirdHostTests {
     @Test func anExportCreatedOverHTTPRunsAndDownloadsAndStaysPrivate() async throws {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("hb-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        let output = scratch.appendingPathComponent("stdout")
-        try Data().write(to: output)
-        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var directory = testBinary.deletingLastPathComponent()
-        if directory.lastPathComponent.hasSuffix(".xctest") { directory.deleteLastPathComponent() }
-        let server = Process()
-        server.executableURL = directory.appendingPathComponent("hummingbird-host")
-        server.arguments = [
-            "--port", "0", "--data-dir", scratch.appendingPathComponent("data").path, "--users", "2000",
-        ]
-        server.standardOutput = try FileHandle(forWritingTo: output)
-        try server.run()
-        defer { server.terminate() }
-
-        let port = try await poll("the server to listen") { () -> Int? in
-            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
-            guard
-                let range = text.range(
-                    of: #"listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression)
-            else { return nil }
-            return Int(text[range].split(separator: ":").last ?? "")
-        }
-        let http = LoopbackHTTP(port: port)
+        let example = try await ExampleServer.start("hummingbird-host", users: 2000)
+        defer { example.cleanUp() }
+        let server = example.process
+        let http = example.http
 
         let page = try http.send("GET", "/tasks")
         #expect(page.status == 200)
@@ -73,7 +52,7 @@ struct HummingbirdHostTests {
         let refused = try http.send("POST", "/api/users/export", user: "alice", body: #"{"status":"gone"}"#)
         #expect(refused.status == 400)
 
-        let finished = try await poll("the export to finish") { () -> [String: Any]? in
+        let finished = try await ExampleServer.poll("the export to finish") { () -> [String: Any]? in
             let task = try http.send("GET", "/api/tasks/\(id)", user: "alice").json
             return task?["status"] as? String == "succeeded" ? task : nil
         }
@@ -106,15 +85,5 @@ struct HummingbirdHostTests {
         server.terminate()
         try await eventually("the server to exit after SIGTERM", timeout: .seconds(30)) { !server.isRunning }
         #expect(server.terminationStatus == 0)
-    }
-
-    private func poll<T>(_ what: String, _ check: () throws -> T?) async throws -> T {
-        var found: T?
-        try await eventually(what, pollingEvery: .milliseconds(20)) {
-            found = try check()
-            return found != nil
-        }
-        guard let found else { throw LoopbackHTTP.Failure(description: "no value for \(what)") }
-        return found
     }
 }

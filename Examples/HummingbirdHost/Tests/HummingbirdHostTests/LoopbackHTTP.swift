@@ -1,4 +1,5 @@
 import Foundation
+import TaskworksTesting
 
 #if canImport(Glibc)
     import Glibc
@@ -133,5 +134,61 @@ struct LoopbackHTTP {
             index = lineEnd + 2 + size + 2
         }
         return output
+    }
+}
+
+/// An example host started as a child process next to the test binary, on a free loopback port
+/// with a fresh data directory. Shared by the Hummingbird and Vapor examples' tests (the Vapor
+/// package links this file).
+struct ExampleServer {
+    let process: Process
+    let http: LoopbackHTTP
+    let scratch: URL
+
+    /// Starts `executable` with `--port 0`, a data directory and `--users users`, and waits (with
+    /// a deadline) until it prints the port it listens on.
+    static func start(_ executable: String, users: Int) async throws -> ExampleServer {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "\(executable)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let output = scratch.appendingPathComponent("stdout")
+        try Data().write(to: output)
+        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var directory = testBinary.deletingLastPathComponent()
+        if directory.lastPathComponent.hasSuffix(".xctest") { directory.deleteLastPathComponent() }
+        let process = Process()
+        process.executableURL = directory.appendingPathComponent(executable)
+        process.arguments = [
+            "--port", "0", "--data-dir", scratch.appendingPathComponent("data").path, "--users",
+            String(users),
+        ]
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        try process.run()
+        let port = try await poll("\(executable) to listen") { () -> Int? in
+            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+            guard
+                let range = text.range(
+                    of: #"listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression)
+            else { return nil }
+            return Int(text[range].split(separator: ":").last ?? "")
+        }
+        return ExampleServer(process: process, http: LoopbackHTTP(port: port), scratch: scratch)
+    }
+
+    /// Stops the server if it still runs and removes its data.
+    func cleanUp() {
+        if process.isRunning { process.terminate() }
+        try? FileManager.default.removeItem(at: scratch)
+    }
+
+    /// Polls `check` every 20 ms until it gives a value, for at most a minute.
+    static func poll<T>(_ what: String, _ check: () throws -> T?) async throws -> T {
+        var found: T?
+        try await eventually(what, pollingEvery: .milliseconds(20)) {
+            found = try check()
+            return found != nil
+        }
+        guard let found else { throw LoopbackHTTP.Failure(description: "no value for \(what)") }
+        return found
     }
 }

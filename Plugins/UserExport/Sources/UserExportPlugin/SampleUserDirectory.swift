@@ -6,6 +6,9 @@ import Foundation
 public struct SampleUserDirectory: UserDirectory {
     /// How many users there are.
     public let count: Int
+    /// How long each page takes to answer, as a slow database would: demos set it so that an
+    /// export's progress can be watched. Default none.
+    public let pageDelay: Duration
     private static let firstNames = ["Ada", "Grace", "Linus", "Zoë", "José", "Mary-Ann", "O'Neil", "Ken"]
     private static let lastNames = [
         "Lovelace", "Hopper", "Torvalds, Jr.", "Müller", "\"Ace\" Smith", "Ng", "Ritchie",
@@ -13,9 +16,10 @@ public struct SampleUserDirectory: UserDirectory {
     private static let sources = ["signup", "sso", "import"]
     private static let roleSets = [["viewer"], ["editor", "viewer"], ["admin"], []]
 
-    /// Makes a directory of `count` users.
-    public init(count: Int) {
+    /// Makes a directory of `count` users, each page answered after `pageDelay`.
+    public init(count: Int, pageDelay: Duration = .zero) {
         self.count = max(0, count)
+        self.pageDelay = max(.zero, pageDelay)
     }
 
     /// The user at `index` (0-based).
@@ -61,6 +65,7 @@ public struct SampleUserDirectory: UserDirectory {
 
     /// A page of matching users in index order.
     public func users(matching filter: UserFilter, offset: Int, limit: Int) async throws -> [ExportedUser] {
+        if pageDelay > .zero { try await Task.sleep(for: pageDelay) }
         if filtersAreArithmetic(filter) {
             // Without keywords, the n-th match is computed directly (status repeats every 4 users).
             let states = UserStatus.allCases.count

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
+# usage: console-check.sh BINARY SCREENSHOT_DIR
 # Drives the task console in headless Chromium (Debian's package) with Playwright (from PyPI)
-# against a fresh hummingbird-host, asserting what a user sees (console-check.py), and saves
-# screenshots at 1280×900 and 390×844 to .build/console-screenshots/. Installs Chromium and
-# Playwright when missing. Run from Examples/HummingbirdHost after `swift build`.
+# against a fresh example host (BINARY: a built hummingbird-host or vapor-host), asserting what a
+# user sees (console-check.py), and saves screenshots at 1280×900 and 390×844 to SCREENSHOT_DIR.
+# Installs Chromium and Playwright when missing.
 set -euo pipefail
+binary=$(realpath "$1")
+shots=$(realpath -m "$2")
 cd "$(dirname "$0")"
 
 browser=$(command -v chromium || command -v chromium-browser || true)
@@ -21,8 +24,7 @@ fi
 . ./start-server.sh
 # Slow exports (0.2 s per page of 100 users, 3,000 users) keep a queue to cancel from and
 # progress to watch.
-start_server 3000 --export-page-delay-ms 200
-shots="$PWD/.build/console-screenshots"
+start_server "$binary" 3000 --export-page-delay-ms 200
 mkdir -p "$shots"
 python3 console-check.py "http://127.0.0.1:$port" "$shots" "$browser"
 echo "screenshots: $shots/console-1280x900.png and $shots/console-390x844.png"

@@ -1,12 +1,12 @@
-# Sourced by console-check.sh and schemathesis-check.sh: start_server USERS [FLAGS…] starts the debug
-# hummingbird-host on a free loopback port with a fresh data directory, sets `port`, and stops
+# Sourced by console-check.sh and HummingbirdHost/schemathesis-check.sh: start_server BINARY USERS
+# [FLAGS…] starts an example host (hummingbird-host, vapor-host) on a free loopback port with a fresh data directory, sets `port`, and stops
 # the server (and removes the directory) when the calling script exits.
 start_server() {
     scratch=$(mktemp -d)
     server_log="$scratch/server.log"
-    local users=$1
-    shift
-    .build/debug/hummingbird-host --port 0 --data-dir "$scratch/data" --users "$users" "$@" > "$server_log" 2>&1 &
+    local binary=$1 users=$2
+    shift 2
+    "$binary" --port 0 --data-dir "$scratch/data" --users "$users" "$@" > "$server_log" 2>&1 &
     server=$!
     trap 'kill $server 2>/dev/null || true; rm -rf "$scratch"' EXIT
     port=""

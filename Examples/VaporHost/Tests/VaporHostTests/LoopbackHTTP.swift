@@ -1,0 +1,1 @@
+../../../HummingbirdHost/Tests/HummingbirdHostTests/LoopbackHTTP.swift
