@@ -2,8 +2,8 @@ import Foundation
 
 /// The task console: a task list, a task detail page, a header dropdown of the caller's recent
 /// tasks and admin views (schedules, the concurrency setting, running tasks by worker), live over
-/// the API's event stream. It is three static files shipped in the library (no build step, no
-/// CDN). Any host serves it by handing requests to ``handle(_:)``, as it does for
+/// the API's event stream. It is a page, a style sheet and a script in three parts, static files
+/// shipped in the library (no build step, no CDN). Any host serves it by handing requests to ``handle(_:)``, as it does for
 /// ``TaskHTTPAPI``. The pages call that API with the browser's own session (cookies, same
 /// origin), so the host authenticates them as it does any request.
 ///
@@ -84,8 +84,16 @@ public struct TaskConsole: Sendable {
     public let configuration: Configuration
     let prefix: String
     private let page: [UInt8]
-    private let style: [UInt8]
-    private let script: [UInt8]
+    /// The files under `/console-assets/`, by name, with their content types.
+    private let assets: [String: (bytes: [UInt8], contentType: String)]
+    /// The console's files besides the page: its style and its script in three parts (loaded in
+    /// this order).
+    static let assetFiles = [
+        ("console", "css", "text/css; charset=utf-8"),
+        ("console-core", "js", "text/javascript; charset=utf-8"),
+        ("console-views", "js", "text/javascript; charset=utf-8"),
+        ("console-live", "js", "text/javascript; charset=utf-8"),
+    ]
 
     /// Loads the console's files and fills in `configuration`.
     ///
@@ -119,8 +127,13 @@ public struct TaskConsole: Sendable {
             .replacingOccurrences(
                 of: "{{ASSETS}}", with: TaskConsole.escapedForHTML(prefix + "/console-assets"))
         page = Array(html.utf8)
-        style = Array(try TaskConsole.resource("console", "css").utf8)
-        script = Array(try TaskConsole.resource("console", "js").utf8)
+        var assets: [String: (bytes: [UInt8], contentType: String)] = [:]
+        for (name, ext, contentType) in TaskConsole.assetFiles {
+            assets["/console-assets/\(name).\(ext)"] = (
+                Array(try TaskConsole.resource(name, ext).utf8), contentType
+            )
+        }
+        self.assets = assets
     }
 
     /// The console's answer to `request`, or `nil` when the path is not one of its own (hand the
@@ -132,10 +145,8 @@ public struct TaskConsole: Sendable {
         switch path {
         case "", "/", "/tasks", "/admin":
             (body, contentType) = (page, "text/html; charset=utf-8")
-        case "/console-assets/console.css":
-            (body, contentType) = (style, "text/css; charset=utf-8")
-        case "/console-assets/console.js":
-            (body, contentType) = (script, "text/javascript; charset=utf-8")
+        case _ where assets[path] != nil:
+            (body, contentType) = (assets[path]?.bytes ?? [], assets[path]?.contentType ?? "")
         default:
             let segments = path.split(separator: "/", omittingEmptySubsequences: false)
             guard segments.count == 3, segments[1] == "tasks",

@@ -19,10 +19,10 @@ struct TaskConsoleTests {
     @Test(arguments: [
         ("", "/tasks", "text/html"), ("", "/", "text/html"), ("", "/admin", "text/html"),
         ("", "/tasks/3f2504e0-4f89-41d3-9a0c-0305e82c3301", "text/html"),
-        ("", "/console-assets/console.js", "text/javascript"),
+        ("", "/console-assets/console-live.js", "text/javascript"),
         ("", "/console-assets/console.css", "text/css"),
         ("/console", "/console", "text/html"), ("/console/", "/console/tasks", "text/html"),
-        ("/console", "/console/console-assets/console.js", "text/javascript"),
+        ("/console", "/console/console-assets/console-live.js", "text/javascript"),
     ])
     func itsOwnPathsAreServedWithAStrictPolicy(prefix: String, path: String, contentType: String) throws {
         let console = try TaskConsole(configuration: .init(prefix: prefix))
@@ -85,6 +85,18 @@ struct TaskConsoleTests {
         #expect(!page.contains("<script>"))
         #expect(!page.contains("style="))
         #expect(!page.contains("http://") && !page.contains("https://"))
-        #expect(page.contains(#"<script src="/console-assets/console.js" defer></script>"#))
+        #expect(page.contains(#"<script src="/console-assets/console-core.js" defer></script>"#))
+    }
+
+    @Test func everyFileThePageLoadsIsServed() throws {
+        let console = try TaskConsole(configuration: .init(prefix: "/ops"))
+        let page = TaskConsoleTests.text(TaskConsoleTests.get(console, "/ops/tasks"))
+        let references = page.components(separatedBy: "\"/ops/console-assets/").dropFirst().compactMap {
+            $0.split(separator: "\"").first.map { "/ops/console-assets/" + $0 }
+        }
+        #expect(references.count == TaskConsole.assetFiles.count)
+        for path in references {
+            #expect(TaskConsoleTests.get(console, path)?.status == 200, "\(path)")
+        }
     }
 }

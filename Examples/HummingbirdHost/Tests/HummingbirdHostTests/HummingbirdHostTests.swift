@@ -17,7 +17,7 @@ struct HummingbirdHostTests {
         #expect(page.text.contains("<title>Tasks — Taskworks</title>"))
         #expect(page.headers["content-security-policy"]?.contains("script-src 'self'") == true)
         #expect(page.headers["x-frame-options"] == "DENY")
-        #expect(try http.send("GET", "/console-assets/console.js").status == 200)
+        #expect(try http.send("GET", "/console-assets/console-live.js").status == 200)
         #expect(try http.send("GET", "/nothing-here").status == 404)
         let anonymous = try http.send("GET", "/api/tasks")
         #expect(anonymous.status == 401)

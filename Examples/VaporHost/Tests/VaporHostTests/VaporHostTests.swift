@@ -20,7 +20,7 @@ struct VaporHostTests {
             page.headers["content-security-policy"]
                 == "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
         )
-        #expect(try http.send("GET", "/console-assets/console.js").status == 200)
+        #expect(try http.send("GET", "/console-assets/console-live.js").status == 200)
         #expect(try http.send("GET", "/api/tasks").status == 401)
         #expect(try http.send("POST", "/api/users/export", user: "bob", body: "{}").status == 403)
         #expect(
