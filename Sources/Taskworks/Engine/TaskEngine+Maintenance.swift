@@ -45,16 +45,17 @@ extension TaskEngine {
         return removed
     }
 
-    /// Removes artifacts no stored task refers to any more (best effort: a failure is written to
-    /// standard error, and the file stays).
+    /// Removes artifacts no stored task refers to any more (best effort: a failure is a
+    /// `warning` diagnostic, and the file stays).
     func discardArtifacts(_ keys: [ArtifactKey]) async {
         guard let artifacts else { return }
         for key in keys {
             do {
                 try await artifacts.delete(key)
             } catch {
-                FileHandle.standardError.write(
-                    Data("taskworks: could not remove artifact \(key): \(error)\n".utf8))
+                diagnostics.emit(
+                    .warning, "could not remove an artifact no task refers to: \(error)",
+                    metadata: ["component": "service", "artifact.key": key.rawValue])
             }
         }
     }

@@ -23,6 +23,8 @@ final class TaskEngine: Sendable {
     let callbacks: CompletionDispatcher
     /// Where runners' log lines go.
     let runnerLogHandler: TaskLogHandler
+    /// Where Taskworks' own messages go (the service's ``TaskService/Configuration/diagnostics``).
+    let diagnostics: TaskDiagnostics
     /// The pools of this process: woken when work appears, asked for running attempts on cancel.
     let pools = LocalPools()
     private let perTaskCallbacks = LockedState<[TaskID: TaskCompletionHandler]>([:])
@@ -32,9 +34,10 @@ final class TaskEngine: Sendable {
     init(
         store: any TaskStore, registry: TaskRegistry, artifacts: (any ArtifactStore)?, clock: any TaskClock,
         callbackErrorHandler: @escaping CompletionDispatcher.ErrorHandler,
-        runnerLogHandler: @escaping TaskLogHandler
+        runnerLogHandler: @escaping TaskLogHandler, diagnostics: TaskDiagnostics = .standardError
     ) {
         self.runnerLogHandler = runnerLogHandler
+        self.diagnostics = diagnostics
         self.store = store
         self.readModel = store.readModel ?? ScanningTaskReadModel(store: store)
         self.registry = registry

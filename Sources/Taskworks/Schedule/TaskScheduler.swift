@@ -41,18 +41,22 @@ public final class TaskScheduler: Sendable {
     private let wake = WakeUpCall()
     private let onOutcome: @Sendable (Outcome) -> Void
 
-    /// Makes a scheduler; `onOutcome` hears every fired and skipped tick (default: skips are
-    /// written to standard error).
+    /// Makes a scheduler; `onOutcome` hears every fired and skipped tick (default: a skip is a
+    /// `notice` diagnostic to the service's ``TaskService/Configuration/diagnostics``).
     public init(service: TaskService, onOutcome: (@Sendable (Outcome) -> Void)? = nil) {
         self.service = service
         self.engine = service.engine
+        let diagnostics = service.engine.diagnostics
         self.onOutcome =
             onOutcome ?? { outcome in
                 if case .skipped(let name, let tick, let running) = outcome {
-                    FileHandle.standardError.write(
-                        Data(
-                            "taskworks: schedule \(name) skipped its \(tick) tick: run \(running.id) is still \(running.status.rawValue)\n"
-                                .utf8))
+                    diagnostics.emit(
+                        .notice,
+                        "skipped the \(InternetDateText.string(tick)) tick: the previous run is still "
+                            + running.status.rawValue,
+                        metadata: [
+                            "component": "scheduler", "schedule": name, "task.id": running.id.description,
+                        ])
                 }
             }
     }

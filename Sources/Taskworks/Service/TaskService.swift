@@ -19,8 +19,12 @@ import Foundation
 public final class TaskService: Sendable {
     /// Service settings.
     public struct Configuration: Sendable {
-        /// Called when a completion callback throws. Default: writes a line to standard error.
-        public var callbackErrorHandler: @Sendable (TaskRecord, any Error) -> Void
+        /// Where Taskworks' own messages go, for this service and the worker pools and
+        /// schedulers that serve it. Default ``TaskDiagnostics/standardError``.
+        public var diagnostics: TaskDiagnostics
+        /// Called when a completion callback throws. Default `nil`: an `error` diagnostic (with
+        /// `task.id` and `task.type`) to ``diagnostics``.
+        public var callbackErrorHandler: (@Sendable (TaskRecord, any Error) -> Void)?
         /// Recent tasks: created within this window, or still active. Default 24 hours.
         public var recentWindow: Duration
         /// The most recent tasks returned. Default 10.
@@ -33,11 +37,8 @@ public final class TaskService: Sendable {
 
         /// Makes the default configuration.
         public init() {
-            self.callbackErrorHandler = { task, error in
-                let line =
-                    "taskworks: completion callback for task \(task.id) (\(task.type)) threw: \(error)\n"
-                FileHandle.standardError.write(Data(line.utf8))
-            }
+            self.diagnostics = .standardError
+            self.callbackErrorHandler = nil
             self.recentWindow = .seconds(24 * 60 * 60)
             self.recentLimit = 10
             self.authorization = DefaultTaskPolicy()
@@ -70,10 +71,17 @@ public final class TaskService: Sendable {
         clock: any TaskClock = SystemTaskClock(), configuration: Configuration = Configuration()
     ) {
         self.configuration = configuration
+        let diagnostics = configuration.diagnostics
         self.engine = TaskEngine(
             store: store, registry: registry, artifacts: artifacts, clock: clock,
-            callbackErrorHandler: configuration.callbackErrorHandler,
-            runnerLogHandler: configuration.runnerLogHandler)
+            callbackErrorHandler: configuration.callbackErrorHandler ?? { task, error in
+                diagnostics.emit(
+                    .error, "a completion callback threw: \(error)",
+                    metadata: [
+                        "component": "service", "task.id": task.id.description, "task.type": task.type,
+                    ])
+            },
+            runnerLogHandler: configuration.runnerLogHandler, diagnostics: diagnostics)
     }
 
     // MARK: - Create

@@ -193,7 +193,7 @@ final class AttemptSupervisor: Sendable {
                 return (next, next.progress != current.progress ? .progress : nil)
             }
         } catch {
-            configuration.storeErrorHandler(error)
+            configuration.storeErrorHandler?(error)
             return
         }
         let context = state.withLock { state -> TaskContext? in

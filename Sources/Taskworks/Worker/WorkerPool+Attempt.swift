@@ -132,7 +132,7 @@ extension WorkerPool {
                 context.requestStop(.cancelRequested)
             }
         } catch {
-            configuration.storeErrorHandler(error)  // start it: the lease supervisor checks again
+            configuration.storeErrorHandler?(error)  // start it: the lease supervisor checks again
         }
     }
 
@@ -162,7 +162,7 @@ extension WorkerPool {
             }
         } catch {
             // The lease will expire and a sweep will settle the task.
-            configuration.storeErrorHandler(error)
+            configuration.storeErrorHandler?(error)
         }
     }
 }

@@ -8,7 +8,7 @@ extension WorkerPool {
         do {
             applySharedSettings(try await engine.store.settings())
         } catch {
-            configuration.storeErrorHandler(error)
+            configuration.storeErrorHandler?(error)
         }
     }
 
@@ -30,7 +30,7 @@ extension WorkerPool {
                     _ = try await engine.pruneTasks(retention, maximumBatches: 10)
                 }
             } catch {
-                configuration.storeErrorHandler(error)
+                configuration.storeErrorHandler?(error)
             }
             await stop.wait(timeout: configuration.pollInterval)
             // run() read them before the loops started; from then on, once per poll.

@@ -57,8 +57,16 @@ public final class WorkerPool: Sendable {
         self.engine = service.engine
         self.writesNeverWait = service.engine.store is InMemoryTaskStore
         var configuration = configuration
-        configuration.storeErrorHandler = StoreErrorThrottle(interval: configuration.pollInterval)
-            .wrapping(configuration.storeErrorHandler)
+        let diagnostics = service.engine.diagnostics
+        let workerID = configuration.workerID
+        let report =
+            configuration.storeErrorHandler ?? { error in
+                diagnostics.emit(
+                    .error, "the store failed: \(error)",
+                    metadata: ["component": "worker-pool", "worker.id": workerID])
+            }
+        configuration.storeErrorHandler = StoreErrorThrottle(interval: configuration.pollInterval).wrapping(
+            report)
         self.configuration = configuration
         self.renewalSeconds = configuration.effectiveRenewalInterval.timeInterval
         self.state = LockedState(WorkerPoolStateMachine(limit: configuration.concurrency))
@@ -213,7 +221,7 @@ public final class WorkerPool: Sendable {
                             limit: count))
                 } catch {
                     _ = state.withLock { $0.fetched([]) }
-                    configuration.storeErrorHandler(error)
+                    configuration.storeErrorHandler?(error)
                     await wakeUp.wait(timeout: configuration.pollInterval)
                     continue
                 }

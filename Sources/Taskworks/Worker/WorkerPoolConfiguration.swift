@@ -35,9 +35,9 @@ extension WorkerPool {
         /// Called when the store fails during a claim, renewal, outcome write or sweep; the pool
         /// keeps going and retries after ``pollInterval``. An error described exactly like one
         /// reported within the last ``pollInterval`` is not reported again (a full disk is
-        /// reported once per interval, not once per failed write). Default: a line on standard
-        /// error.
-        public var storeErrorHandler: @Sendable (any Error) -> Void
+        /// reported once per interval, not once per failed write). Default `nil`: an `error`
+        /// diagnostic (with `worker.id`) to the service's ``TaskService/Configuration/diagnostics``.
+        public var storeErrorHandler: (@Sendable (any Error) -> Void)?
         /// Removes old finished and deleted tasks every ``RetentionPolicy/interval``; `nil` (the
         /// default) keeps everything.
         public var retention: RetentionPolicy?
@@ -54,9 +54,7 @@ extension WorkerPool {
             self.retention = nil
             let suffix = UUID().uuidString.prefix(8).lowercased()
             self.workerID = "worker-\(ProcessInfo.processInfo.processIdentifier)-\(suffix)"
-            self.storeErrorHandler = { error in
-                FileHandle.standardError.write(Data("taskworks: worker pool store error: \(error)\n".utf8))
-            }
+            self.storeErrorHandler = nil
         }
 
         /// The renewal interval in effect.

@@ -76,7 +76,7 @@ public final class PostgresTaskStore: TaskStore, TaskReadModel {
         self.clientTask = Task { await client.run() }
         self.notifications = WorkNotifications(
             client: client, channel: channel, logger: logger,
-            log: configuration.logHandler)
+            log: configuration.report)
         do {
             let schema = configuration.schema
             appliedMigrations = try await PostgresTaskStore.openWithDeadline(
@@ -126,7 +126,7 @@ public final class PostgresTaskStore: TaskStore, TaskReadModel {
                 guard attempt < configuration.connectionAttempts else {
                     throw PostgresTaskStore.storeError(error, while: what, configuration: configuration)
                 }
-                configuration.logHandler(
+                configuration.report(
                     "\(what): the connection failed (\(PostgresTaskStore.summary(of: error))); "
                         + "trying again in \(delay) (attempt \(attempt + 1) of \(configuration.connectionAttempts))"
                 )

@@ -38,9 +38,23 @@ extension PostgresTaskStore {
         public var statementTimeout: Duration
         /// The `application_name` the store's connections show in `pg_stat_activity`.
         public var applicationName: String
-        /// Where the store reports retried connection failures and lost LISTEN connections.
-        /// Standard error by default.
-        public var logHandler: @Sendable (String) -> Void
+        /// Where the store reports retried connection failures and lost LISTEN connections, as
+        /// `warning` diagnostics with `store.schema`. Default ``TaskDiagnostics/standardError``;
+        /// give it the sink you give the service.
+        public var diagnostics: TaskDiagnostics
+        /// Receives each report's text instead of ``diagnostics``, when set. Default `nil`.
+        public var logHandler: (@Sendable (String) -> Void)?
+
+        /// Where a report goes: ``logHandler`` when set, else ``diagnostics``.
+        var report: @Sendable (String) -> Void {
+            if let logHandler { return logHandler }
+            let diagnostics = self.diagnostics
+            let schema = self.schema
+            return { message in
+                diagnostics.emit(
+                    .warning, message, metadata: ["component": "postgres-store", "store.schema": schema])
+            }
+        }
 
         /// A configuration from its parts.
         public init(
@@ -57,9 +71,8 @@ extension PostgresTaskStore {
             self.connectionAttempts = 6
             self.applicationName = "taskworks"
             self.statementTimeout = .seconds(30)
-            self.logHandler = { message in
-                FileHandle.standardError.write(Data("taskworks-postgres: \(message)\n".utf8))
-            }
+            self.diagnostics = .standardError
+            self.logHandler = nil
         }
 
         /// A configuration from a `postgres://user:password@host:port/database` URL (also

@@ -281,6 +281,11 @@ final class FileStoreEngine {
 
     func warn(_ message: String) {
         warnings.append(message)
-        options.warningHandler(message)
+        if let handler = options.warningHandler {
+            handler(message)
+        } else {
+            options.diagnostics.emit(
+                .warning, message, metadata: ["component": "file-store", "store.path": directory])
+        }
     }
 }

@@ -53,9 +53,12 @@ public final class FileTaskStore: TaskStore, TaskReadModel {
         /// Compact once the journal holds this many bytes and more than the snapshot.
         /// Default 64 MiB.
         public var compactionThreshold: Int
-        /// Receives warnings (a torn last line dropped on open, a compaction that failed).
-        /// Default: a line on standard error.
-        public var warningHandler: @Sendable (String) -> Void
+        /// Where warnings go (a torn last line dropped on open, a compaction that failed), as
+        /// `warning` diagnostics with `store.path`. Default ``TaskDiagnostics/standardError``;
+        /// give it the sink you give the service.
+        public var diagnostics: TaskDiagnostics
+        /// Receives each warning's text instead of ``diagnostics``, when set. Default `nil`.
+        public var warningHandler: (@Sendable (String) -> Void)?
         /// Test hook: when it returns `true`, the next journal append fails as a full disk would.
         var writeFault: (@Sendable () -> Bool)?
         /// How many journal bytes are read at a time (tests make it tiny, so that records span
@@ -70,9 +73,8 @@ public final class FileTaskStore: TaskStore, TaskReadModel {
             self.durability = durability
             self.createDirectory = createDirectory
             self.compactionThreshold = compactionThreshold
-            self.warningHandler = { message in
-                FileHandle.standardError.write(Data("taskworks: file store: \(message)\n".utf8))
-            }
+            self.diagnostics = .standardError
+            self.warningHandler = nil
             self.writeFault = nil
         }
     }
