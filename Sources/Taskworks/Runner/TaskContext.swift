@@ -28,6 +28,8 @@ public final class TaskContext: Sendable {
         var runner: Task<(any Encodable & Sendable)?, any Error>?
         /// The worker loop running the runner inline, cancelled when a stop is requested.
         var inlineLoop: WorkerLoopHandle?
+        /// Keys every ``log(_:_:metadata:)`` line of this attempt carries (set by middleware).
+        var logMetadata: [String: String] = [:]
     }
 
     /// The task as claimed for this attempt (status `running`).
@@ -149,11 +151,21 @@ public final class TaskContext: Sendable {
     /// ```
     public func log(_ level: TaskLogLevel, _ message: String, metadata: [String: String] = [:]) {
         guard let logHandler else { return }
-        var tags = metadata
+        var tags = state.withLock { $0.logMetadata }.merging(metadata) { _, own in own }
         tags["task.id"] = task.id.string
         tags["task.type"] = task.type
         tags["task.attempt"] = String(task.attempts)
         logHandler(TaskLogRecord(level: level, message: message, metadata: tags))
+    }
+
+    /// Keys every later ``log(_:_:metadata:)`` line of this attempt carries, as set with
+    /// ``setLogMetadata(_:forKey:)`` (a line's own metadata wins over them).
+    public var logMetadata: [String: String] { state.withLock { $0.logMetadata } }
+
+    /// Tags every later log line of this attempt with `key` (`nil` removes it): how an
+    /// ``TaskAttemptMiddleware`` decorates the context, with a trace id say.
+    public func setLogMetadata(_ value: String?, forKey key: String) {
+        state.withLock { $0.logMetadata[key] = value }
     }
 
     /// The progress reported so far in this attempt.

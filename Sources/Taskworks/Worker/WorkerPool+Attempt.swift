@@ -69,11 +69,14 @@ extension WorkerPool {
                 + "pool, or limit this pool with Configuration.taskTypes"
             return (.failed(message: message, permanent: true), claimed, 0, nil, false)
         }
-        let runner: any TaskRunner
+        var runner: any TaskRunner
         do {
             runner = try entry.factory.makeRunner(for: claimed)
         } catch {
             return (TaskAttempt.failureOutcome(for: error), claimed, 0, nil, false)
+        }
+        if !configuration.middleware.isEmpty {
+            runner = MiddlewareWrappedRunner(middleware: configuration.middleware, runner: runner)
         }
         let context = TaskContext(
             task: claimed, supervisorWakeUp: supervisor.wakeUp, artifactStore: engine.artifacts,

@@ -41,6 +41,8 @@ extension WorkerPool {
         /// Removes old finished and deleted tasks every ``RetentionPolicy/interval``; `nil` (the
         /// default) keeps everything.
         public var retention: RetentionPolicy?
+        /// Wraps every attempt, the first outermost (``TaskAttemptMiddleware``). Default none.
+        public var middleware: [any TaskAttemptMiddleware] = []
 
         /// Makes a configuration.
         public init(concurrency: Int = 10) {
