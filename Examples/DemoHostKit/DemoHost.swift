@@ -30,13 +30,19 @@ public struct DemoHost: Sendable {
     /// The command line it was made from.
     public let options: DemoHostOptions
 
-    /// Opens the store in `options.dataDirectory` and builds the rest.
+    /// Opens the store in `options.dataDirectory` and builds the rest; Taskworks' own messages
+    /// go to `diagnostics` and runners' log lines to `runnerLogHandler` (the hosts pass
+    /// swift-log bridges; by default both go to standard error).
     ///
     /// - Throws: what opening the store or the artifact directory throws.
-    public init(options: DemoHostOptions) async throws {
+    public init(
+        options: DemoHostOptions, diagnostics: TaskDiagnostics = .standardError,
+        runnerLogHandler: TaskLogHandler? = nil
+    ) async throws {
         self.options = options
-        store = try await FileTaskStore(
-            directory: options.dataDirectory + "/store", options: .init(createDirectory: true))
+        var storeOptions = FileTaskStore.Options(createDirectory: true)
+        storeOptions.diagnostics = diagnostics
+        store = try await FileTaskStore(directory: options.dataDirectory + "/store", options: storeOptions)
         let artifacts = try LocalDirectoryArtifactStore(directory: options.dataDirectory + "/artifacts")
         let registry = TaskRegistry()
         try registry.install(
@@ -44,6 +50,8 @@ public struct DemoHost: Sendable {
                 directory: SampleUserDirectory(count: options.users, pageDelay: options.exportPageDelay)))
         var configuration = TaskService.Configuration()
         configuration.authorization = DemoHost.policy
+        configuration.diagnostics = diagnostics
+        if let runnerLogHandler { configuration.runnerLogHandler = runnerLogHandler }
         service = TaskService(
             store: store, registry: registry, artifacts: artifacts, configuration: configuration)
         scheduler = TaskScheduler(service: service)

@@ -86,4 +86,28 @@ struct HummingbirdHostTests {
         try await eventually("the server to exit after SIGTERM", timeout: .seconds(30)) { !server.isRunning }
         #expect(server.terminationStatus == 0)
     }
+
+    @Test func sigtermLetsARunningExportFinishWithinTheGracePeriod() async throws {
+        // 0.1 s per page of 100 users: a 2,000-user export runs for about 2 s.
+        let first = try await ExampleServer.start(
+            "hummingbird-host", users: 2000, arguments: ["--export-page-delay-ms", "100"])
+        defer { first.cleanUp() }
+        let created = try first.http.send("POST", "/api/users/export", user: "alice", body: "{}")
+        let id = try #require(created.json?["id"] as? String)
+        _ = try await ExampleServer.poll("the export to be running") { () -> Bool? in
+            let task = try first.http.send("GET", "/api/tasks/\(id)", user: "alice").json
+            return task?["status"] as? String == "running" ? true : nil
+        }
+        first.process.terminate()
+        try await eventually("the server to exit after SIGTERM", timeout: .seconds(30)) {
+            !first.process.isRunning
+        }
+        #expect(first.process.terminationStatus == 0)
+        // Started again on the same data: the export finished before the server exited.
+        let second = try await ExampleServer.start("hummingbird-host", users: 2000, reusing: first.scratch)
+        defer { second.cleanUp() }
+        let task = try #require(try second.http.send("GET", "/api/tasks/\(id)", user: "alice").json)
+        #expect(task["status"] as? String == "succeeded")
+        #expect(task["progress"] as? Int == 100)
+    }
 }

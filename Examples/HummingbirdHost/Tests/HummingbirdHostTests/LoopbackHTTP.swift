@@ -145,11 +145,16 @@ struct ExampleServer {
     let http: LoopbackHTTP
     let scratch: URL
 
-    /// Starts `executable` with `--port 0`, a data directory and `--users users`, and waits (with
-    /// a deadline) until it prints the port it listens on.
-    static func start(_ executable: String, users: Int) async throws -> ExampleServer {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "\(executable)-\(UUID().uuidString)")
+    /// Starts `executable` with `--port 0`, a data directory (`reusing` a stopped server's) and
+    /// `--users users` plus `arguments`, and waits (with a deadline) until it prints the port it
+    /// listens on.
+    static func start(
+        _ executable: String, users: Int, arguments: [String] = [], reusing scratch: URL? = nil
+    ) async throws -> ExampleServer {
+        let scratch =
+            scratch
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent(
+                "\(executable)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         let output = scratch.appendingPathComponent("stdout")
         try Data().write(to: output)
@@ -158,10 +163,11 @@ struct ExampleServer {
         if directory.lastPathComponent.hasSuffix(".xctest") { directory.deleteLastPathComponent() }
         let process = Process()
         process.executableURL = directory.appendingPathComponent(executable)
-        process.arguments = [
-            "--port", "0", "--data-dir", scratch.appendingPathComponent("data").path, "--users",
-            String(users),
-        ]
+        process.arguments =
+            [
+                "--port", "0", "--data-dir", scratch.appendingPathComponent("data").path, "--users",
+                String(users),
+            ] + arguments
         process.standardOutput = try FileHandle(forWritingTo: output)
         try process.run()
         let port = try await poll("\(executable) to listen") { () -> Int? in

@@ -1,0 +1,41 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Taskworks inside a Swift server app: worker pools and schedulers as ServiceLifecycle services,
+// and Taskworks' messages and runners' log lines through swift-log. A separate package so the
+// root stays free of dependencies; it uses Taskworks from the repository by path.
+let package = Package(
+    name: "TaskworksIntegrations",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "TaskworksServiceLifecycle", targets: ["TaskworksServiceLifecycle"]),
+        .library(name: "TaskworksLogging", targets: ["TaskworksLogging"]),
+    ],
+    dependencies: [
+        .package(name: "Taskworks", path: "../.."),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        .target(
+            name: "TaskworksServiceLifecycle",
+            dependencies: [
+                .product(name: "Taskworks", package: "Taskworks"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        .target(
+            name: "TaskworksLogging",
+            dependencies: [
+                .product(name: "Taskworks", package: "Taskworks"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "TaskworksIntegrationsTests",
+            dependencies: [
+                "TaskworksServiceLifecycle", "TaskworksLogging",
+                .product(name: "TaskworksTesting", package: "Taskworks"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ]),
+    ],
+    swiftLanguageModes: [.v6]
+)
