@@ -2,19 +2,22 @@
 import PackageDescription
 
 // Taskworks inside a Swift server app: worker pools and schedulers as ServiceLifecycle services,
-// and Taskworks' messages and runners' log lines through swift-log. A separate package so the
-// root stays free of dependencies; it uses Taskworks from the repository by path.
+// Taskworks' messages and runners' log lines through swift-log, and task metrics through
+// swift-metrics. A separate package so the root stays free of dependencies; it uses Taskworks
+// from the repository by path.
 let package = Package(
     name: "TaskworksIntegrations",
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "TaskworksServiceLifecycle", targets: ["TaskworksServiceLifecycle"]),
         .library(name: "TaskworksLogging", targets: ["TaskworksLogging"]),
+        .library(name: "TaskworksMetrics", targets: ["TaskworksMetrics"]),
     ],
     dependencies: [
         .package(name: "Taskworks", path: "../.."),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     ],
     targets: [
         .target(
@@ -29,10 +32,17 @@ let package = Package(
                 .product(name: "Taskworks", package: "Taskworks"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        .target(
+            name: "TaskworksMetrics",
+            dependencies: [
+                .product(name: "Taskworks", package: "Taskworks"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]),
         .testTarget(
             name: "TaskworksIntegrationsTests",
             dependencies: [
-                "TaskworksServiceLifecycle", "TaskworksLogging",
+                "TaskworksServiceLifecycle", "TaskworksLogging", "TaskworksMetrics",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "TaskworksTesting", package: "Taskworks"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ]),

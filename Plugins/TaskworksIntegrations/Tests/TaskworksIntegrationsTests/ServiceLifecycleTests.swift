@@ -40,10 +40,9 @@ struct ServiceLifecycleTests {
             tasks.addTask { try await group.run() }
             try await started.wait()
             await group.triggerGracefulShutdown()
-            // Shutting down: the running task is not cancelled, it may finish.
-            try await eventually("the pool stopped claiming") {
-                try await service.task(waiting.id, as: .system).status == .pending
-            }
+            // The group shuts services down in turn: wait until the pool has heard. Its running
+            // task is not cancelled, it may finish.
+            try await eventually("the pool is shutting down") { pool.isShuttingDown }
             release.open()
             try await tasks.next()
         }
