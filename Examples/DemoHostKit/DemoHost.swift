@@ -110,19 +110,6 @@ public struct DemoHost: Sendable {
         DemoWorkers(host: self)
     }
 
-    /// Runs the pool and the scheduler until `body` returns (or throws), then stops them
-    /// (``DemoWorkers/stop()``).
-    public func runWorkers(around body: () async throws -> Void) async throws {
-        let workers = startWorkers()
-        do {
-            try await body()
-        } catch {
-            await workers.stop()
-            throw error
-        }
-        await workers.stop()
-    }
-
     /// Prints `listening on http://127.0.0.1:PORT` (what the tests and scripts wait for).
     public static func announce(port: Int) {
         print("listening on http://127.0.0.1:\(port)")

@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(name: "Taskworks", path: "../.."),
+        .package(name: "TaskworksIntegrations", path: "../../Plugins/TaskworksIntegrations"),
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
     ],
     targets: [
@@ -19,6 +20,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Taskworks", package: "Taskworks"),
                 .product(name: "TaskworksDemoHostKit", package: "Taskworks"),
+                .product(name: "TaskworksLogging", package: "TaskworksIntegrations"),
                 .product(name: "Vapor", package: "vapor"),
             ]
         ),

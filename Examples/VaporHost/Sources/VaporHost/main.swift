@@ -1,4 +1,6 @@
+import Taskworks
 import TaskworksDemoHostKit
+import TaskworksLogging
 import Vapor
 
 // vapor-host: Taskworks' HTTP API and task console in a Vapor 4 app, with the user-export plugin
@@ -6,10 +8,13 @@ import Vapor
 // http://127.0.0.1:8080/tasks and pick a demo user.
 
 let options = DemoHostOptions.fromCommandLine(name: "vapor-host")
-let host = try await DemoHost(options: options)
 // Vapor reads its own command line from the environment; the demo's flags are parsed above, so
 // Vapor gets only its default command, `serve`.
 let app = try await Application.make(Environment(name: "production", arguments: ["vapor-host"]))
+// Taskworks' own messages and runners' log lines go to the app's swift-log logger.
+let host = try await DemoHost(
+    options: options, diagnostics: TaskDiagnostics(logger: app.logger),
+    runnerLogHandler: app.logger.taskLogHandler)
 app.http.server.configuration.hostname = "127.0.0.1"
 app.http.server.configuration.port = options.port
 app.middleware.use(TaskworksVaporMiddleware(api: host.api, console: host.console, prefix: "/api"))
