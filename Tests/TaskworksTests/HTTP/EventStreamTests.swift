@@ -68,7 +68,11 @@ struct EventStreamTests {
         await api.handle(
             TaskHTTPRequest(
                 method: "GET", path: "/api/events",
-                headers: lastEventID.map { ["Last-Event-ID": $0] } ?? [:], caller: caller))
+                headers: ["Accept": "text/event-stream"].merging(
+                    lastEventID.map { ["Last-Event-ID": $0] } ?? [:]
+                ) {
+                    $1
+                }, caller: caller))
     }
 
     static func service() throws -> TaskService {
@@ -184,5 +188,16 @@ struct EventStreamTests {
         let api = TaskHTTPAPI(service: service)
         let response = await EventStreamTests.open(api, as: .user("alice", roles: ["nobody"]))
         #expect(response.status == 403)
+    }
+
+    @Test(arguments: [nil, "application/json", "*/*", "text/html"])
+    func aClientThatDoesNotAskForAStreamGets406NotAStreamThatNeverEnds(_ accept: String?) async throws {
+        let api = TaskHTTPAPI(service: try EventStreamTests.service())
+        let response = await api.handle(
+            TaskHTTPRequest(
+                method: "GET", path: "/api/events", headers: accept.map { ["Accept": $0] } ?? [:],
+                caller: .user("alice")))
+        #expect(response.status == 406)
+        #expect(response.jsonText?.contains("text/event-stream") == true)
     }
 }

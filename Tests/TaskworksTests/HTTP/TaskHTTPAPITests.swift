@@ -133,7 +133,7 @@ struct TaskHTTPAPITests {
             expected: [.admin: 200, .owner: 403, .other: 403, .anonymous: 401]),
         Route(
             method: "GET", path: "/api/events", body: "",
-            expected: [.admin: 200, .owner: 200, .other: 200, .anonymous: 401]),
+            expected: [.admin: 406, .owner: 406, .other: 406, .anonymous: 401]),
         Route(
             method: "GET", path: "/api/caller", body: "",
             expected: [.admin: 200, .owner: 200, .other: 200, .anonymous: 401]),

@@ -33,9 +33,8 @@ struct TaskworksMiddleware<Context: RequestContext>: RouterMiddleware {
             URLQueryItem(name: String($0.key), value: String($0.value))
         }
         var headers: [String: String] = [:]
-        if let contentType = request.headers[.contentType] { headers["Content-Type"] = contentType }
-        if let name = HTTPField.Name("Last-Event-ID"), let lastEventID = request.headers[name] {
-            headers["Last-Event-ID"] = lastEventID
+        for name in ["Content-Type", "Accept", "Last-Event-ID"] {
+            if let field = HTTPField.Name(name), let value = request.headers[field] { headers[name] = value }
         }
         let answer = await api.handle(
             TaskHTTPRequest(

@@ -51,7 +51,9 @@ struct LoopbackHTTP {
         let socket = try connectedSocket()
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        try write("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Demo-User: \(user)\r\n\r\n", to: socket)
+        try write(
+            "GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Demo-User: \(user)\r\nAccept: text/event-stream\r\n\r\n",
+            to: socket)
         var received = ""
         var buffer = [UInt8](repeating: 0, count: 4_096)
         while !received.contains("event: snapshot") {

@@ -24,7 +24,7 @@ struct TaskworksVaporMiddleware: AsyncMiddleware {
         let body = try await request.body.collect(max: maximumBodySize).get()
         let query = URLComponents(string: "?" + (request.url.query ?? ""))?.queryItems ?? []
         var headers: [String: String] = [:]
-        for name in ["Content-Type", "Last-Event-ID"] {
+        for name in ["Content-Type", "Accept", "Last-Event-ID"] {
             if let value = request.headers.first(name: name) { headers[name] = value }
         }
         let answer = await api.handle(

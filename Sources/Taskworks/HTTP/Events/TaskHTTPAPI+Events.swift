@@ -1,6 +1,7 @@
 import Foundation
 
-/// `GET /events`: the caller's task events as server-sent events (`text/event-stream`).
+/// `GET /events`: the caller's task events as server-sent events (`text/event-stream`), for
+/// requests that accept `text/event-stream` (others get 406).
 ///
 /// Each event is `id: EPOCH-N`, `event: task` and one line of JSON data,
 /// `{"kind": "progress", "task": {…}}`, for a task the caller sees and may view. A comment line
@@ -15,6 +16,14 @@ extension TaskHTTPAPI {
         let caller = try input.signedInCaller().validated()
         let service = input.service
         try service.authorize(.list, as: caller)
+        // A stream stays open: only a client that asks for one (as EventSource does) gets it, so a
+        // client expecting a reply it can read to the end is not left waiting forever.
+        guard input.request.header("Accept")?.lowercased().contains("text/event-stream") == true else {
+            throw TaskHTTPError(
+                status: 406, code: "notAcceptable",
+                message: "GET /events answers a stream that stays open; send Accept: text/event-stream "
+                    + "(as EventSource does) to open it")
+        }
         journal.start(from: service.engine)
         let lastEventID = input.request.header("Last-Event-ID") ?? input.request.queryValue("lastEventId")
         let subscription = journal.subscribe(after: lastEventID)
