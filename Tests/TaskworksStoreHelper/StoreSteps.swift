@@ -32,6 +32,8 @@ enum StoreSteps {
         }
         let removable = try await store.removableTasks(
             RemovalCriteria(finishedBefore: start.addingTimeInterval(1), deletedBefore: start), limit: 10)
+        // A kill inside `remove` may leave the removal applied or not: the intent is logged first.
+        for task in removable { log.line("removing \(task.id)") }
         if try await store.remove(removable) == removable.count {
             for task in removable { log.line("removed \(task.id)") }
         }
