@@ -27,11 +27,12 @@ extension TaskEngine {
         } catch {
             throw TaskworksError.invalidInput("the payload for task type '\(type)' was refused: \(error)")
         }
+        let metadata = try newTaskMetadata(type, options: options)
         let runAfter = options.runAfter ?? options.delay.map { now.addingTimeInterval($0.timeInterval) }
         var record = TaskRecord(
             type: type, priority: priority, payload: json, createdBy: creatorID,
             maxRetries: maxRetries, timeout: timeout, runAfter: runAfter, uniqueKey: options.uniqueKey,
-            createdAt: now)
+            metadata: metadata, createdAt: now)
         record.version = 1  // what the store gives a new task: it then keeps this copy as it is
         // Registered before the insert so a worker that finishes the task at once finds it.
         if let onComplete { addCallback(onComplete, for: record.id) }
@@ -49,5 +50,19 @@ extension TaskEngine {
         events.publish(.created, stored)
         pools.wake(dueAt: stored.runAfter > now ? stored.runAfter : nil)
         return TaskCreation(task: stored, isDuplicate: false)
+    }
+
+    /// The metadata a new task of `type` gets: the providers' entries, then the create call's own
+    /// (which win), checked against ``TaskMetadata``'s limits.
+    private func newTaskMetadata(_ type: String, options: TaskOptions) throws -> [String: String] {
+        var metadata: [String: String] = [:]
+        for provider in metadataProviders {
+            metadata.merge(provider.metadata(forNewTaskOfType: type)) { _, later in later }
+        }
+        if let explicit = options.metadata {
+            metadata.merge(explicit) { _, explicit in explicit }
+        }
+        if !metadata.isEmpty { try TaskMetadata.validate(metadata) }
+        return metadata
     }
 }

@@ -25,6 +25,8 @@ final class TaskEngine: Sendable {
     let runnerLogHandler: TaskLogHandler
     /// Where Taskworks' own messages go (the service's ``TaskService/Configuration/diagnostics``).
     let diagnostics: TaskDiagnostics
+    /// Add metadata to every new task (the service's ``TaskService/Configuration/metadataProviders``).
+    let metadataProviders: [any TaskMetadataProvider]
     /// The pools of this process: woken when work appears, asked for running attempts on cancel.
     let pools = LocalPools()
     private let perTaskCallbacks = LockedState<[TaskID: TaskCompletionHandler]>([:])
@@ -34,8 +36,10 @@ final class TaskEngine: Sendable {
     init(
         store: any TaskStore, registry: TaskRegistry, artifacts: (any ArtifactStore)?, clock: any TaskClock,
         callbackErrorHandler: @escaping CompletionDispatcher.ErrorHandler,
-        runnerLogHandler: @escaping TaskLogHandler, diagnostics: TaskDiagnostics = .standardError
+        runnerLogHandler: @escaping TaskLogHandler, diagnostics: TaskDiagnostics = .standardError,
+        metadataProviders: [any TaskMetadataProvider] = []
     ) {
+        self.metadataProviders = metadataProviders
         self.runnerLogHandler = runnerLogHandler
         self.diagnostics = diagnostics
         self.store = store

@@ -47,7 +47,7 @@ extension TaskHTTPAPI {
         -> TaskHTTPResponse
     {
         let caller = try input.signedInCaller()
-        let fields = try input.jsonObject(allowing: ["type", "payload"])
+        let fields = try input.jsonObject(allowing: ["type", "payload", "metadata"])
         guard case .string(let type)? = fields["type"] else {
             throw TaskHTTPError.badBody(
                 "the request body needs a \"type\" string: {\"type\": …, \"payload\": …}")
@@ -59,9 +59,31 @@ extension TaskHTTPAPI {
                     "creating tasks of type '\(type.prefix(100))' over HTTP is not enabled on this server")
         }
         let payload = fields["payload"].flatMap { $0 == .null ? nil : $0 }
+        let options = TaskOptions(metadata: try metadata(fields["metadata"]))
         let creation = try await input.service.createReportingDuplicate(
-            type, json: payload, options: TaskOptions(), createdBy: caller, onComplete: nil)
+            type, json: payload, options: options, createdBy: caller, onComplete: nil)
         return .task(creation.task, status: 201)
+    }
+
+    /// The create body's `metadata`: an object of strings, or absent/`null`.
+    static func metadata(_ value: JSONValue?) throws -> [String: String]? {
+        switch value {
+        case nil, .null?: return nil
+        case .object(let members)?:
+            var metadata: [String: String] = [:]
+            for (key, member) in members {
+                guard case .string(let text) = member else {
+                    throw TaskHTTPError.badBody(
+                        "metadata values must be strings; '\(key.prefix(64))' is not: {\"metadata\": {\"key\": \"value\"}}"
+                    )
+                }
+                metadata[key] = text
+            }
+            return metadata
+        default:
+            throw TaskHTTPError.badBody(
+                "metadata must be an object of strings: {\"metadata\": {\"key\": \"value\"}}")
+        }
     }
 
     static func download(_ input: TaskHTTPRouteRequest, links: DownloadLinkSigner?) async throws

@@ -32,6 +32,9 @@ enum TaskJSON {
         if let payload = fields.payload { object.value("payload", payload) }
         if let result = fields.result { object.value("result", result) }
         if let message = fields.errorMessage { object.string("errorMessage", message) }
+        if let metadata = fields.metadata, !metadata.isEmpty {
+            object.value("metadata", .object(metadata.mapValues { .string($0) }))
+        }
         if let artifact = fields.artifact {
             object.key("artifact")
             JSONObjectWriter.append(to: &object.bytes) { inner in

@@ -28,11 +28,14 @@ public struct TaskOptions: Sendable {
     /// instead of a duplicate (``TaskService/createReportingDuplicate(_:payload:options:createdBy:onComplete:)``
     /// says which happened). Checked atomically by the store, also across processes.
     public var uniqueKey: String?
+    /// Strings stored with the task and shown with it (see ``TaskMetadata`` for the limits);
+    /// entries from ``TaskService/Configuration/metadataProviders`` are added to these.
+    public var metadata: [String: String]?
 
     /// Makes options; every value is optional.
     public init(
         maxRetries: Int? = nil, priority: Int? = nil, timeout: Duration? = nil, runAfter: Date? = nil,
-        delay: Duration? = nil, uniqueKey: String? = nil
+        delay: Duration? = nil, uniqueKey: String? = nil, metadata: [String: String]? = nil
     ) {
         self.maxRetries = maxRetries
         self.priority = priority
@@ -40,5 +43,6 @@ public struct TaskOptions: Sendable {
         self.runAfter = runAfter
         self.delay = delay
         self.uniqueKey = uniqueKey
+        self.metadata = metadata
     }
 }

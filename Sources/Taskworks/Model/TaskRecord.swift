@@ -136,6 +136,13 @@ public struct TaskRecord: Sendable, Codable, Hashable, Identifiable {
         set { storage.write { $0.uniqueKey = newValue } }
     }
 
+    /// Strings set at create (see ``TaskMetadata`` for the rules), e.g. a tenant or the
+    /// creator's trace context; empty when none were given.
+    public var metadata: [String: String] {
+        get { storage.read { $0.metadata } ?? [:] }
+        set { storage.write { $0.metadata = newValue.isEmpty ? nil : newValue } }
+    }
+
     /// Changes several fields at once: one check (and at most one copy) of the shared storage
     /// instead of one per field.
     mutating func withFields(_ body: (inout TaskRecordFields) -> Void) {
@@ -184,6 +191,7 @@ public struct TaskRecord: Sendable, Codable, Hashable, Identifiable {
         timeout: Duration? = nil,
         runAfter: Date? = nil,
         uniqueKey: String? = nil,
+        metadata: [String: String] = [:],
         createdAt: Date
     ) {
         storage = TaskRecordStorage(
@@ -212,7 +220,8 @@ public struct TaskRecord: Sendable, Codable, Hashable, Identifiable {
                 leaseOwner: nil,
                 leaseExpiresAt: nil,
                 version: 0,
-                uniqueKey: uniqueKey))
+                uniqueKey: uniqueKey,
+                metadata: metadata.isEmpty ? nil : metadata))
     }
 
     /// Decodes this task's payload as `T`.

@@ -27,6 +27,8 @@ struct TaskRecordFields: Sendable, Codable, Hashable {
     var leaseExpiresAt: Date?
     var version: UInt64
     var uniqueKey: String?
+    /// `nil` when empty, so records without metadata encode as before.
+    var metadata: [String: String]?
 }
 
 /// The heap box that copies of a ``TaskRecord`` share until one of them changes (copy-on-write):

@@ -34,6 +34,9 @@ public final class TaskService: Sendable {
         public var runnerLogHandler: TaskLogHandler
         /// Decides what each caller may do. Default: ``DefaultTaskPolicy``.
         public var authorization: any TaskAuthorizationPolicy
+        /// Add metadata to every task this service creates, in order (later ones win on a shared
+        /// key; the create call's ``TaskOptions/metadata`` wins over all). Default none.
+        public var metadataProviders: [any TaskMetadataProvider]
 
         /// Makes the default configuration.
         public init() {
@@ -42,6 +45,7 @@ public final class TaskService: Sendable {
             self.recentWindow = .seconds(24 * 60 * 60)
             self.recentLimit = 10
             self.authorization = DefaultTaskPolicy()
+            self.metadataProviders = []
             self.runnerLogHandler = { record in
                 guard record.level >= .info else { return }
                 let line =
@@ -81,7 +85,8 @@ public final class TaskService: Sendable {
                         "component": "service", "task.id": task.id.description, "task.type": task.type,
                     ])
             },
-            runnerLogHandler: configuration.runnerLogHandler, diagnostics: diagnostics)
+            runnerLogHandler: configuration.runnerLogHandler, diagnostics: diagnostics,
+            metadataProviders: configuration.metadataProviders)
     }
 
     // MARK: - Create

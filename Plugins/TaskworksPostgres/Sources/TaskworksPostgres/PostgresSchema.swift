@@ -123,6 +123,12 @@ enum PostgresSchema {
                     ["CREATE TABLE \(schema).settings (name text PRIMARY KEY, value bigint NOT NULL)"]
                 }
             ),
+            (
+                5, "task metadata (a JSON object of strings, NULL for none)",
+                { schema in
+                    ["ALTER TABLE \(schema).tasks ADD COLUMN IF NOT EXISTS metadata text"]
+                }
+            ),
         ]
 
     /// The newest migration this code knows.

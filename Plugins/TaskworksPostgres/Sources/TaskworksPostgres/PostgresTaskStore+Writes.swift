@@ -68,7 +68,7 @@ extension PostgresTaskStore {
     }
 
     private func insertStatement(_ task: TaskRecord) -> PostgresQuery {
-        var binds = PostgresBindings(capacity: 28)
+        var binds = PostgresBindings(capacity: 29)
         TaskRow.appendInsertValues(of: task, to: &binds)
         let placeholders = (1...binds.count).map { "$\($0)" }.joined(separator: ", ")
         binds.append(notificationChannel)
@@ -86,7 +86,7 @@ extension PostgresTaskStore {
 
     /// `UPDATE … WHERE id = $1 AND version = $2`; a task put to pending sends `NOTIFY`.
     public func update(_ task: TaskRecord, expectedVersion: UInt64) async throws -> TaskUpdateResult {
-        var binds = PostgresBindings(capacity: 25)
+        var binds = PostgresBindings(capacity: 26)
         binds.append(task.id.uuid)
         binds.append(Int64(truncatingIfNeeded: expectedVersion))
         binds.append(notificationChannel)

@@ -4,7 +4,7 @@ import Taskworks
 
 /// How a `TaskRecord` maps to a row of the `tasks` table and back. Dates are `float8` seconds
 /// since 2001-01-01 (`Date.timeIntervalSinceReferenceDate`), so every date round-trips to the
-/// bit; payloads and results are JSON text written by `JSONValue.jsonText`.
+/// bit; payloads, results and metadata are JSON text written by `JSONValue.jsonText`.
 enum TaskRow {
     /// The columns fixed at insert, in the order ``appendInsertValues(of:to:)`` binds them first.
     static let fixedColumns = ["id", "type", "created_by", "created_at"]
@@ -17,7 +17,7 @@ enum TaskRow {
         "timeout_ms",
         "run_after", "started_at", "finished_at", "updated_at", "deleted_at", "cancel_requested",
         "lease_owner",
-        "lease_expires_at", "unique_key",
+        "lease_expires_at", "unique_key", "metadata",
     ]
 
     /// The columns an insert writes: the fixed ones, the mutable ones, then `version`.
@@ -66,6 +66,28 @@ enum TaskRow {
         binds.append(task.leaseOwner)
         binds.append(task.leaseExpiresAt.map(seconds))
         binds.append(task.uniqueKey)
+        let metadata = task.metadata
+        binds.append(metadata.isEmpty ? nil : JSONValue.object(metadata.mapValues { .string($0) }).jsonText)
+    }
+
+    /// Stored metadata (a JSON object of strings, or `NULL` for none) as a map.
+    static func metadata(_ text: String?, of id: TaskID) throws -> [String: String] {
+        guard let text else { return [:] }
+        guard case .object(let members)? = try? JSONValue(jsonText: text) else {
+            throw TaskworksError(
+                code: .corruptStore, message: "task \(id) has metadata that is not a JSON object", taskID: id)
+        }
+        var metadata: [String: String] = [:]
+        for (key, value) in members {
+            guard case .string(let text) = value else {
+                throw TaskworksError(
+                    code: .corruptStore,
+                    message: "task \(id) has metadata '\(key.prefix(64))' that is not a string",
+                    taskID: id)
+            }
+            metadata[key] = text
+        }
+        return metadata
     }
 
     /// A stored date as the store writes it.
@@ -139,6 +161,7 @@ enum TaskRow {
         record.leaseOwner = try next(String?.self)
         record.leaseExpiresAt = try next(Double?.self).map(date)
         record.uniqueKey = try next(String?.self)
+        record.metadata = try self.metadata(try next(String?.self), of: id)
         let version = try next(Int64.self)
         guard version >= 1 else {
             throw TaskworksError(

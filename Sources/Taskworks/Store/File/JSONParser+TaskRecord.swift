@@ -68,6 +68,7 @@ extension JSONParser {
         var leaseExpiresAt: Date?
         var version: Int64?
         var uniqueKey: String?
+        var metadata: [String: String] = [:]
         try object { parser, key in
             switch key {
             case "id":
@@ -112,6 +113,8 @@ extension JSONParser {
             case "leaseExpiresAt": leaseExpiresAt = try parser.date()
             case "version": version = try parser.integer()
             case "uniqueKey": uniqueKey = try parser.string()
+            case "metadata":
+                try parser.object { parser, name in metadata[name] = try parser.string() }
             default: throw parser.fail("unexpected key \(key)")
             }
         }
@@ -139,6 +142,7 @@ extension JSONParser {
         record.leaseExpiresAt = leaseExpiresAt
         record.version = UInt64(bitPattern: version)
         record.uniqueKey = uniqueKey
+        record.metadata = metadata
         return record
     }
 }

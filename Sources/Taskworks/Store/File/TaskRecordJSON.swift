@@ -46,6 +46,8 @@ enum TaskRecordJSON {
             if let date = record.leaseExpiresAt { writer.date("leaseExpiresAt", date) }
             writer.integer("version", Int64(bitPattern: record.version))
             if let key = record.uniqueKey { writer.string("uniqueKey", key) }
+            let metadata = record.metadata
+            if !metadata.isEmpty { writer.value("metadata", .object(metadata.mapValues { .string($0) })) }
         }
     }
 
