@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceLifecycle
 import Taskworks
 
 /// A `TaskStore` on PostgreSQL, for several hosts sharing one queue.
@@ -17,17 +18,26 @@ import Taskworks
 ///   and logged; a retried write that had in fact committed is recognised, never applied twice.
 ///
 /// The schema (a `tasks` table and its indexes in ``Configuration/schema``) is created and
-/// migrated on first use. Call ``close()`` when done.
+/// migrated on first use.
+///
+/// Two ways to run its PostgreSQL client:
+/// - **In your `ServiceGroup`** (the store is a ServiceLifecycle `Service`): make it with
+///   ``init(runningInServiceGroup:)`` and add it to the group before the worker pool, so the pool
+///   drains before the connections close. Its ``run()`` connects, migrates, and serves until
+///   graceful shutdown; calls made before it is ready wait for it.
+/// - **On its own**: ``init(configuration:)`` connects and migrates before it returns, and runs
+///   the client in a task of its own. Call ``close()`` when done.
 ///
 /// ```swift
 /// let store = try await PostgresTaskStore(url: "postgres://app:secret@db.internal:5432/app")
 /// let service = TaskService(store: store, registry: registry)
 /// ```
-public final class PostgresTaskStore: TaskStore, TaskReadModel {
+public final class PostgresTaskStore: TaskStore, TaskReadModel, Service {
     /// What the store was opened with.
     public let configuration: Configuration
-    /// The migration versions this call to `init` applied (empty when the schema was current).
-    public let appliedMigrations: [Int]
+    /// The migration versions opening the store applied (empty when the schema was current, or
+    /// before ``run()`` got that far for a store run in a `ServiceGroup`).
+    public var appliedMigrations: [Int] { readiness.appliedMigrations }
     let client: PostgresClient
     let logger: Logger
     let tasksTable: String
@@ -37,8 +47,10 @@ public final class PostgresTaskStore: TaskStore, TaskReadModel {
     let pausedTypesTable: String
     let settingsTable: String
     let notificationChannel: String
-    private let clientTask: Task<Void, Never>
+    /// The task running the client for a store opened on its own; `nil` when ``run()`` runs it.
+    private let clientTask: Task<Void, Never>?
     private let notifications: WorkNotifications
+    let readiness: StoreReadiness
 
     /// Opens a store on the database `url` names (see ``Configuration/init(url:)``).
     public convenience init(url: String) async throws {
@@ -51,35 +63,14 @@ public final class PostgresTaskStore: TaskStore, TaskReadModel {
     ///   ``TaskworksError/Code/storageFailure`` when the server cannot be reached within
     ///   about 10 seconds or refuses the login; ``TaskworksError/Code/corruptStore`` when the
     ///   schema is newer than this code.
-    public init(configuration: Configuration) async throws {
-        try configuration.validate()
-        self.configuration = configuration
-        var clientConfiguration = PostgresClient.Configuration(
-            host: configuration.host, port: configuration.port, username: configuration.username,
-            password: configuration.password, database: configuration.database,
-            tls: configuration.requireTLS ? .require(.makeClientConfiguration()) : .disable)
-        clientConfiguration.options.maximumConnections = configuration.maximumConnections
-        clientConfiguration.options.connectTimeout = .seconds(10)
-        clientConfiguration.options.additionalStartupParameters = [
-            ("application_name", configuration.applicationName)
-        ]
-        let logger = Logger(label: "taskworks.postgres") { _ in SwiftLogNoOpLogHandler() }
-        let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
-        self.client = client
-        self.logger = logger
-        self.tasksTable = "\(configuration.schema).tasks"
-        self.scheduleTicksTable = "\(configuration.schema).schedule_ticks"
-        self.pausedTypesTable = "\(configuration.schema).paused_task_types"
-        self.settingsTable = "\(configuration.schema).settings"
-        let channel = "taskworks_\(configuration.schema)"
-        self.notificationChannel = channel
-        self.clientTask = Task { await client.run() }
-        self.notifications = WorkNotifications(
-            client: client, channel: channel, logger: logger,
-            log: configuration.report)
+    public convenience init(configuration: Configuration) async throws {
+        let client = try PostgresTaskStore.makeClient(configuration)
+        let clientTask = Task { await client.run() }
+        let applied: [Int]
         do {
             let schema = configuration.schema
-            appliedMigrations = try await PostgresTaskStore.openWithDeadline(
+            let logger = configuration.logger
+            applied = try await PostgresTaskStore.openWithDeadline(
                 .seconds(15), what: "connecting to \(configuration.host):\(configuration.port)"
             ) {
                 try await PostgresSchema.migrate(client, schema: schema, logger: logger)
@@ -89,13 +80,110 @@ public final class PostgresTaskStore: TaskStore, TaskReadModel {
             throw PostgresTaskStore.storeError(
                 error, while: "opening the store", configuration: configuration)
         }
+        self.init(
+            configuration: configuration, client: client, clientTask: clientTask,
+            readiness: StoreReadiness(readyWith: applied))
+    }
+
+    /// Makes a store whose client runs in ``run()``: add the store to your `ServiceGroup` (before
+    /// the worker pools that use it). Nothing connects until `run()` starts; calls made before the
+    /// schema is migrated wait for it, each up to ``Configuration/statementTimeout``.
+    ///
+    /// ```swift
+    /// var configuration = try PostgresTaskStore.Configuration(url: databaseURL)
+    /// configuration.logger = logger
+    /// let store = try PostgresTaskStore(runningInServiceGroup: configuration)
+    /// let pool = WorkerPool(service: TaskService(store: store, registry: registry))
+    /// let group = ServiceGroup(
+    ///     services: [store, WorkerPoolService(pool)], gracefulShutdownSignals: [.sigterm], logger: logger)
+    /// try await group.run()
+    /// ```
+    ///
+    /// - Throws: ``TaskworksError/Code/invalidInput`` for a bad configuration.
+    public convenience init(runningInServiceGroup configuration: Configuration) throws {
+        self.init(
+            configuration: configuration, client: try PostgresTaskStore.makeClient(configuration),
+            clientTask: nil, readiness: StoreReadiness())
+    }
+
+    private init(
+        configuration: Configuration, client: PostgresClient, clientTask: Task<Void, Never>?,
+        readiness: StoreReadiness
+    ) {
+        self.configuration = configuration
+        self.client = client
+        self.logger = configuration.logger
+        self.tasksTable = "\(configuration.schema).tasks"
+        self.scheduleTicksTable = "\(configuration.schema).schedule_ticks"
+        self.pausedTypesTable = "\(configuration.schema).paused_task_types"
+        self.settingsTable = "\(configuration.schema).settings"
+        let channel = "taskworks_\(configuration.schema)"
+        self.notificationChannel = channel
+        self.clientTask = clientTask
+        self.readiness = readiness
+        self.notifications = WorkNotifications(
+            client: client, channel: channel, logger: configuration.logger, log: configuration.report,
+            readiness: readiness)
+    }
+
+    /// The PostgreSQL client for `configuration`, not yet running.
+    private static func makeClient(_ configuration: Configuration) throws -> PostgresClient {
+        try configuration.validate()
+        var clientConfiguration = PostgresClient.Configuration(
+            host: configuration.host, port: configuration.port, username: configuration.username,
+            password: configuration.password, database: configuration.database,
+            tls: configuration.requireTLS ? .require(.makeClientConfiguration()) : .disable)
+        clientConfiguration.options.maximumConnections = configuration.maximumConnections
+        clientConfiguration.options.connectTimeout = .seconds(10)
+        clientConfiguration.options.additionalStartupParameters = [
+            ("application_name", configuration.applicationName)
+        ]
+        return PostgresClient(configuration: clientConfiguration, backgroundLogger: configuration.logger)
+    }
+
+    /// Runs the store as a ServiceLifecycle service: for a store made with
+    /// ``init(runningInServiceGroup:)``, runs its client, migrates the schema (then calls waiting
+    /// for it go ahead), and serves until graceful shutdown or cancellation, then closes every
+    /// connection. For a store opened with ``init(configuration:)`` it only waits, then closes.
+    ///
+    /// - Throws: what opening the store throws (see ``init(configuration:)``); calls waiting for
+    ///   the store get the same error.
+    public func run() async throws {
+        guard clientTask == nil else {
+            try? await gracefulShutdown()
+            await close()
+            return
+        }
+        let client = self.client
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            do {
+                let schema = configuration.schema
+                let logger = self.logger
+                let applied = try await PostgresTaskStore.openWithDeadline(
+                    .seconds(15), what: "connecting to \(configuration.host):\(configuration.port)"
+                ) {
+                    try await PostgresSchema.migrate(client, schema: schema, logger: logger)
+                }
+                readiness.open(appliedMigrations: applied)
+            } catch {
+                let failure = PostgresTaskStore.storeError(
+                    error, while: "opening the store", configuration: configuration)
+                readiness.fail(failure)
+                group.cancelAll()
+                throw failure
+            }
+            try? await gracefulShutdown()
+            notifications.stop()
+            group.cancelAll()
+        }
     }
 
     /// Stops listening and closes every connection. Calls made after this fail.
     public func close() async {
         notifications.stop()
-        clientTask.cancel()
-        await clientTask.value
+        clientTask?.cancel()
+        await clientTask?.value
     }
 
     /// A stream that yields whenever another host (or this one) created a task or put one back
@@ -113,6 +201,7 @@ public final class PostgresTaskStore: TaskStore, TaskReadModel {
     func withRetries<T: Sendable>(
         _ what: String, _ body: @escaping @Sendable (_ attempt: Int) async throws -> T
     ) async throws -> T {
+        try await readiness.wait(limit: configuration.statementTimeout)
         var attempt = 1
         var delay = Duration.milliseconds(50)
         while true {

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Taskworks
 
 extension PostgresTaskStore {
@@ -44,6 +45,11 @@ extension PostgresTaskStore {
         public var diagnostics: TaskDiagnostics
         /// Receives each report's text instead of ``diagnostics``, when set. Default `nil`.
         public var logHandler: (@Sendable (String) -> Void)?
+        /// The swift-log `Logger` the PostgreSQL client logs to: its connection pool's background
+        /// messages and each statement's (postgres-nio logs at `debug` and `trace`, errors at
+        /// `error`). Default: a logger that drops everything. Give it your app's logger, e.g.
+        /// `app.logger` in Vapor or the one Hummingbird's application uses.
+        public var logger: Logger
 
         /// Where a report goes: ``logHandler`` when set, else ``diagnostics``.
         var report: @Sendable (String) -> Void {
@@ -73,6 +79,7 @@ extension PostgresTaskStore {
             self.statementTimeout = .seconds(30)
             self.diagnostics = .standardError
             self.logHandler = nil
+            self.logger = Logger(label: "taskworks.postgres") { _ in SwiftLogNoOpLogHandler() }
         }
 
         /// A configuration from a `postgres://user:password@host:port/database` URL (also

@@ -17,8 +17,14 @@ final class WorkNotifications: Sendable {
     private let logger: Logger
     private let log: @Sendable (String) -> Void
     private let state = Locked(State())
+    /// Opens once the schema is migrated: the listener connects only then.
+    private let readiness: StoreReadiness
 
-    init(client: PostgresClient, channel: String, logger: Logger, log: @escaping @Sendable (String) -> Void) {
+    init(
+        client: PostgresClient, channel: String, logger: Logger, log: @escaping @Sendable (String) -> Void,
+        readiness: StoreReadiness
+    ) {
+        self.readiness = readiness
         self.client = client
         self.channel = channel
         self.logger = logger
@@ -67,6 +73,7 @@ final class WorkNotifications: Sendable {
         var delay = Duration.milliseconds(100)
         while !Task.isCancelled {
             do {
+                try await readiness.wait(limit: .seconds(60))
                 try await client.withConnection { connection in
                     try await connection.listen(on: channel) { notifications in
                         delay = .milliseconds(100)
