@@ -46,6 +46,14 @@ let package = Package(
                 .product(name: "Taskworks", package: "Taskworks"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]),
+        // The README's examples for these products, compiled (not a product).
+        .target(
+            name: "ReadmeExamples",
+            dependencies: [
+                "TaskworksServiceLifecycle", "TaskworksLogging", "TaskworksMetrics", "TaskworksTracing",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         // The tracing test's other process: runs a file store's tasks under an in-memory tracer
         // and prints the spans it finished. Not a product.
         .executableTarget(

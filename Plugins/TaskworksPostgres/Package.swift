@@ -33,6 +33,8 @@ let package = Package(
             dependencies: [
                 "TaskworksPostgres",
                 .product(name: "Taskworks", package: "Taskworks"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(

@@ -1,0 +1,25 @@
+// The README's Hummingbird example ("Running inside a server app"), compiled here so it cannot
+// rot; `.ci/check-readme-examples` checks that the README shows exactly the marked lines.
+import Hummingbird
+import Logging
+import Taskworks
+import TaskworksLogging
+import TaskworksServiceLifecycle
+
+/// Serves `router` with a pool and a scheduler over `store` as services of the app.
+func runInHummingbird(store: any TaskStore, registry: TaskRegistry, router: Router<BasicRequestContext>)
+    async throws
+{
+    // readme:begin hummingbird
+    let logger = Logger(label: "my-app")
+    var configuration = TaskService.Configuration()
+    configuration.diagnostics = TaskDiagnostics(logger: logger)
+    configuration.runnerLogHandler = logger.taskLogHandler
+    let service = TaskService(store: store, registry: registry, configuration: configuration)
+    let pool = WorkerPool(service: service)
+    let scheduler = TaskScheduler(service: service)
+    let app = Application(
+        router: router, services: [WorkerPoolService(pool), TaskSchedulerService(scheduler)], logger: logger)
+    try await app.runService()  // SIGTERM: the server stops, running tasks finish, exit
+    // readme:end hummingbird
+}
