@@ -126,6 +126,11 @@ struct TracingTests {
             #expect(export.links == [creator], "and links to the creator's span")
         }
 
+        print(
+            "span tree (\(relation)): POST /users/export [server] trace=\(creation.creatorTraceID) "
+                + "span=\(creation.creatorSpanID)\n  └ \(export.name) [\(export.kind)] trace=\(export.traceID) "
+                + "parent=\(export.parentSpanID ?? "none") links=\(export.links) attributes=\(export.attributes.sorted { $0.key < $1.key })"
+        )
         let broken = try span(of: creation.broken)
         #expect(broken.attributes["taskworks.task.outcome"] == "failed")
         #expect(broken.errors.count == 1)
