@@ -50,6 +50,11 @@ struct MetricsTests {
         try await recorder.readGauges()
         #expect(try metrics.expectGauge("taskworks_tasks_running").lastValue == 0)
         #expect(try metrics.expectGauge("taskworks_tasks_pending").lastValue == 0)
+        let emitted =
+            metrics.counters.map { "counter \($0.label)\($0.dimensions) = \($0.totalValue)" }
+            + metrics.timers.map { "timer \($0.label)\($0.dimensions) × \($0.values.count)" }
+            + metrics.recorders.map { "gauge \($0.label)\($0.dimensions) = \($0.lastValue ?? -1)" }
+        print("metrics emitted for one task:\n  " + emitted.sorted().joined(separator: "\n  "))
     }
 
     @Test func aCancelledTaskIsCountedAsCancelled() async throws {
