@@ -59,14 +59,18 @@ public final class WorkerPool: Sendable {
         var configuration = configuration
         let diagnostics = service.engine.diagnostics
         let workerID = configuration.workerID
-        let report =
-            configuration.storeErrorHandler ?? { error in
+        if let handler = configuration.storeErrorHandler {
+            // A host's own handler hears of a repeated store error once per poll interval.
+            configuration.storeErrorHandler = StoreErrorThrottle(interval: configuration.pollInterval)
+                .wrapping(handler)
+        } else {
+            // The diagnostics sink rate-limits repeats itself (and counts them in `repeated`).
+            configuration.storeErrorHandler = { error in
                 diagnostics.emit(
                     .error, "the store failed: \(error)",
                     metadata: ["component": "worker-pool", "worker.id": workerID])
             }
-        configuration.storeErrorHandler = StoreErrorThrottle(interval: configuration.pollInterval).wrapping(
-            report)
+        }
         self.configuration = configuration
         self.renewalSeconds = configuration.effectiveRenewalInterval.timeInterval
         self.state = LockedState(WorkerPoolStateMachine(limit: configuration.concurrency))
