@@ -14,6 +14,7 @@ struct UserExportRunner: TaskRunner {
         let total = try await directory.countUsers(matching: filter)
         let fileName = UserCSV.fileName(at: clock.now())
         var rows = 0
+        context.log(.info, "exporting \(total) users", metadata: ["export.file": fileName])
         try await context.writeArtifact(fileName: fileName, contentType: "text/csv; charset=utf-8") { out in
             try await out.write(UserCSV.headerLine)
             var chunk: [UInt8] = []
@@ -32,6 +33,7 @@ struct UserExportRunner: TaskRunner {
                 if page.count < pageSize { break }
             }
         }
+        context.log(.info, "exported \(rows) users", metadata: ["export.file": fileName])
         return UserExportResult(rows: rows, fileName: fileName)
     }
 }
