@@ -59,8 +59,11 @@ enum WorkerProcess {
         if arguments.exitAfter > 0 {
             let target = arguments.exitAfter
             Task {
-                while try await service.counts(for: .system).byStatus[.succeeded, default: 0] < target {
-                    try await Task.sleep(for: .milliseconds(20))
+                // A count that fails (a slow or dropped connection) is asked again: the worker
+                // must not be left running for ever because one poll threw.
+                while (try? await service.counts(for: .system).byStatus[.succeeded, default: 0]) ?? 0 < target
+                {
+                    try? await Task.sleep(for: .milliseconds(20))
                 }
                 pool.shutdown()
             }
