@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 import Taskworks
 import TaskworksTesting
 import Testing
@@ -8,11 +9,14 @@ import Testing
 @testable import TaskworksPostgres
 
 /// Collects what the PostgreSQL client logs, to show the store's `Logger` is the one used.
-final class CollectingLogHandler: LogHandler, @unchecked Sendable {
-    // `@unchecked Sendable` is safe: `lines` is read and written only under `lock`; the other
-    // stored properties are set before the handler is shared and only read after.
-    private let lock = NSLock()
-    private var lines: [String] = []
+struct CollectingLogHandler: LogHandler {
+    final class Lines: Sendable {
+        private let lines = Mutex<[String]>([])
+        func append(_ line: String) { lines.withLock { $0.append(line) } }
+        var all: [String] { lines.withLock { $0 } }
+    }
+
+    let lines: Lines
     var metadata: Logger.Metadata = [:]
     var logLevel: Logger.Level = .trace
 
@@ -22,10 +26,8 @@ final class CollectingLogHandler: LogHandler, @unchecked Sendable {
     }
 
     func log(event: LogEvent) {
-        lock.withLock { lines.append("\(event.level) \(event.message)") }
+        lines.append("\(event.level) \(event.message)")
     }
-
-    var logged: [String] { lock.withLock { lines } }
 }
 
 @Suite("PostgreSQL: run by a ServiceGroup")
@@ -63,8 +65,8 @@ struct ServiceGroupTests {
     @Test(.enabled(if: postgresIsConfigured, Comment(rawValue: TestDatabase.howToRun)))
     func theGroupRunsTheClientMigratesServesAndClosesOnGracefulShutdown() async throws {
         var configuration = try TestDatabase.configuration()
-        let handler = CollectingLogHandler()
-        configuration.logger = Logger(label: "app") { _ in handler }
+        let lines = CollectingLogHandler.Lines()
+        configuration.logger = Logger(label: "app") { _ in CollectingLogHandler(lines: lines) }
         let store = try PostgresTaskStore(runningInServiceGroup: configuration)
         // Issued before the group runs: waits for the migrations, then goes ahead.
         let early = Task {
@@ -76,7 +78,7 @@ struct ServiceGroupTests {
         let inserted = try await early.value
         #expect(store.appliedMigrations == PostgresSchema.migrations.map(\.version))
         #expect(try await store.task(id: inserted.id)?.createdBy == "alice")
-        try await eventually("the client logged through the configured logger") { !handler.logged.isEmpty }
+        try await eventually("the client logged through the configured logger") { !lines.all.isEmpty }
         await group.triggerGracefulShutdown()
         try await running.value
         var cleanup = configuration
