@@ -67,23 +67,12 @@ extension TaskHTTPAPI {
 
     /// The create body's `metadata`: an object of strings, or absent/`null`.
     static func metadata(_ value: JSONValue?) throws -> [String: String]? {
-        switch value {
-        case nil, .null?: return nil
-        case .object(let members)?:
-            var metadata: [String: String] = [:]
-            for (key, member) in members {
-                guard case .string(let text) = member else {
-                    throw TaskHTTPError.badBody(
-                        "metadata values must be strings; '\(key.prefix(64))' is not: {\"metadata\": {\"key\": \"value\"}}"
-                    )
-                }
-                metadata[key] = text
-            }
-            return metadata
-        default:
+        guard let value, value != .null else { return nil }
+        guard let metadata = value.stringMembers else {
             throw TaskHTTPError.badBody(
-                "metadata must be an object of strings: {\"metadata\": {\"key\": \"value\"}}")
+                "metadata must be an object whose values are strings: {\"metadata\": {\"key\": \"value\"}}")
         }
+        return metadata
     }
 
     static func download(_ input: TaskHTTPRouteRequest, links: DownloadLinkSigner?) async throws

@@ -22,4 +22,17 @@ extension JSONValue {
         if case .integer(let number) = self { return number }
         return nil
     }
+
+    /// The members of an object whose every member is a string (how task metadata is written),
+    /// or `nil` (not an object, or a member is not a string).
+    public var stringMembers: [String: String]? {
+        guard case .object(let members) = self else { return nil }
+        var strings: [String: String] = [:]
+        strings.reserveCapacity(members.count)
+        for (key, member) in members {
+            guard case .string(let text) = member else { return nil }
+            strings[key] = text
+        }
+        return strings
+    }
 }

@@ -73,19 +73,10 @@ enum TaskRow {
     /// Stored metadata (a JSON object of strings, or `NULL` for none) as a map.
     static func metadata(_ text: String?, of id: TaskID) throws -> [String: String] {
         guard let text else { return [:] }
-        guard case .object(let members)? = try? JSONValue(jsonText: text) else {
+        guard let metadata = (try? JSONValue(jsonText: text))?.stringMembers else {
             throw TaskworksError(
-                code: .corruptStore, message: "task \(id) has metadata that is not a JSON object", taskID: id)
-        }
-        var metadata: [String: String] = [:]
-        for (key, value) in members {
-            guard case .string(let text) = value else {
-                throw TaskworksError(
-                    code: .corruptStore,
-                    message: "task \(id) has metadata '\(key.prefix(64))' that is not a string",
-                    taskID: id)
-            }
-            metadata[key] = text
+                code: .corruptStore, message: "task \(id) has metadata that is not a JSON object of strings",
+                taskID: id)
         }
         return metadata
     }
