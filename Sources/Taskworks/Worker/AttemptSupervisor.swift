@@ -194,6 +194,10 @@ final class AttemptSupervisor: Sendable {
             }
         } catch {
             configuration.storeErrorHandler?(error)
+            if configuration.leaseRunsOutBeforeNextRenewal(of: latest, at: engine.clock.now()) {
+                // No renewal can be stored in time: stop rather than run on beside a rescuer.
+                context(for: id)?.requestStop(.leaseLost)
+            }
             return
         }
         let context = state.withLock { state -> TaskContext? in

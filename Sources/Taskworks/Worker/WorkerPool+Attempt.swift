@@ -135,7 +135,12 @@ extension WorkerPool {
                 context.requestStop(.cancelRequested)
             }
         } catch {
-            configuration.storeErrorHandler?(error)  // start it: the lease supervisor checks again
+            configuration.storeErrorHandler?(error)
+            // Start it while the claimed lease lasts (the supervisor renews it); one that is about
+            // to run out may be rescued by another pool as the runner starts, so leave it be.
+            if configuration.leaseRunsOutBeforeNextRenewal(of: claimed, at: now) {
+                context.requestStop(.leaseLost)
+            }
         }
     }
 

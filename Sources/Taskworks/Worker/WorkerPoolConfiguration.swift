@@ -64,6 +64,14 @@ extension WorkerPool {
             leaseRenewalInterval ?? leaseDuration / 3
         }
 
+        /// Whether `task`'s lease, as last stored, runs out before a renewal made one interval
+        /// from `now` could extend it. A runner whose renewal just failed must then stop: once
+        /// the lease has expired, another pool may rescue the task and run it.
+        func leaseRunsOutBeforeNextRenewal(of task: TaskRecord, at now: Date) -> Bool {
+            guard let expiry = task.leaseExpiresAt else { return true }
+            return expiry.timeIntervalSince(now) < effectiveRenewalInterval.timeInterval
+        }
+
         /// Checks every value.
         ///
         /// - Throws: ``TaskworksError/Code/invalidInput`` naming the bad field.

@@ -118,6 +118,30 @@ extension PostgresTaskStore {
     /// One statement: lock the next eligible rows with `FOR UPDATE SKIP LOCKED`, lease them.
     public func claim(_ request: TaskClaimRequest) async throws -> [TaskRecord] {
         guard request.limit > 0 else { return [] }
+        let firstTry = ContinuousClock.now
+        // A claim whose answer was lost leaves its tasks leased to this owner; they are rescued
+        // when the lease expires. Retrying is safe: no task is ever run twice. A retry leases
+        // from the time it runs, not from the first try's: after seconds of retries, a lease
+        // dated from the first try would be about to run out (and be rescued) as its runner starts.
+        let claimed = try await withRetries("claiming tasks") { [self] attempt in
+            var thisTry = request
+            if attempt > 1 {
+                let waited = ContinuousClock.now - firstTry
+                let seconds =
+                    Double(waited.components.seconds) + Double(waited.components.attoseconds) * 1e-18
+                thisTry.now = request.now.addingTimeInterval(seconds)
+            }
+            return try await records(claimStatement(for: thisTry))
+        }
+        return claimed.sorted { a, b in
+            if a.record.priority != b.record.priority { return a.record.priority > b.record.priority }
+            if a.record.createdAt != b.record.createdAt { return a.record.createdAt < b.record.createdAt }
+            return a.sequence < b.sequence
+        }.map(\.record)
+    }
+
+    /// The claim statement for `request`, its times bound as of this try.
+    private func claimStatement(for request: TaskClaimRequest) -> PostgresQuery {
         var binds = PostgresBindings(capacity: 6)
         binds.append(TaskRow.seconds(request.now))
         binds.append(Int64(request.limit))
@@ -128,7 +152,7 @@ extension PostgresTaskStore {
             binds.append(Array(types))
             typeFilter = "AND type = ANY($5)"
         }
-        let statement = PostgresQuery(
+        return PostgresQuery(
             unsafeSQL: """
                 WITH next AS (
                     SELECT id FROM \(tasksTable)
@@ -144,14 +168,6 @@ extension PostgresTaskStore {
                 FROM next WHERE t.id = next.id
                 RETURNING \(TaskRow.columns(qualifiedBy: "t"))
                 """, binds: binds)
-        // A claim whose answer was lost leaves its tasks leased to this owner; they are rescued
-        // when the lease expires. Retrying is safe: no task is ever run twice.
-        let claimed = try await withRetries("claiming tasks") { [self] _ in try await records(statement) }
-        return claimed.sorted { a, b in
-            if a.record.priority != b.record.priority { return a.record.priority > b.record.priority }
-            if a.record.createdAt != b.record.createdAt { return a.record.createdAt < b.record.createdAt }
-            return a.sequence < b.sequence
-        }.map(\.record)
     }
 
     /// `DELETE … WHERE (id, version)` matches each given copy.

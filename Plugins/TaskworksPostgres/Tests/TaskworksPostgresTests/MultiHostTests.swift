@@ -43,10 +43,10 @@ struct MultiHostTests {
         return path
     }
 
-    @Test func fourWorkerProcessesDrainTwentyThousandTasksExactlyOnce() async throws {
+    @Test func fourWorkerProcessesDrainTenThousandTasksExactlyOnce() async throws {
         let configuration = try TestDatabase.configuration()
         let store = try await PostgresTaskStore(configuration: configuration)
-        let total = 20_000
+        let total = 10_000
         try await seed(store, count: total)
         let log = newLog()
         let workers = try (0..<4).map { _ in
@@ -147,9 +147,10 @@ struct MultiHostTests {
         running.cancel()
         try await running.value
         #expect(terminated >= 3, "the test terminated the store's connections")
-        #expect(await counter.total == total)
-        #expect(await counter.maximumRunsPerTask == 1, "a task ran twice")
         let log = messages.withLock { $0 }
+        #expect(await counter.total == total)
+        let rerun = await counter.rerun
+        #expect(rerun.isEmpty, "tasks ran twice: \(rerun); log: \(log.suffix(30))")
         #expect(
             log.contains { $0.contains("the connection failed") }, "retries were logged: \(log.prefix(5))")
         try await store.dropSchema()
@@ -197,6 +198,8 @@ actor RunCounter {
         total += 1
     }
     var maximumRunsPerTask: Int { runs.values.max() ?? 0 }
+    /// The tasks that ran more than once.
+    var rerun: [TaskID] { runs.filter { $0.value > 1 }.map(\.key) }
 }
 
 /// A store that counts claims that found nothing (each one sends an idle pool to sleep).

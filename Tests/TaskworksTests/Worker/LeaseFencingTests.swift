@@ -1,0 +1,107 @@
+import Foundation
+import Synchronization
+import TaskworksTesting
+import Testing
+
+@testable import Taskworks
+
+/// A runner never runs on past its lease: once the lease has run out another pool may rescue
+/// the task and run it, so a pool that cannot renew a lease stops its runner before then.
+@Suite("Lease fencing")
+struct LeaseFencingTests {
+    /// Updates (lease renewals among them) fail while `failingUpdates` is set.
+    final class FlakyUpdateStore: ForwardingTaskStore {
+        let base: any TaskStore
+        let failingUpdates = Atomic<Bool>(false)
+        let failedUpdates = Atomic<Int>(0)
+        /// Seconds `clock` moves on as each claim returns: a claim whose answer took that long.
+        let claimDelay: TimeInterval
+        let clock: ManualTaskClock
+
+        init(base: any TaskStore, clock: ManualTaskClock, claimDelay: TimeInterval = 0) {
+            self.base = base
+            self.clock = clock
+            self.claimDelay = claimDelay
+        }
+
+        func update(_ task: TaskRecord, expectedVersion: UInt64) async throws -> TaskUpdateResult {
+            if failingUpdates.load(ordering: .sequentiallyConsistent) {
+                failedUpdates.add(1, ordering: .sequentiallyConsistent)
+                throw TaskworksError.storageFailure("the connection to the server failed")
+            }
+            return try await base.update(task, expectedVersion: expectedVersion)
+        }
+
+        func claim(_ request: TaskClaimRequest) async throws -> [TaskRecord] {
+            let claimed = try await base.claim(request)
+            if !claimed.isEmpty { clock.advance(by: claimDelay) }
+            return claimed
+        }
+    }
+
+    private static func configuration() -> WorkerPool.Configuration {
+        var configuration = Fixtures.poolConfiguration(concurrency: 1)
+        configuration.leaseDuration = .seconds(30)
+        configuration.leaseRenewalInterval = .milliseconds(20)
+        configuration.storeErrorHandler = { _ in }
+        return configuration
+    }
+
+    @Test func aRunnerWhoseLeaseCannotBeRenewedStopsBeforeTheLeaseRunsOut() async throws {
+        let clock = ManualTaskClock()
+        let store = FlakyUpdateStore(base: InMemoryTaskStore(), clock: clock)
+        let started = TestGate()
+        let stopped = TestGate()
+        let registry = TaskRegistry()
+        try registry.register("long") { _ in blockingRunner(started: started, stopped: stopped) }
+        let service = TaskService(store: store, registry: registry, clock: clock)
+        let pool = WorkerPool(service: service, configuration: Self.configuration())
+        let taskID = try await withRunningPool(pool) {
+            let task = try await service.create("long", createdBy: .user("alice"))
+            try await started.waitIgnoringCancellation()
+            store.failingUpdates.store(true, ordering: .sequentiallyConsistent)
+            // Failed renewals while most of the lease is left do not stop the runner.
+            try await eventually("three renewals failed") {
+                store.failedUpdates.load(ordering: .sequentiallyConsistent) >= 3
+            }
+            #expect(!stopped.isOpen)
+            let leased = try #require(try await store.base.task(id: task.id))
+            let expiry = try #require(leased.leaseExpiresAt)
+            // Less than one renewal interval left: the next failed renewal stops the runner.
+            clock.set(expiry.addingTimeInterval(-0.01))
+            try await stopped.waitIgnoringCancellation()
+            store.failingUpdates.store(false, ordering: .sequentiallyConsistent)
+            return task.id
+        }
+        // The stopped attempt wrote no outcome: the task waits, running, for its lease to expire
+        // and be rescued, as it would for a worker that died.
+        let stored = try #require(try await store.base.task(id: taskID))
+        #expect(stored.status == .running)
+    }
+
+    @Test func aClaimWhoseLeaseRanOutWhileItWasAnsweredIsNotStartedWhenTheRenewalFails() async throws {
+        let clock = ManualTaskClock()
+        // The claim's answer took 29.99 s of a 30 s lease (retries on a broken connection).
+        let store = FlakyUpdateStore(base: InMemoryTaskStore(), clock: clock, claimDelay: 29.99)
+        store.failingUpdates.store(true, ordering: .sequentiallyConsistent)
+        let runs = Atomic<Int>(0)
+        let registry = TaskRegistry()
+        try registry.register("job") { _ in
+            ClosureTaskRunner { _ in
+                runs.add(1, ordering: .sequentiallyConsistent)
+                return nil
+            }
+        }
+        let service = TaskService(store: store, registry: registry, clock: clock)
+        let pool = WorkerPool(service: service, configuration: Self.configuration())
+        try await withRunningPool(pool) {
+            _ = try await service.create("job", createdBy: .user("alice"))
+            // The renewal before the start fails; a runner that started would have run by the
+            // time a second update (its outcome, or the release) was tried.
+            try await eventually("the renewal before the start failed") {
+                store.failedUpdates.load(ordering: .sequentiallyConsistent) >= 1
+            }
+        }
+        #expect(runs.load(ordering: .sequentiallyConsistent) == 0, "a runner started on a spent lease")
+    }
+}
