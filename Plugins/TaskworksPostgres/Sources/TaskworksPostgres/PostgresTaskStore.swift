@@ -61,24 +61,17 @@ public final class PostgresTaskStore: TaskStore, TaskReadModel, Service {
     ///
     /// - Throws: ``TaskworksError/Code/invalidInput`` for a bad configuration;
     ///   ``TaskworksError/Code/storageFailure`` when the server cannot be reached within
-    ///   about 10 seconds or refuses the login; ``TaskworksError/Code/corruptStore`` when the
+    ///   15 seconds or refuses the login; ``TaskworksError/Code/corruptStore`` when the
     ///   schema is newer than this code.
     public convenience init(configuration: Configuration) async throws {
         let client = try PostgresTaskStore.makeClient(configuration)
         let clientTask = Task { await client.run() }
         let applied: [Int]
         do {
-            let schema = configuration.schema
-            let logger = configuration.logger
-            applied = try await PostgresTaskStore.openWithDeadline(
-                .seconds(15), what: "connecting to \(configuration.host):\(configuration.port)"
-            ) {
-                try await PostgresSchema.migrate(client, schema: schema, logger: logger)
-            }
+            applied = try await PostgresTaskStore.openSchema(client: client, configuration: configuration)
         } catch {
             clientTask.cancel()
-            throw PostgresTaskStore.storeError(
-                error, while: "opening the store", configuration: configuration)
+            throw error
         }
         self.init(
             configuration: configuration, client: client, clientTask: clientTask,
@@ -158,20 +151,13 @@ public final class PostgresTaskStore: TaskStore, TaskReadModel, Service {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             do {
-                let schema = configuration.schema
-                let logger = self.logger
-                let applied = try await PostgresTaskStore.openWithDeadline(
-                    .seconds(15), what: "connecting to \(configuration.host):\(configuration.port)"
-                ) {
-                    try await PostgresSchema.migrate(client, schema: schema, logger: logger)
-                }
-                readiness.open(appliedMigrations: applied)
+                readiness.open(
+                    appliedMigrations: try await PostgresTaskStore.openSchema(
+                        client: client, configuration: configuration))
             } catch {
-                let failure = PostgresTaskStore.storeError(
-                    error, while: "opening the store", configuration: configuration)
-                readiness.fail(failure)
+                readiness.fail(error)
                 group.cancelAll()
-                throw failure
+                throw error
             }
             try? await gracefulShutdown()
             notifications.stop()
@@ -281,6 +267,24 @@ struct StatementTimedOut: Error, CustomStringConvertible {
 }
 
 extension PostgresTaskStore {
+    /// Creates or migrates the schema on a running `client` within 15 seconds; returns the
+    /// migration versions applied.
+    ///
+    /// - Throws: the typed error opening the store reports (see ``init(configuration:)``).
+    static func openSchema(client: PostgresClient, configuration: Configuration) async throws -> [Int] {
+        let schema = configuration.schema
+        let logger = configuration.logger
+        do {
+            return try await openWithDeadline(
+                .seconds(15), what: "connecting to \(configuration.host):\(configuration.port)"
+            ) {
+                try await PostgresSchema.migrate(client, schema: schema, logger: logger)
+            }
+        } catch {
+            throw storeError(error, while: "opening the store", configuration: configuration)
+        }
+    }
+
     /// ``withDeadline(_:what:_:)`` for opening: a typed error saying what to check.
     static func openWithDeadline<T: Sendable>(
         _ limit: Duration, what: String, _ body: @escaping @Sendable () async throws -> T
