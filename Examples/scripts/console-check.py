@@ -115,9 +115,14 @@ with sync_playwright() as playwright:
     expect(page.locator("#empty")).to_be_visible()
     expect(rows(page)).to_have_count(0)
     page.fill("#search", "user_export")
+    # A live refresh while the new text waits to be submitted (a task created meanwhile reloads
+    # the list) leaves the search box as typed.
+    with page.expect_response(lambda response: "/api/tasks?" in response.url):
+        assert api("POST", "/users/export", "admin", {})[0] == 201
+    expect(page.locator("#search")).to_have_value("user_export")
     page.click("#filters button[type=submit]")
     expect(rows(page)).to_have_count(20)
-    check("search by id narrows to one row; a type nobody has shows none")
+    check("search by id narrows to one row; a type nobody has shows none; typing survives a live refresh")
 
     # One of admin's pending tasks (the queue is deep, the exports slow): cancel it from its
     # detail page.

@@ -16,6 +16,9 @@ const state = {
   view: null,
   detailTask: null,
   listRequest: 0,
+  // The URL's search text the search box was last filled from: a live refresh leaves the box
+  // alone while someone types, and only a new URL (navigation, back, forward) refills it.
+  searchShown: null,
   stream: null,
   streamLive: false,
   lastEventID: null,

@@ -124,10 +124,16 @@ function refreshView() {
   schedulePolling();
 }
 
+/** Shows the view of a new URL; unlike a live refresh, it refills the search box from the URL. */
+function showNewURL() {
+  state.searchShown = null;
+  refreshView();
+}
+
 function navigate(path, replace) {
   if (replace) history.replaceState(null, "", consoleURL(path)); else history.pushState(null, "", consoleURL(path));
   showNotice("");
-  refreshView();
+  showNewURL();
   $("main").focus();
 }
 
@@ -185,10 +191,10 @@ async function start() {
     if (link.closest("#recent-panel")) setRecentOpen(false);
     history.pushState(null, "", url.pathname + url.search);
     showNotice("");
-    refreshView();
+    showNewURL();
     $("main").focus();
   });
-  window.addEventListener("popstate", refreshView);
+  window.addEventListener("popstate", showNewURL);
   $("filters").addEventListener("submit", (event) => {
     event.preventDefault();
     setListParameters({ ...listParameters(), search: $("search").value.trim(), type: $("type-filter").value, page: 1 }, true);

@@ -41,7 +41,10 @@ function taskRow(task) {
 
 async function renderList() {
   const parameters = listParameters();
-  $("search").value = parameters.search;
+  if (parameters.search !== state.searchShown) {
+    $("search").value = parameters.search;
+    state.searchShown = parameters.search;
+  }
   const request = ++state.listRequest;
   const query = new URLSearchParams({ page: String(parameters.page), pageSize: String(pageSize) });
   if (parameters.status) query.set("status", parameters.status);
