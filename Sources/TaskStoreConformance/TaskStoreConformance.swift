@@ -24,11 +24,12 @@ import Taskworks
 /// Or all at once: `try await TaskStoreConformance.runAll(on: harness)` throws a
 /// ``ConformanceReport`` listing every failed check.
 public enum TaskStoreConformance {
-    /// Every check, grouped by area in this order: records, claiming, queries, retention,
+    /// Every check, grouped by area in this order: records, batch inserts, claiming, queries, retention,
     /// unique keys, schedule ticks, pauses, settings, notifications (when declared), then the engine (service, pool and scheduler) running on the
     /// store.
     public static let checks: [StoreCheck] =
-        RecordChecks.all + RoundTripChecks.all + ClaimChecks.all + QueryChecks.all + RetentionChecks.all
+        RecordChecks.all + BatchInsertChecks.all + RoundTripChecks.all + ClaimChecks.all + QueryChecks.all
+        + RetentionChecks.all
         + UniqueKeyChecks.all + ScheduleTickChecks.all + PauseChecks.all + SettingsChecks.all
         + NotificationChecks.all
         + EngineChecks.all + ClaimSemanticsChecks.all

@@ -8,32 +8,8 @@ extension TaskEngine {
         _ type: String, json: JSONValue?, options: TaskOptions, creatorID: String,
         onComplete: TaskCompletionHandler?
     ) async throws -> TaskCreation {
-        guard let entry = registry.entry(for: type) else {
-            throw TaskworksError.unknownTaskType(type, known: registry.typeNames)
-        }
-        let priority = options.priority ?? entry.defaults.priority
-        let maxRetries = options.maxRetries ?? entry.defaults.maxRetries
-        let timeout = options.timeout ?? entry.defaults.timeout
-        try TaskTypeDefaults.checkPriority(priority, context: "priority")
-        try TaskTypeDefaults.checkRetries(maxRetries, context: "maxRetries")
-        try TaskTypeDefaults.checkTimeout(timeout, context: "timeout")
         let now = clock.now()
-        try options.checkScheduling(now: now)
-        try json?.checkStorable("the payload for task type '\(type)'")
-        do {
-            try entry.factory.validatePayload(json)
-        } catch let error as TaskworksError {
-            throw error
-        } catch {
-            throw TaskworksError.invalidInput("the payload for task type '\(type)' was refused: \(error)")
-        }
-        let metadata = try newTaskMetadata(type, options: options)
-        let runAfter = options.runAfter ?? options.delay.map { now.addingTimeInterval($0.timeInterval) }
-        var record = TaskRecord(
-            type: type, priority: priority, payload: json, createdBy: creatorID,
-            maxRetries: maxRetries, timeout: timeout, runAfter: runAfter, uniqueKey: options.uniqueKey,
-            metadata: metadata, createdAt: now)
-        record.version = 1  // what the store gives a new task: it then keeps this copy as it is
+        let record = try newRecord(type, json: json, options: options, creatorID: creatorID, now: now)
         // Registered before the insert so a worker that finishes the task at once finds it.
         if let onComplete { addCallback(onComplete, for: record.id) }
         let stored: TaskRecord
@@ -50,6 +26,39 @@ extension TaskEngine {
         events.publish(.created, stored)
         pools.wake(dueAt: stored.runAfter > now ? stored.runAfter : nil)
         return TaskCreation(task: stored, isDuplicate: false)
+    }
+
+    /// A new pending task of `type` for `creatorID` at `now`, with every option and the payload
+    /// checked and the type's defaults filled in; nothing is stored.
+    func newRecord(
+        _ type: String, json: JSONValue?, options: TaskOptions, creatorID: String, now: Date
+    ) throws -> TaskRecord {
+        guard let entry = registry.entry(for: type) else {
+            throw TaskworksError.unknownTaskType(type, known: registry.typeNames)
+        }
+        let priority = options.priority ?? entry.defaults.priority
+        let maxRetries = options.maxRetries ?? entry.defaults.maxRetries
+        let timeout = options.timeout ?? entry.defaults.timeout
+        try TaskTypeDefaults.checkPriority(priority, context: "priority")
+        try TaskTypeDefaults.checkRetries(maxRetries, context: "maxRetries")
+        try TaskTypeDefaults.checkTimeout(timeout, context: "timeout")
+        try options.checkScheduling(now: now)
+        try json?.checkStorable("the payload for task type '\(type)'")
+        do {
+            try entry.factory.validatePayload(json)
+        } catch let error as TaskworksError {
+            throw error
+        } catch {
+            throw TaskworksError.invalidInput("the payload for task type '\(type)' was refused: \(error)")
+        }
+        let metadata = try newTaskMetadata(type, options: options)
+        let runAfter = options.runAfter ?? options.delay.map { now.addingTimeInterval($0.timeInterval) }
+        var record = TaskRecord(
+            type: type, priority: priority, payload: json, createdBy: creatorID,
+            maxRetries: maxRetries, timeout: timeout, runAfter: runAfter, uniqueKey: options.uniqueKey,
+            metadata: metadata, createdAt: now)
+        record.version = 1  // what the store gives a new task: it then keeps this copy as it is
+        return record
     }
 
     /// The metadata a new task of `type` gets: the providers' entries, then the create call's own

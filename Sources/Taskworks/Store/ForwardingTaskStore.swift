@@ -25,6 +25,11 @@ extension ForwardingTaskStore {
     public func insert(_ task: TaskRecord) async throws -> TaskRecord { try await base.insert(task) }
 
     /// Forwards to ``base``.
+    public func insert(contentsOf tasks: [TaskRecord]) async throws -> [TaskRecord] {
+        try await base.insert(contentsOf: tasks)
+    }
+
+    /// Forwards to ``base``.
     public func task(id: TaskID) async throws -> TaskRecord? { try await base.task(id: id) }
 
     /// Forwards to ``base``.

@@ -103,6 +103,19 @@ struct InMemoryTaskIndex: Sendable {
         return stored
     }
 
+    /// Inserts every task in order, or none: every id is checked before the first insert, so
+    /// only a held unique key (resolved to its holder) makes a task come back as another.
+    mutating func insert(contentsOf tasks: [TaskRecord]) throws -> [TaskRecord] {
+        var ids = Set<TaskID>(minimumCapacity: tasks.count)
+        for task in tasks where handles[task.id] != nil || !ids.insert(task.id).inserted {
+            throw TaskworksError.duplicateTaskID(task.id)
+        }
+        var stored: [TaskRecord] = []
+        stored.reserveCapacity(tasks.count)
+        for task in tasks { stored.append(try insert(task)) }
+        return stored
+    }
+
     /// Stores `task` exactly as given (version included), replacing any copy with its id: how a
     /// durable store replays what it wrote. Returns `false` when the task was new.
     @discardableResult

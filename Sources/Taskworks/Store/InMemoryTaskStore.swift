@@ -18,6 +18,12 @@ public final class InMemoryTaskStore: TaskStore, TaskReadModel {
         try index.withLock { try $0.insert(task) }
     }
 
+    /// Stores many new tasks in one step. See ``TaskStore/insert(contentsOf:)``.
+    public func insert(contentsOf tasks: [TaskRecord]) async throws -> [TaskRecord] {
+        guard !tasks.isEmpty else { return [] }
+        return try index.withLock { try $0.insert(contentsOf: tasks) }
+    }
+
     /// Reads one task. See ``TaskStore/task(id:)``.
     public func task(id: TaskID) async throws -> TaskRecord? {
         index.withLock { $0.task(id: id) }

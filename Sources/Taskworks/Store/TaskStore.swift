@@ -30,6 +30,15 @@ public protocol TaskStore: Sendable {
     /// - Throws: ``TaskworksError/Code/duplicateTaskID`` when a task with this id exists.
     func insert(_ task: TaskRecord) async throws -> TaskRecord
 
+    /// Stores many new tasks in one atomic step, each as ``insert(_:)`` would, in order, and
+    /// returns one record per task in the same order: the stored copy (version 1), or the
+    /// pending or running holder of its unique key (which may be an earlier task of the same
+    /// batch). Either every task is resolved this way or, when it throws, none is stored.
+    /// An empty batch stores nothing and returns `[]`.
+    ///
+    /// - Throws: ``TaskworksError/Code/duplicateTaskID`` when an id exists or repeats in the batch.
+    func insert(contentsOf tasks: [TaskRecord]) async throws -> [TaskRecord]
+
     /// The task with this id, deleted or not, or `nil`.
     func task(id: TaskID) async throws -> TaskRecord?
 

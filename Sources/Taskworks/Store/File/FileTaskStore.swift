@@ -188,6 +188,18 @@ public final class FileTaskStore: TaskStore, TaskReadModel {
         }
     }
 
+    /// Stores many new tasks with one journal write and one flush. See
+    /// ``TaskStore/insert(contentsOf:)``. A crash before it returns may keep the batch's first
+    /// tasks and not the rest, as an unanswered ``insert(_:)`` may or may not have stored its task.
+    public func insert(contentsOf tasks: [TaskRecord]) async throws -> [TaskRecord] {
+        guard !tasks.isEmpty else { return [] }
+        return try await perform(.write) { index in
+            let stored = try index.insert(contentsOf: tasks)
+            let new = zip(tasks, stored).compactMap { task, stored in stored.id == task.id ? stored : nil }
+            return (stored, JournalChanges(tasks: new))
+        }
+    }
+
     /// Reads one task, after applying other processes' changes. See ``TaskStore/task(id:)``.
     public func task(id: TaskID) async throws -> TaskRecord? {
         try await perform(.read) { index in (index.task(id: id), .none) }
