@@ -1,22 +1,26 @@
 import Foundation
 
 extension TaskEngine {
-    /// Checks every task of `batch` for `creatorID` (already validated by the caller) and inserts
-    /// them with one ``TaskStore/insert(contentsOf:)``; nothing is stored unless all pass. Then
-    /// publishes `created` for each new one and wakes this process's pools once.
-    nonisolated(nonsending) func create(batch: [NewTask], creatorID: String) async throws -> [TaskCreation] {
-        let now = clock.now()
+    /// The records of every task of `batch` for `creatorID` (already validated by the caller) at
+    /// `now`, each checked as a single create checks it; nothing is stored.
+    func newRecords(_ batch: [NewTask], creatorID: String, now: Date) throws -> [TaskRecord] {
         var records: [TaskRecord] = []
         records.reserveCapacity(batch.count)
         for (index, task) in batch.enumerated() {
             do {
                 records.append(
-                    try newRecord(
-                        task.type, json: task.payload, options: task.options, creatorID: creatorID, now: now))
+                    try newRecord(task.type, json: task.payload, options: task.options, creatorID: creatorID, now: now))
             } catch let error as TaskworksError {
                 throw error.inBatch(at: index, of: batch.count)
             }
         }
+        return records
+    }
+
+    /// Inserts `records` (from ``newRecords(_:creatorID:now:)`` at `now`) with one
+    /// ``TaskStore/insert(contentsOf:)``, then publishes `created` for each new one and wakes
+    /// this process's pools once.
+    nonisolated(nonsending) func insert(batch records: [TaskRecord], now: Date) async throws -> [TaskCreation] {
         let stored = try await store.insert(contentsOf: records)
         guard stored.count == records.count else {
             throw TaskworksError.storageFailure(

@@ -1,3 +1,5 @@
+import Foundation
+
 extension TaskService {
     /// The most tasks one ``create(_:createdBy:)`` call takes.
     public static let maximumBatchSize = 10_000
@@ -22,6 +24,23 @@ extension TaskService {
     ///   task ("task 3 of 10 in the batch: …"); ``TaskworksError/Code/invalidInput`` for more
     ///   than ``maximumBatchSize`` tasks. Nothing is stored when it throws.
     public func create(_ batch: [NewTask], createdBy caller: Caller) async throws -> [TaskCreation] {
+        let now = engine.clock.now()
+        let records = try prepare(batch, createdBy: caller, now: now)
+        guard !records.isEmpty else { return [] }
+        return try await engine.insert(batch: records, now: now)
+    }
+
+    /// Checks `batch` as ``create(_:createdBy:)`` does and makes its tasks' records, storing
+    /// nothing: for a store that inserts them itself, on a connection of the host's, inside the
+    /// host's own transaction (PostgreSQL's transactional enqueue). The service publishes no
+    /// `created` events for tasks stored this way.
+    ///
+    /// - Throws: as ``create(_:createdBy:)``.
+    public func prepare(_ batch: [NewTask], createdBy caller: Caller) throws -> [TaskRecord] {
+        try prepare(batch, createdBy: caller, now: engine.clock.now())
+    }
+
+    private func prepare(_ batch: [NewTask], createdBy caller: Caller, now: Date) throws -> [TaskRecord] {
         guard batch.count <= TaskService.maximumBatchSize else {
             throw TaskworksError.invalidInput(
                 "a batch of \(batch.count) tasks is more than the \(TaskService.maximumBatchSize) one call takes; "
@@ -37,6 +56,6 @@ extension TaskService {
                 throw error.inBatch(at: index, of: batch.count)
             }
         }
-        return try await engine.create(batch: batch, creatorID: caller.creatorID)
+        return try engine.newRecords(batch, creatorID: caller.creatorID, now: now)
     }
 }
