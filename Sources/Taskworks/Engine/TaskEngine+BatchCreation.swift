@@ -9,7 +9,8 @@ extension TaskEngine {
         for (index, task) in batch.enumerated() {
             do {
                 records.append(
-                    try newRecord(task.type, json: task.payload, options: task.options, creatorID: creatorID, now: now))
+                    try newRecord(
+                        task.type, json: task.payload, options: task.options, creatorID: creatorID, now: now))
             } catch let error as TaskworksError {
                 throw error.inBatch(at: index, of: batch.count)
             }
@@ -20,7 +21,8 @@ extension TaskEngine {
     /// Inserts `records` (from ``newRecords(_:creatorID:now:)`` at `now`) with one
     /// ``TaskStore/insert(contentsOf:)``, then publishes `created` for each new one and wakes
     /// this process's pools once.
-    nonisolated(nonsending) func insert(batch records: [TaskRecord], now: Date) async throws -> [TaskCreation] {
+    nonisolated(nonsending) func insert(batch records: [TaskRecord], now: Date) async throws -> [TaskCreation]
+    {
         let stored = try await store.insert(contentsOf: records)
         guard stored.count == records.count else {
             throw TaskworksError.storageFailure(

@@ -83,7 +83,8 @@ extension PostgresTaskStore {
         }
         if !new.isEmpty {
             _ = try await connection.query(
-                PostgresQuery(unsafeSQL: "SELECT pg_notify($1, '')", binds: Self.bindings(notificationChannel)),
+                PostgresQuery(
+                    unsafeSQL: "SELECT pg_notify($1, '')", binds: Self.bindings(notificationChannel)),
                 logger: logger)
         }
         return .inserted(
@@ -175,7 +176,7 @@ extension PostgresTaskStore {
     }
 
     /// Bindings of `values`, in order.
-    static func bindings(_ values: any PostgresEncodable & Sendable...) -> PostgresBindings {
+    static func bindings(_ values: any PostgresNonThrowingEncodable & Sendable...) -> PostgresBindings {
         var binds = PostgresBindings(capacity: values.count)
         for value in values { binds.append(value) }
         return binds

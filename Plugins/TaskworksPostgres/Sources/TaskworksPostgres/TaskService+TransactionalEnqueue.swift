@@ -32,7 +32,8 @@ extension TaskService {
     ) async throws -> [TaskCreation] {
         guard let store = postgresStore else {
             throw TaskworksError.invalidInput(
-                "transactional enqueue needs a TaskService on a PostgresTaskStore; this one runs on \(type(of: store))")
+                "transactional enqueue needs a TaskService on a PostgresTaskStore; this one runs on \(type(of: store))"
+            )
         }
         let records = try prepare(batch, createdBy: caller)
         guard !records.isEmpty else { return [] }
@@ -63,7 +64,8 @@ extension TaskService {
         let created = try await create(
             [try NewTask(type, payload: payload, options: options)], createdBy: caller, on: connection)
         guard let creation = created.first else {
-            throw TaskworksError.storageFailure("creating a \(type) task in the host's transaction returned nothing")
+            throw TaskworksError.storageFailure(
+                "creating a \(type) task in the host's transaction returned nothing")
         }
         return creation
     }
