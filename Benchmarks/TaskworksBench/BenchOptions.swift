@@ -27,16 +27,21 @@ struct BenchOptions {
     var producers = 1
     /// W5: how many worker processes share the store.
     var processes = 4
+    /// `w1-batch-create`: tasks per `TaskService.create(_:createdBy:)` call.
+    var batchSize = 1_000
 
     static let usage = """
         usage: taskworks-bench --workload NAME [--store memory|file]
                                [--durability synchronous|batched|none] [--n N] [--concurrency C]
                                [--runs R] [--producers P] [--processes K] [--directory DIR]
+                               [--batch-size B]
 
         workloads:
           w1          create N no-op tasks with the pool stopped, then drain them (N = 20000)
           w1-create   W1's create phase alone (no pool), for instructions-per-task
           w1-e2e      create N no-op tasks while the pool runs; time until all succeeded
+          w1-batch-create
+                      create N no-op tasks (N = 100000) in batches of B (1000), no pool
           w3          W1 on the file store at N = 1000, 10000 and 100000 (or --n): per-task cost
           w4          100000 pending tasks with a 200-byte payload: RSS, bytes on disk, reopen time
           w4-open     reopen the W4 store at --directory alone: open time and peak RSS
@@ -98,6 +103,7 @@ struct BenchOptions {
             case "--runs": options.runs = try positive(try value(for: flag), flag)
             case "--producers": options.producers = try positive(try value(for: flag), flag)
             case "--processes": options.processes = try positive(try value(for: flag), flag)
+            case "--batch-size": options.batchSize = try positive(try value(for: flag), flag)
             case "--help", "-h": throw UsageError(description: usage)
             default: throw UsageError(description: "unknown flag '\(flag)'\n\n\(usage)")
             }

@@ -5,7 +5,8 @@ import Taskworks
 /// The workloads of ../shared/WORKLOADS.md that this binary runs.
 enum Workload {
     static let names = [
-        "w1", "w1-create", "w1-e2e", "w2-hot", "w2-idle", "w3", "w4", "w4-open", "w5", "w6", "management",
+        "w1", "w1-create", "w1-batch-create", "w1-e2e", "w2-hot", "w2-idle", "w3", "w4", "w4-open", "w5",
+        "w6", "management",
         "http", "w5-worker",
     ]
 
@@ -19,6 +20,7 @@ enum Workload {
             switch options.workload {
             case "w1": lines = [try await throughput(options)]
             case "w1-create": lines = [try await createOnly(options)]
+            case "w1-batch-create": lines = [try await batchCreate(options)]
             case "w1-e2e": lines = [try await endToEnd(options)]
             case "w2-hot": lines = [try await pickupLatency(options, idleGap: false)]
             case "w2-idle": lines = [try await pickupLatency(options, idleGap: true)]

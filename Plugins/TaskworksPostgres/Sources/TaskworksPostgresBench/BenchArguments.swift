@@ -4,13 +4,17 @@ import Taskworks
 /// The command line of `taskworks-postgres-bench`.
 struct BenchArguments {
     static let usage = """
-        usage: taskworks-postgres-bench --workload w1|w2-hot|w2-idle|w5 [--store postgres] --url URL
-                                        [--n N] [--concurrency C] [--processes P] [--connections K]
+        usage: taskworks-postgres-bench --workload w1|batch-create|w2-hot|w2-idle|w5 [--store postgres]
+                                        --url URL [--n N] [--concurrency C] [--processes P]
+                                        [--connections K] [--batch-size B]
                taskworks-postgres-bench worker --url URL --schema S --log FILE [--concurrency C]
                                         [--lease-ms L] [--exit-after N]
 
           w1        create N no-op tasks with no pool running (enqueue), then drain them with a pool
                     of C workers (drain); N = 20000, C = 10
+          batch-create
+                    create N no-op tasks in batches of B (1000) through
+                    TaskService.create(_:createdBy:), from C producers at once; no pool
           w2-hot    pickup latency across processes: a worker process idles (pool of C, poll 1 s as
                     a safety net, LISTEN/NOTIFY); this process creates 200 tasks one at a time;
                     latency = runner start in the worker - create call in this process
@@ -35,6 +39,7 @@ struct BenchArguments {
     var log = ""
     var leaseMilliseconds = 30_000
     var exitAfter = 0
+    var batchSize = 1_000
 
     static func parse(_ arguments: [String]) throws -> BenchArguments {
         var parsed = BenchArguments()
@@ -74,6 +79,7 @@ struct BenchArguments {
             case "--log": parsed.log = try value(flag)
             case "--lease-ms": parsed.leaseMilliseconds = try number(flag)
             case "--exit-after": parsed.exitAfter = try number(flag)
+            case "--batch-size": parsed.batchSize = try number(flag)
             case "--help", "-h":
                 print(usage)
                 exit(0)

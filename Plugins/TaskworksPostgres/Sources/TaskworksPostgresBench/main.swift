@@ -10,12 +10,13 @@ do {
     } else {
         switch arguments.workload {
         case "w1": try await Workloads.w1(arguments)
+        case "batch-create": try await Workloads.batchCreate(arguments)
         case "w2-hot": try await Workloads.w2(arguments, idle: false)
         case "w2-idle": try await Workloads.w2(arguments, idle: true)
         case "w5": try await Workloads.w5(arguments)
         default:
             throw TaskworksError.invalidInput(
-                "unknown workload '\(arguments.workload)'; choose w1, w2-hot, w2-idle or w5\n\n\(BenchArguments.usage)"
+                "unknown workload '\(arguments.workload)'; choose w1, batch-create, w2-hot, w2-idle or w5\n\n\(BenchArguments.usage)"
             )
         }
     }
