@@ -106,6 +106,33 @@ struct TransactionalEnqueueTests {
         await world.close()
     }
 
+    /// The README's example, run: the host's row and its task commit together.
+    @Test func theReadmeExampleCommitsTheUserAndTheirWelcomeTogether() async throws {
+        let world = try await World.make()
+        let service = world.service
+        let logger = silentLogger
+        let userID = UUID()
+        let email = "ada@example.com"
+        try await withAdminClient { client in
+            try await client.withTransaction(logger: logger) { connection in
+                // The example's unqualified `users` is this test's schema's table.
+                _ = try await connection.query(
+                    PostgresQuery(unsafeSQL: "SET LOCAL search_path TO \(world.schema)"), logger: logger)
+                // readme:begin postgres-transactional-enqueue
+                try await connection.query(
+                    "INSERT INTO users (id, email) VALUES (\(userID), \(email))", logger: logger)
+                try await service.create(
+                    "send_welcome", payload: Welcome(email: email), createdBy: .system, on: connection)
+                // readme:end postgres-transactional-enqueue
+            }
+            #expect(try await world.userCount(client) == 1)
+        }
+        let page = try await service.list(TaskQuery(), as: .system)
+        #expect(page.items.map(\.type) == ["send_welcome"])
+        #expect(try page.items.first?.decodePayload(as: Welcome.self).email == email)
+        await world.close()
+    }
+
     @Test func aRolledBackTransactionLeavesNoTaskNoRowAndNoHeldKey() async throws {
         let world = try await World.make()
         struct HostFailure: Error {}
