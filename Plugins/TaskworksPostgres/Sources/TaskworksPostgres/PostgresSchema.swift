@@ -129,7 +129,50 @@ enum PostgresSchema {
                     ["ALTER TABLE \(schema).tasks ADD COLUMN IF NOT EXISTS metadata text"]
                 }
             ),
+            (
+                6, "dates as timestamptz and payload, result and metadata as jsonb, beside the exact values",
+                { schema in readableColumns(schema) }
+            ),
         ]
+
+    /// The task columns holding dates, each kept exactly as `<name>_seconds` (float8 seconds since
+    /// 2001-01-01) since migration 6, with `<name>` a `timestamptz` made from it.
+    static let dateColumns = [
+        "run_after", "created_at", "started_at", "finished_at", "updated_at", "deleted_at",
+        "lease_expires_at",
+    ]
+
+    /// The task columns holding JSON, each kept exactly as `<name>_text` since migration 6, with
+    /// `<name>` a `jsonb` made from it.
+    static let jsonColumns = ["payload", "result", "metadata"]
+
+    /// Migration 6: the columns Taskworks reads and writes are renamed (their indexes follow),
+    /// and generated columns under the old names give a DBA `timestamptz` and `jsonb`. The exact
+    /// values stay the store's: `timestamptz` keeps whole microseconds and `jsonb` reorders keys
+    /// and rewrites numbers, so neither would give back what was stored to the bit.
+    static func readableColumns(_ schema: String) -> [String] {
+        let table = "\(schema).tasks"
+        var statements: [String] = []
+        for column in dateColumns {
+            statements.append("ALTER TABLE \(table) RENAME COLUMN \(column) TO \(column)_seconds")
+        }
+        for column in jsonColumns {
+            statements.append("ALTER TABLE \(table) RENAME COLUMN \(column) TO \(column)_text")
+        }
+        // One rewrite of the table for all the new columns. A date outside timestamptz's range
+        // (4713 BC to 294276 AD) reads as NULL there; so does JSON that jsonb refuses (a \u0000
+        // escape).
+        let dates = dateColumns.map { column in
+            "ADD COLUMN \(column) timestamptz GENERATED ALWAYS AS (CASE WHEN \(column)_seconds "
+                + "BETWEEN -2.0e11 AND 9.0e12 THEN to_timestamp(\(column)_seconds + 978307200) END) STORED"
+        }
+        let json = jsonColumns.map { column in
+            "ADD COLUMN \(column) jsonb GENERATED ALWAYS AS (CASE WHEN strpos(\(column)_text, '\\u0000') = 0 "
+                + "THEN \(column)_text::jsonb END) STORED"
+        }
+        statements.append("ALTER TABLE \(table) " + (dates + json).joined(separator: ", "))
+        return statements
+    }
 
     /// The newest migration this code knows.
     static var latestVersion: Int { migrations.last?.version ?? 0 }

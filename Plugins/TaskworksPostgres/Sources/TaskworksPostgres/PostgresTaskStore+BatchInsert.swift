@@ -160,7 +160,7 @@ extension PostgresTaskStore {
         PostgresQuery(
             unsafeSQL: """
                 SELECT DISTINCT ON (unique_key) \(TaskRow.columns) FROM \(tasksTable)
-                WHERE unique_key = ANY($1) AND status IN ('pending', 'paused', 'running') AND deleted_at IS NULL
+                WHERE unique_key = ANY($1) AND status IN ('pending', 'paused', 'running') AND deleted_at_seconds IS NULL
                 ORDER BY unique_key, seq
                 """,
             binds: Self.bindings(keys))

@@ -43,8 +43,8 @@ extension PostgresTaskStore {
         let statement = PostgresQuery(
             unsafeSQL: """
                 SELECT \(TaskRow.columns) FROM \(tasksTable)
-                WHERE status = 'running' AND lease_expires_at < $1
-                ORDER BY lease_expires_at, seq LIMIT $2
+                WHERE status = 'running' AND lease_expires_at_seconds < $1
+                ORDER BY lease_expires_at_seconds, seq LIMIT $2
                 """, binds: binds)
         return try await withRetries("finding expired leases") { [self] _ in
             try await records(statement).map(\.record)
@@ -59,10 +59,10 @@ extension PostgresTaskStore {
         let filter = PostgresTaskStore.whereClause(for: query, binds: &binds)
         let order =
             switch query.sort {
-            case .createdDescending: "created_at DESC, seq DESC"
-            case .createdAscending: "created_at, seq"
-            case .priorityDescending: "priority DESC, created_at DESC, seq DESC"
-            case .updatedDescending: "updated_at DESC, seq DESC"
+            case .createdDescending: "created_at_seconds DESC, seq DESC"
+            case .createdAscending: "created_at_seconds, seq"
+            case .priorityDescending: "priority DESC, created_at_seconds DESC, seq DESC"
+            case .updatedDescending: "updated_at_seconds DESC, seq DESC"
             }
         let countStatement = PostgresQuery(
             unsafeSQL: "SELECT count(*) FROM \(tasksTable) WHERE \(filter)", binds: binds)
@@ -93,7 +93,7 @@ extension PostgresTaskStore {
 
     /// The `WHERE` clause of a list query (deleted tasks never match); appends its values.
     static func whereClause(for query: TaskQuery, binds: inout PostgresBindings) -> String {
-        var conditions = ["deleted_at IS NULL"]
+        var conditions = ["deleted_at_seconds IS NULL"]
         func parameter(_ append: (inout PostgresBindings) -> Void) -> String {
             append(&binds)
             return "$\(binds.count)"
@@ -108,10 +108,10 @@ extension PostgresTaskStore {
             conditions.append("created_by = \(parameter { $0.append(createdBy) })")
         }
         if let after = query.createdAfter {
-            conditions.append("created_at >= \(parameter { $0.append(TaskRow.seconds(after)) })")
+            conditions.append("created_at_seconds >= \(parameter { $0.append(TaskRow.seconds(after)) })")
         }
         if let before = query.createdBefore {
-            conditions.append("created_at < \(parameter { $0.append(TaskRow.seconds(before)) })")
+            conditions.append("created_at_seconds < \(parameter { $0.append(TaskRow.seconds(before)) })")
         }
         if let search = query.search, !search.isEmpty {
             // strpos, not LIKE: the search text is never a pattern.
@@ -133,7 +133,7 @@ extension PostgresTaskStore {
     /// Counts of tasks that are not deleted, by status and type.
     public func counts(createdBy: String?) async throws -> TaskCounts {
         var binds = PostgresBindings()
-        var filter = "deleted_at IS NULL"
+        var filter = "deleted_at_seconds IS NULL"
         if let createdBy {
             binds.append(createdBy)
             filter += " AND created_by = $1"
@@ -168,9 +168,9 @@ extension PostgresTaskStore {
         let statement = PostgresQuery(
             unsafeSQL: """
                 SELECT \(TaskRow.columns) FROM \(tasksTable)
-                WHERE created_by = $1 AND deleted_at IS NULL
-                    AND (created_at >= $2 OR status IN ('pending', 'paused', 'running'))
-                ORDER BY created_at DESC, seq DESC LIMIT $3
+                WHERE created_by = $1 AND deleted_at_seconds IS NULL
+                    AND (created_at_seconds >= $2 OR status IN ('pending', 'paused', 'running'))
+                ORDER BY created_at_seconds DESC, seq DESC LIMIT $3
                 """, binds: binds)
         return try await withRetries("reading recent tasks") { [self] _ in
             try await records(statement).map(\.record)
@@ -191,12 +191,12 @@ extension PostgresTaskStore {
                 SELECT \(TaskRow.columns) FROM \(tasksTable)
                 WHERE status IN ('succeeded', 'failed', 'cancelled')
                     AND CASE
-                        WHEN deleted_at IS NOT NULL THEN deleted_at < $1
-                        ELSE finished_at < coalesce(
+                        WHEN deleted_at_seconds IS NOT NULL THEN deleted_at_seconds < $1
+                        ELSE finished_at_seconds < coalesce(
                             (SELECT c.cutoff FROM unnest($3::text[], $4::float8[]) AS c(type, cutoff)
                              WHERE c.type = \(tasksTable).type), $2)
                     END
-                ORDER BY created_at, seq LIMIT $5
+                ORDER BY created_at_seconds, seq LIMIT $5
                 """, binds: binds)
         return try await withRetries("finding removable tasks") { [self] _ in
             try await records(statement).map(\.record)

@@ -43,7 +43,7 @@ extension PostgresTaskStore {
         let holderQuery = PostgresQuery(
             unsafeSQL: """
                 SELECT \(TaskRow.columns) FROM \(tasksTable)
-                WHERE unique_key = $1 AND status IN ('pending', 'paused', 'running') AND deleted_at IS NULL
+                WHERE unique_key = $1 AND status IN ('pending', 'paused', 'running') AND deleted_at_seconds IS NULL
                 ORDER BY seq LIMIT 1
                 """,
             binds: {
@@ -156,15 +156,15 @@ extension PostgresTaskStore {
             unsafeSQL: """
                 WITH next AS (
                     SELECT id FROM \(tasksTable)
-                    WHERE status = 'pending' AND deleted_at IS NULL AND run_after <= $1 \(typeFilter)
+                    WHERE status = 'pending' AND deleted_at_seconds IS NULL AND run_after_seconds <= $1 \(typeFilter)
                         AND NOT EXISTS (SELECT 1 FROM \(pausedTypesTable) AS p WHERE p.type = \(tasksTable).type)
-                    ORDER BY priority DESC, created_at, seq
+                    ORDER BY priority DESC, created_at_seconds, seq
                     LIMIT $2
                     FOR UPDATE SKIP LOCKED
                 )
                 UPDATE \(tasksTable) AS t
-                SET status = 'running', lease_owner = $3, lease_expires_at = $4, attempts = t.attempts + 1,
-                    started_at = $1, updated_at = $1, version = t.version + 1
+                SET status = 'running', lease_owner = $3, lease_expires_at_seconds = $4, attempts = t.attempts + 1,
+                    started_at_seconds = $1, updated_at_seconds = $1, version = t.version + 1
                 FROM next WHERE t.id = next.id
                 RETURNING \(TaskRow.columns(qualifiedBy: "t"))
                 """, binds: binds)

@@ -3,21 +3,25 @@ import PostgresNIO
 import Taskworks
 
 /// How a `TaskRecord` maps to a row of the `tasks` table and back. Dates are `float8` seconds
-/// since 2001-01-01 (`Date.timeIntervalSinceReferenceDate`), so every date round-trips to the
-/// bit; payloads, results and metadata are JSON text written by `JSONValue.jsonText`.
+/// since 2001-01-01 (`Date.timeIntervalSinceReferenceDate`) in the `<name>_seconds` columns, so
+/// every date round-trips to the bit; payloads, results and metadata are JSON text written by
+/// `JSONValue.jsonText` in `<name>_text`. The `timestamptz` and `jsonb` columns under the plain
+/// names are generated from these for people querying the table (``PostgresSchema``); the store
+/// never reads them.
 enum TaskRow {
     /// The columns fixed at insert, in the order ``appendInsertValues(of:to:)`` binds them first.
-    static let fixedColumns = ["id", "type", "created_by", "created_at"]
+    static let fixedColumns = ["id", "type", "created_by", "created_at_seconds"]
 
     /// The mutable columns an update writes (`SET col = $n, …`), in ``appendMutableValues(of:to:)``
     /// order; `id`, `type`, `created_by` and `created_at` never change.
     static let mutableColumns = [
-        "status", "priority", "payload", "result", "error_message", "progress", "artifact_key",
+        "status", "priority", "payload_text", "result_text", "error_message", "progress", "artifact_key",
         "artifact_file_name", "artifact_content_type", "attempts", "max_retries", "manual_retries",
         "timeout_ms",
-        "run_after", "started_at", "finished_at", "updated_at", "deleted_at", "cancel_requested",
+        "run_after_seconds", "started_at_seconds", "finished_at_seconds", "updated_at_seconds",
+        "deleted_at_seconds", "cancel_requested",
         "lease_owner",
-        "lease_expires_at", "unique_key", "metadata",
+        "lease_expires_at_seconds", "unique_key", "metadata_text",
     ]
 
     /// The columns an insert writes: the fixed ones, the mutable ones, then `version`.

@@ -80,7 +80,7 @@ struct SchemaTests {
     @Test func migrationsRunOnceAndANewerSchemaIsRefusedWithoutWriting() async throws {
         let configuration = try TestDatabase.configuration()
         let first = try await PostgresTaskStore(configuration: configuration)
-        #expect(first.appliedMigrations == [1, 2, 3, 4, 5])
+        #expect(first.appliedMigrations == [1, 2, 3, 4, 5, 6])
         let task = try await first.insert(TaskRecord(type: "job", createdBy: "alice", createdAt: Date()))
         let second = try await PostgresTaskStore(configuration: configuration)
         #expect(second.appliedMigrations.isEmpty, "re-running the migrations is a no-op")
@@ -131,13 +131,13 @@ struct SchemaTests {
                 TaskRow.appendInsertValues(of: task, to: &binds)
                 let placeholders = (1...binds.count).map { "$\($0)" }.joined(separator: ", ")
                 let sql =
-                    "INSERT INTO \(configuration.schema).tasks (\(TaskRow.insertColumns)) VALUES (\(placeholders))"
+                    "INSERT INTO \(configuration.schema).tasks (\(legacyInsertColumns)) VALUES (\(placeholders))"
                 _ = try await admin.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: silentLogger)
                     .collect()
             }
         }
         let store = try await PostgresTaskStore(configuration: configuration)
-        #expect(store.appliedMigrations == [2, 3, 4, 5])
+        #expect(store.appliedMigrations == [2, 3, 4, 5, 6])
         #expect(try await store.lastScheduleTick("nightly") == tick)
         #expect(try await store.task(id: marker.id) == nil)
         #expect(try await store.task(id: lookalike.id)?.createdBy == "alice")
@@ -162,8 +162,8 @@ struct SchemaTests {
                 PostgresQuery(
                     unsafeSQL: """
                         EXPLAIN SELECT id FROM \(configuration.schema).tasks
-                        WHERE status = 'pending' AND deleted_at IS NULL AND run_after <= 1e12
-                        ORDER BY priority DESC, created_at, seq LIMIT 10 FOR UPDATE SKIP LOCKED
+                        WHERE status = 'pending' AND deleted_at_seconds IS NULL AND run_after_seconds <= 1e12
+                        ORDER BY priority DESC, created_at_seconds, seq LIMIT 10 FOR UPDATE SKIP LOCKED
                         """), logger: silentLogger
             ).collect().map { try $0.decode(String.self) }
         }
