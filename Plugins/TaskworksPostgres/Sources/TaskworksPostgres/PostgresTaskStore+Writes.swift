@@ -84,8 +84,17 @@ extension PostgresTaskStore {
                 """, binds: binds)
     }
 
-    /// `UPDATE … WHERE id = $1 AND version = $2`; a task put to pending sends `NOTIFY`.
+    /// Compare-and-set, combined with the writes running meanwhile into one statement (see
+    /// ``CombinedWrites``); each row still carries `WHERE id = … AND version = …`, and a task put
+    /// to pending sends `NOTIFY`.
     public func update(_ task: TaskRecord, expectedVersion: UInt64) async throws -> TaskUpdateResult {
+        try await combinedWrites.submit(.init(task: task, expectedVersion: expectedVersion)) { [self] batch in
+            await performWrites(batch)
+        }
+    }
+
+    /// `UPDATE … WHERE id = $1 AND version = $2` for one task; a task put to pending sends `NOTIFY`.
+    func updateOne(_ task: TaskRecord, expectedVersion: UInt64) async throws -> TaskUpdateResult {
         var binds = PostgresBindings(capacity: 26)
         binds.append(task.id.uuid)
         binds.append(Int64(truncatingIfNeeded: expectedVersion))

@@ -51,6 +51,8 @@ public final class PostgresTaskStore: TaskStore, TaskReadModel, Service {
     private let clientTask: Task<Void, Never>?
     private let notifications: WorkNotifications
     let readiness: StoreReadiness
+    /// Compare-and-set writes combined into batches while others are in flight.
+    let combinedWrites = CombinedWrites()
 
     /// Opens a store on the database `url` names (see ``Configuration/init(url:)``).
     public convenience init(url: String) async throws {

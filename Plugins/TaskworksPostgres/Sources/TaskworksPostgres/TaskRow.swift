@@ -24,6 +24,15 @@ enum TaskRow {
         "lease_expires_at_seconds", "unique_key", "metadata_text",
     ]
 
+    /// The SQL type of each of ``mutableColumns``, in the same order: a statement that binds
+    /// them in `VALUES` rows casts each value, since a `NULL` carries no type of its own.
+    static let mutableColumnTypes = [
+        "text", "bigint", "text", "text", "text", "bigint", "text", "text", "text", "bigint", "bigint",
+        "bigint",
+        "bigint", "float8", "float8", "float8", "float8", "float8", "boolean", "text", "float8", "text",
+        "text",
+    ]
+
     /// The columns an insert writes: the fixed ones, the mutable ones, then `version`.
     static let insertColumns = (fixedColumns + mutableColumns + ["version"]).joined(separator: ", ")
 
