@@ -9,6 +9,17 @@ import Testing
 let legacyInsertColumns = TaskRow.insertColumns.replacingOccurrences(of: "_seconds", with: "")
     .replacingOccurrences(of: "_text", with: "")
 
+/// Inserts `records` into `schema`'s tasks table as it was before migration 6, behind the store.
+func insertWithLegacyColumns(_ records: [TaskRecord], schema: String, admin: PostgresClient) async throws {
+    for record in records {
+        var binds = PostgresBindings()
+        TaskRow.appendInsertValues(of: record, to: &binds)
+        let placeholders = (1...binds.count).map { "$\($0)" }.joined(separator: ", ")
+        let sql = "INSERT INTO \(schema).tasks (\(legacyInsertColumns)) VALUES (\(placeholders))"
+        _ = try await admin.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: silentLogger).collect()
+    }
+}
+
 /// Migration 6: dates a DBA can compare with `now()`, JSON a DBA can query, every value exact.
 @Suite(
     "PostgreSQL readable schema", .enabled(if: postgresIsConfigured, Comment(rawValue: TestDatabase.howToRun))
@@ -31,15 +42,7 @@ struct ReadableSchemaTests {
         try await withAdminClient { admin in
             _ = try await PostgresSchema.migrate(
                 admin, schema: configuration.schema, logger: silentLogger, upTo: 5)
-            for record in [task, old] {
-                var binds = PostgresBindings()
-                TaskRow.appendInsertValues(of: record, to: &binds)
-                let placeholders = (1...binds.count).map { "$\($0)" }.joined(separator: ", ")
-                let sql =
-                    "INSERT INTO \(configuration.schema).tasks (\(legacyInsertColumns)) VALUES (\(placeholders))"
-                _ = try await admin.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: silentLogger)
-                    .collect()
-            }
+            try await insertWithLegacyColumns([task, old], schema: configuration.schema, admin: admin)
         }
         let store = try await PostgresTaskStore(configuration: configuration)
         #expect(store.appliedMigrations == [6])

@@ -126,15 +126,8 @@ struct SchemaTests {
                     unsafeSQL: "ALTER TABLE \(configuration.schema).tasks ADD COLUMN metadata text"),
                 logger: silentLogger
             ).collect()
-            for task in [marker, lookalike] {
-                var binds = PostgresBindings()
-                TaskRow.appendInsertValues(of: task, to: &binds)
-                let placeholders = (1...binds.count).map { "$\($0)" }.joined(separator: ", ")
-                let sql =
-                    "INSERT INTO \(configuration.schema).tasks (\(legacyInsertColumns)) VALUES (\(placeholders))"
-                _ = try await admin.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: silentLogger)
-                    .collect()
-            }
+            try await insertWithLegacyColumns(
+                [marker, lookalike], schema: configuration.schema, admin: admin)
         }
         let store = try await PostgresTaskStore(configuration: configuration)
         #expect(store.appliedMigrations == [2, 3, 4, 5, 6])
