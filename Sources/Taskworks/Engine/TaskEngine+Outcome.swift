@@ -9,7 +9,7 @@ extension TaskEngine {
         of task: TaskRecord, owner: String, outcome: TaskTransitions.AttemptOutcome, progress: Int,
         retryDelay: Duration, context: TaskContext?
     ) async throws -> TaskRecord {
-        let (stored, _) = try await mutateReportingWrite(task.id, startingFrom: task) { current in
+        let (stored, wrote) = try await mutateReportingWrite(task.id, startingFrom: task) { current in
             guard
                 let next = TaskTransitions.finish(
                     current, owner: owner, outcome: outcome, progress: progress, now: clock.now(),
@@ -19,11 +19,35 @@ extension TaskEngine {
                 next.status.isTerminal ? .finished : (outcome == .released ? .requeued : .retryScheduled)
             return (next, event)
         }
+        if !wrote { reportRefusedOutcome(outcome, of: stored, owner: owner) }
         if let context {
             let kept = stored.status == .succeeded ? stored.artifact : nil
             let unkept = context.artifactsToDiscard(keeping: kept)
             if !unkept.isEmpty { await discardArtifacts(unkept) }
         }
         return stored
+    }
+
+    /// Says that `owner`'s outcome was not stored because it no longer held the lease: another
+    /// worker rescued the task after the lease ran out (a partition, a stalled process), or it
+    /// was settled meanwhile. The version check refused the write; this makes it visible.
+    private func reportRefusedOutcome(
+        _ outcome: TaskTransitions.AttemptOutcome, of stored: TaskRecord, owner: String
+    ) {
+        let attempt: String
+        switch outcome {
+        case .succeeded: attempt = "succeeded"
+        case .failed: attempt = "failed"
+        case .released: attempt = "released"
+        }
+        diagnostics.emit(
+            .warning,
+            "an attempt's outcome (\(attempt)) was refused and not stored: this worker no longer holds "
+                + "the task's lease, so another worker's newer state stands",
+            metadata: [
+                "component": "worker-pool", "task.id": stored.id.description, "task.type": stored.type,
+                "worker.id": owner, "task.status": stored.status.rawValue,
+                "lease.owner": stored.leaseOwner ?? "none",
+            ])
     }
 }

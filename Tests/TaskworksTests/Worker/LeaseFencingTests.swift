@@ -104,4 +104,56 @@ struct LeaseFencingTests {
         }
         #expect(runs.load(ordering: .sequentiallyConsistent) == 0, "a runner started on a spent lease")
     }
+
+    /// A worker that finishes after its task was rescued (its lease ran out in a partition and
+    /// another worker claimed it) has its outcome refused by the version check and says so.
+    @Test(arguments: [true, false])
+    func anOutcomeWrittenAfterARescueIsRefusedAndReported(runnerSucceeds: Bool) async throws {
+        let store = InMemoryTaskStore()
+        let recorder = DiagnosticsTests.Recorder()
+        let started = TestGate()
+        let finish = TestGate()
+        let registry = TaskRegistry()
+        struct Broke: Error {}
+        try registry.register("slow") { _ in
+            ClosureTaskRunner { _ in
+                started.open()
+                try await finish.waitIgnoringCancellation()
+                if !runnerSucceeds { throw Broke() }
+                return "stale result"
+            }
+        }
+        var serviceConfiguration = TaskService.Configuration()
+        serviceConfiguration.diagnostics = recorder.sink
+        let service = TaskService(store: store, registry: registry, configuration: serviceConfiguration)
+        let pool = WorkerPool(service: service, configuration: Self.configuration())
+        let task = try await withRunningPool(pool) {
+            let task = try await service.create("slow", createdBy: .user("alice"))
+            try await started.waitIgnoringCancellation()
+            // Another host rescued it: the lease now belongs to someone else.
+            let leased = try #require(try await store.task(id: task.id))
+            var rescued = leased
+            rescued.leaseOwner = "worker-on-another-host"
+            rescued.version = leased.version + 1
+            guard case .updated = try await store.update(rescued, expectedVersion: leased.version) else {
+                Issue.record("the rescue was not stored")
+                return task
+            }
+            finish.open()
+            try await eventually("the refused outcome was reported") {
+                recorder.all.contains { $0.message.contains("refused") }
+            }
+            return task
+        }
+        let stored = try #require(try await store.task(id: task.id))
+        #expect(stored.status == .running)
+        #expect(stored.leaseOwner == "worker-on-another-host")
+        #expect(stored.result == nil)
+        let report = try #require(recorder.all.first { $0.message.contains("refused") })
+        #expect(report.level == .warning)
+        #expect(report.metadata["task.id"] == task.id.description)
+        #expect(report.metadata["worker.id"] == pool.workerID)
+        #expect(report.metadata["lease.owner"] == "worker-on-another-host")
+        #expect(report.message.contains(runnerSucceeds ? "(succeeded)" : "(failed)"))
+    }
 }

@@ -32,8 +32,15 @@ struct WorkerPoolTests {
         }
 
         func waitFor(_ id: TaskID, _ status: TaskStatus) async throws -> TaskRecord {
-            try await eventually("task \(id) to be \(status)") {
-                try await store.task(id: id)?.status == status
+            do {
+                try await eventually("task \(id) to be \(status)") {
+                    try await store.task(id: id)?.status == status
+                }
+            } catch {
+                // What the store holds tells a lost wake-up (pending and due) from a lost write.
+                let stored = try? await store.task(id: id)
+                Issue.record("\(error); stored at \(Date()): \(String(describing: stored))")
+                throw error
             }
             return try await self.status(id)
         }

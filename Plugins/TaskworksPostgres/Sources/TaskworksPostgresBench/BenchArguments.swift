@@ -8,7 +8,10 @@ struct BenchArguments {
                                         --url URL [--n N] [--concurrency C] [--processes P]
                                         [--connections K] [--batch-size B]
                taskworks-postgres-bench worker --url URL --schema S --log FILE [--concurrency C]
-                                        [--lease-ms L] [--exit-after N]
+                                        [--lease-ms L] [--exit-after N] [--worker-id ID]
+                                        [--statement-timeout-ms T] [--connection-attempts A]
+               taskworks-postgres-bench producer --url URL --schema S [--n N] [--batch-size B]
+                                        [--sleep-ms MS]
 
           w1        create N no-op tasks with no pool running (enqueue), then drain them with a pool
                     of C workers (drain); N = 20000, C = 10
@@ -22,7 +25,12 @@ struct BenchArguments {
           w5        P worker processes (default 4) drain N tasks together; runs_per_task_max must be 1
           worker    one worker process of w2/w5 and of the multi-host tests: runs tasks of type
                     "job", appending "run ID PID" as each starts and "done ID PID" as each
-                    finishes; stops on SIGTERM, or once N tasks succeeded (--exit-after)
+                    finishes; stops on SIGTERM, or once N tasks succeeded (--exit-after). Taskworks'
+                    diagnostics go to the log too, as "diag PID LINE"; a task whose payload has
+                    "return_pid": true stores {"pid": PID} as its result
+          producer  creates N "job" tasks (payload {"sleep_ms": 0 to 2 MS at random, "return_pid":
+                    true}) in batches of B on the shared schema, then exits (the partition test's
+                    producer host)
 
         URL is postgres://user[:password]@host:port/database (or TASKWORKS_TEST_POSTGRES_URL).
         Each workload runs in a new schema and drops it at the end. One JSON line per workload.
@@ -40,12 +48,16 @@ struct BenchArguments {
     var leaseMilliseconds = 30_000
     var exitAfter = 0
     var batchSize = 1_000
+    var workerID = ""
+    var statementTimeoutMilliseconds = 0
+    var connectionAttempts = 0
+    var sleepMilliseconds = 0
 
     static func parse(_ arguments: [String]) throws -> BenchArguments {
         var parsed = BenchArguments()
         var rest = arguments[...]
-        if rest.first == "worker" {
-            parsed.mode = "worker"
+        if let mode = rest.first, mode == "worker" || mode == "producer" {
+            parsed.mode = mode
             rest = rest.dropFirst()
         }
         func value(_ flag: String) throws -> String {
@@ -80,6 +92,10 @@ struct BenchArguments {
             case "--lease-ms": parsed.leaseMilliseconds = try number(flag)
             case "--exit-after": parsed.exitAfter = try number(flag)
             case "--batch-size": parsed.batchSize = try number(flag)
+            case "--worker-id": parsed.workerID = try value(flag)
+            case "--statement-timeout-ms": parsed.statementTimeoutMilliseconds = try number(flag)
+            case "--connection-attempts": parsed.connectionAttempts = try number(flag)
+            case "--sleep-ms": parsed.sleepMilliseconds = try number(flag)
             case "--help", "-h":
                 print(usage)
                 exit(0)

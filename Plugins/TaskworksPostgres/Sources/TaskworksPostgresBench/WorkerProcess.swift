@@ -30,10 +30,18 @@ enum WorkerProcess {
         var configuration = try PostgresTaskStore.Configuration(url: arguments.url)
         configuration.schema = arguments.schema
         configuration.maximumConnections = arguments.connections
-        let store = try await PostgresTaskStore(configuration: configuration)
+        if arguments.statementTimeoutMilliseconds > 0 {
+            configuration.statementTimeout = .milliseconds(arguments.statementTimeoutMilliseconds)
+        }
+        if arguments.connectionAttempts > 0 {
+            configuration.connectionAttempts = arguments.connectionAttempts
+        }
         let log = try LineLog(arguments.log)
-        let registry = TaskRegistry()
         let pid = getpid()
+        let diagnostics = TaskDiagnostics { diagnostic in log.line("diag \(pid) \(diagnostic.line)") }
+        configuration.diagnostics = diagnostics
+        let store = try await PostgresTaskStore(configuration: configuration)
+        let registry = TaskRegistry()
         try registry.register("job") { _ in
             ClosureTaskRunner { context in
                 let started = Date()
@@ -43,14 +51,20 @@ enum WorkerProcess {
                 }
                 // W2: how long after its create call the runner started, across processes.
                 if let created = context.task.payload?["t0"], case .double(let t0) = created {
-                    return (started.timeIntervalSince1970 - t0) * 1000
+                    return JSONValue.double((started.timeIntervalSince1970 - t0) * 1000)
+                }
+                if context.task.payload?["return_pid"] == .bool(true) {
+                    return JSONValue.object(["pid": .integer(Int64(pid))])
                 }
                 return nil
             }
         }
         registry.onComplete(of: "job") { task in log.line("done \(task.id) \(pid)") }
-        let service = TaskService(store: store, registry: registry)
+        var serviceConfiguration = TaskService.Configuration()
+        serviceConfiguration.diagnostics = diagnostics
+        let service = TaskService(store: store, registry: registry, configuration: serviceConfiguration)
         var poolConfiguration = WorkerPool.Configuration(concurrency: arguments.concurrency)
+        if !arguments.workerID.isEmpty { poolConfiguration.workerID = arguments.workerID }
         poolConfiguration.pollInterval = .seconds(1)
         poolConfiguration.leaseDuration = .milliseconds(arguments.leaseMilliseconds)
         poolConfiguration.leaseRenewalInterval = .milliseconds(max(50, arguments.leaseMilliseconds / 4))

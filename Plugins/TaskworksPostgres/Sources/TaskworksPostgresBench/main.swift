@@ -7,6 +7,8 @@ do {
     let arguments = try BenchArguments.parse(Array(CommandLine.arguments.dropFirst()))
     if arguments.mode == "worker" {
         try await WorkerProcess.run(arguments)
+    } else if arguments.mode == "producer" {
+        try await ProducerProcess.run(arguments)
     } else {
         switch arguments.workload {
         case "w1": try await Workloads.w1(arguments)
