@@ -31,7 +31,7 @@ import time
 TOTAL = 10_000
 LEASE_MS = 3_000
 CUT_SECONDS = 9.0
-RUNNER_SLEEP_MS = 20  # on average: each task sleeps 0-40 ms
+RUNNER_SLEEP_MS = 40  # each task sleeps 0-40 ms, 20 ms on average
 CONCURRENCY = 4
 CUT_AFTER_RUNS = 1_000  # host 1 has run this many tasks when its link is cut
 SCHEMA = "partition_test"

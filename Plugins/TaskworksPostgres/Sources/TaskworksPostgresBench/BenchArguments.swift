@@ -6,7 +6,7 @@ struct BenchArguments {
     static let usage = """
         usage: taskworks-postgres-bench --workload w1|batch-create|w2-hot|w2-idle|w5 [--store postgres]
                                         --url URL [--n N] [--concurrency C] [--processes P]
-                                        [--connections K] [--batch-size B]
+                                        [--connections K] [--batch-size B] [--sleep-ms MS]
                taskworks-postgres-bench worker --url URL --schema S --log FILE [--concurrency C]
                                         [--lease-ms L] [--exit-after N] [--worker-id ID]
                                         [--statement-timeout-ms T] [--connection-attempts A]
@@ -22,13 +22,15 @@ struct BenchArguments {
                     a safety net, LISTEN/NOTIFY); this process creates 200 tasks one at a time;
                     latency = runner start in the worker - create call in this process
           w2-idle   the same with a random 0-300 ms gap before each create
-          w5        P worker processes (default 4) drain N tasks together; runs_per_task_max must be 1
+          w5        P worker processes (default 4) of C slots each drain N tasks together (seeded in
+                    batches first); with --sleep-ms MS each runner sleeps 0 to MS ms at random;
+                    runs_per_task_max must be 1
           worker    one worker process of w2/w5 and of the multi-host tests: runs tasks of type
                     "job", appending "run ID PID" as each starts and "done ID PID" as each
                     finishes; stops on SIGTERM, or once N tasks succeeded (--exit-after). Taskworks'
                     diagnostics go to the log too, as "diag PID LINE"; a task whose payload has
                     "return_pid": true stores {"pid": PID} as its result
-          producer  creates N "job" tasks (payload {"sleep_ms": 0 to 2 MS at random, "return_pid":
+          producer  creates N "job" tasks (payload {"sleep_ms": 0 to MS at random, "return_pid":
                     true}) in batches of B on the shared schema, then exits (the partition test's
                     producer host)
 

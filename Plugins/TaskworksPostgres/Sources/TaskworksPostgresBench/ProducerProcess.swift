@@ -3,7 +3,7 @@ import Taskworks
 import TaskworksPostgres
 
 /// `producer` mode: creates `--n` "job" tasks on the shared schema in batches of `--batch-size`,
-/// each sleeping a random 0 to 2 × `--sleep-ms` milliseconds (so that a host's slots free one by
+/// each sleeping a random 0 to `--sleep-ms` milliseconds (so that a host's slots free one by
 /// one, not all at once), and exits. The producer host of the partition test (`scripts/partition-test.py`).
 enum ProducerProcess {
     static func run(_ arguments: BenchArguments) async throws {
@@ -15,7 +15,7 @@ enum ProducerProcess {
         let registry = TaskRegistry()
         try registry.register("job") { _ in ClosureTaskRunner { _ in nil } }
         let service = TaskService(store: store, registry: registry)
-        let longest = Int64(arguments.sleepMilliseconds) * 2
+        let longest = Int64(arguments.sleepMilliseconds)
         var created = 0
         while created < arguments.n {
             let size = min(arguments.batchSize, arguments.n - created)

@@ -108,20 +108,25 @@ enum Workloads {
     static func w5(_ arguments: BenchArguments) async throws {
         let (store, schema) = try await freshStore(arguments)
         let service = TaskService(store: store, registry: try registry())
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for producer in 0..<4 {
-                group.addTask {
-                    for _ in stride(from: producer, to: arguments.n, by: 4) {
-                        _ = try await service.create("job", createdBy: .system)
-                    }
-                }
+        // Seeded in batches: the figure is the drain's.
+        var seeded = 0
+        while seeded < arguments.n {
+            let size = min(1_000, arguments.n - seeded)
+            let batch = (0..<size).map { _ in
+                arguments.sleepMilliseconds > 0
+                    ? NewTask(
+                        "job",
+                        json: .object([
+                            "sleep_ms": .integer(Int64.random(in: 0...Int64(arguments.sleepMilliseconds)))
+                        ]))
+                    : NewTask("job")
             }
-            try await group.waitForAll()
+            seeded += try await service.create(batch, createdBy: .system).count
         }
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("w5-\(schema).log").path
         _ = FileManager.default.createFile(atPath: log, contents: nil)
-        var perProcess = arguments
-        perProcess.concurrency = max(1, arguments.concurrency / arguments.processes)
+        // Every process gets C slots (WORKLOADS.md: 4 processes × 10 slots against 1 × 10).
+        let perProcess = arguments
         let start = ContinuousClock.now
         let workers = try (0..<arguments.processes).map { _ in
             try startWorker(perProcess, schema: schema, log: log)
@@ -144,6 +149,8 @@ enum Workloads {
             arguments, "w5",
             [
                 "processes": .integer(Int64(arguments.processes)),
+                "slots_per_process": .integer(Int64(arguments.concurrency)),
+                "runner_sleep_ms_max": .integer(Int64(arguments.sleepMilliseconds)),
                 "drain_per_sec": rounded(Double(arguments.n) / elapsed, 0),
                 "runs_per_task_max": .integer(Int64(perTask.values.max() ?? 0)),
                 "tasks_run": .integer(Int64(perTask.count)), "succeeded": .integer(Int64(succeeded)),
