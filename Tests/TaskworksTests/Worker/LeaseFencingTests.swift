@@ -126,7 +126,11 @@ struct LeaseFencingTests {
         var serviceConfiguration = TaskService.Configuration()
         serviceConfiguration.diagnostics = recorder.sink
         let service = TaskService(store: store, registry: registry, configuration: serviceConfiguration)
-        let pool = WorkerPool(service: service, configuration: Self.configuration())
+        var configuration = Self.configuration()
+        // No renewal during the test: one would see the rescue and stop the runner before it
+        // returns, and a stopped attempt writes no outcome to refuse.
+        configuration.leaseRenewalInterval = .seconds(20)
+        let pool = WorkerPool(service: service, configuration: configuration)
         let task = try await withRunningPool(pool) {
             let task = try await service.create("slow", createdBy: .user("alice"))
             try await started.waitIgnoringCancellation()
