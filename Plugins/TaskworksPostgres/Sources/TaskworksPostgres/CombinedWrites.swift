@@ -22,6 +22,7 @@ final class CombinedWrites: Sendable {
     private struct State {
         var waiting: [Waiter] = []
         var inFlight = 0
+        var counts = PostgresTaskStore.WriteCounts()
     }
 
     /// The most writes one batch holds.
@@ -34,6 +35,9 @@ final class CombinedWrites: Sendable {
         self.maximumBatch = maximumBatch
         self.maximumInFlight = maximumInFlight
     }
+
+    /// The writes run so far, and the batches that carried them.
+    var counts: PostgresTaskStore.WriteCounts { state.withLock { $0.counts } }
 
     /// Queues `write`, then returns its result once the batch holding it ran `perform`.
     func submit(_ write: Write, perform: @escaping Perform) async throws -> TaskUpdateResult {
@@ -63,7 +67,12 @@ final class CombinedWrites: Sendable {
                     }
                 }
                 state.waiting = left
-                if taken.isEmpty { state.inFlight -= 1 }
+                if taken.isEmpty {
+                    state.inFlight -= 1
+                } else {
+                    state.counts.writes += taken.count
+                    state.counts.statements += 1
+                }
                 return taken
             }
             guard !batch.isEmpty else { return }

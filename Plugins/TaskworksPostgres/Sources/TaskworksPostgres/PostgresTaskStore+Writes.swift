@@ -19,7 +19,8 @@ extension PostgresTaskStore {
                 case .inserted(let record): inserted = record
                 }
             } else {
-                inserted = try await records(insertStatement(task)).first?.record
+                inserted = try await runPrepared(InsertStatement(task: task, channel: notificationChannel))
+                    .first?.record
             }
             if let inserted { return inserted }
             // The id exists. On a retry it may be this very insert, committed before the
@@ -51,7 +52,9 @@ extension PostgresTaskStore {
                 binds.append(key)
                 return binds
             }())
-        let insert = insertStatement(task)
+        let insert = InsertStatement(task: task, channel: notificationChannel)
+        let texts = statementTexts
+        let prepares = configuration.preparesStatements
         return try await client.withTransaction(logger: logger) { connection in
             // Held to commit: racing inserts of one key take turns, and each one's check below
             // (a new statement, so a new snapshot) sees the earlier one's committed row.
@@ -60,28 +63,20 @@ extension PostgresTaskStore {
             for try await row in try await connection.query(holderQuery, logger: logger) {
                 return .held(try TaskRow.record(from: row).record)
             }
-            for try await row in try await connection.query(insert, logger: logger) {
-                return .inserted(try TaskRow.record(from: row).record)
+            guard prepares else {
+                let query = PostgresQuery(unsafeSQL: texts.insert.sql, binds: insert.makeBindings())
+                for try await row in try await connection.query(query, logger: logger) {
+                    return .inserted(try TaskRow.record(from: row).record)
+                }
+                return .inserted(nil)
             }
-            return .inserted(nil)
+            return try await StoreStatementTexts.$current.withValue(texts) {
+                for try await row in try await connection.execute(insert, logger: logger) {
+                    return .inserted(row.record)
+                }
+                return .inserted(nil)
+            }
         }
-    }
-
-    private func insertStatement(_ task: TaskRecord) -> PostgresQuery {
-        var binds = PostgresBindings(capacity: 29)
-        TaskRow.appendInsertValues(of: task, to: &binds)
-        let placeholders = (1...binds.count).map { "$\($0)" }.joined(separator: ", ")
-        binds.append(notificationChannel)
-        let channel = "$\(binds.count)"
-        return PostgresQuery(
-            unsafeSQL: """
-                WITH inserted AS (
-                    INSERT INTO \(tasksTable) (\(TaskRow.insertColumns)) VALUES (\(placeholders))
-                    ON CONFLICT (id) DO NOTHING
-                    RETURNING \(TaskRow.columns)
-                )
-                SELECT \(TaskRow.columns(qualifiedBy: "inserted")), pg_notify(\(channel), '') FROM inserted
-                """, binds: binds)
     }
 
     /// Compare-and-set, combined with the writes running meanwhile into one statement (see
@@ -95,26 +90,10 @@ extension PostgresTaskStore {
 
     /// `UPDATE … WHERE id = $1 AND version = $2` for one task; a task put to pending sends `NOTIFY`.
     func updateOne(_ task: TaskRecord, expectedVersion: UInt64) async throws -> TaskUpdateResult {
-        var binds = PostgresBindings(capacity: 26)
-        binds.append(task.id.uuid)
-        binds.append(Int64(truncatingIfNeeded: expectedVersion))
-        binds.append(notificationChannel)
-        TaskRow.appendMutableValues(of: task, to: &binds)
-        let assignments = TaskRow.mutableColumns.enumerated().map { "\($1) = $\($0 + 4)" }.joined(
-            separator: ", ")
-        let statement = PostgresQuery(
-            unsafeSQL: """
-                WITH updated AS (
-                    UPDATE \(tasksTable) SET \(assignments), version = version + 1
-                    WHERE id = $1 AND version = $2
-                    RETURNING \(TaskRow.columns)
-                )
-                SELECT \(TaskRow.columns(qualifiedBy: "updated")),
-                    CASE WHEN updated.status = 'pending' THEN pg_notify($3, '') END
-                FROM updated
-                """, binds: binds)
+        let statement = UpdateOneStatement(
+            task: task, expectedVersion: expectedVersion, channel: notificationChannel)
         return try await withRetries("updating task \(task.id)") { [self] attempt in
-            if let stored = try await records(statement).first?.record { return .updated(stored) }
+            if let stored = try await runPrepared(statement).first?.record { return .updated(stored) }
             guard let current = try await self.task(id: task.id) else { return .notFound }
             // On a retry the write may have committed before the connection broke.
             if attempt > 1, current.version == expectedVersion + 1, current.isSameState(as: task) {
@@ -140,43 +119,16 @@ extension PostgresTaskStore {
                     Double(waited.components.seconds) + Double(waited.components.attoseconds) * 1e-18
                 thisTry.now = request.now.addingTimeInterval(seconds)
             }
-            return try await records(claimStatement(for: thisTry))
+            if let types = thisTry.types {
+                return try await runPrepared(ClaimOfTypesStatement(request: thisTry, types: Array(types)))
+            }
+            return try await runPrepared(ClaimStatement(request: thisTry))
         }
         return claimed.sorted { a, b in
             if a.record.priority != b.record.priority { return a.record.priority > b.record.priority }
             if a.record.createdAt != b.record.createdAt { return a.record.createdAt < b.record.createdAt }
             return a.sequence < b.sequence
         }.map(\.record)
-    }
-
-    /// The claim statement for `request`, its times bound as of this try.
-    private func claimStatement(for request: TaskClaimRequest) -> PostgresQuery {
-        var binds = PostgresBindings(capacity: 6)
-        binds.append(TaskRow.seconds(request.now))
-        binds.append(Int64(request.limit))
-        binds.append(request.owner)
-        binds.append(TaskRow.seconds(request.leaseExpiry))
-        var typeFilter = ""
-        if let types = request.types {
-            binds.append(Array(types))
-            typeFilter = "AND type = ANY($5)"
-        }
-        return PostgresQuery(
-            unsafeSQL: """
-                WITH next AS (
-                    SELECT id FROM \(tasksTable)
-                    WHERE status = 'pending' AND deleted_at_seconds IS NULL AND run_after_seconds <= $1 \(typeFilter)
-                        AND NOT EXISTS (SELECT 1 FROM \(pausedTypesTable) AS p WHERE p.type = \(tasksTable).type)
-                    ORDER BY priority DESC, created_at_seconds, seq
-                    LIMIT $2
-                    FOR UPDATE SKIP LOCKED
-                )
-                UPDATE \(tasksTable) AS t
-                SET status = 'running', lease_owner = $3, lease_expires_at_seconds = $4, attempts = t.attempts + 1,
-                    started_at_seconds = $1, updated_at_seconds = $1, version = t.version + 1
-                FROM next WHERE t.id = next.id
-                RETURNING \(TaskRow.columns(qualifiedBy: "t"))
-                """, binds: binds)
     }
 
     /// `DELETE … WHERE (id, version)` matches each given copy.

@@ -53,6 +53,8 @@ public final class PostgresTaskStore: TaskStore, TaskReadModel, Service {
     let readiness: StoreReadiness
     /// Compare-and-set writes combined into batches while others are in flight.
     let combinedWrites = CombinedWrites()
+    /// The store's most-run statements, prepared once per connection.
+    let statementTexts: StoreStatementTexts
 
     /// Opens a store on the database `url` names (see ``Configuration/init(url:)``).
     public convenience init(url: String) async throws {
@@ -112,6 +114,9 @@ public final class PostgresTaskStore: TaskStore, TaskReadModel, Service {
         self.scheduleTicksTable = "\(configuration.schema).schedule_ticks"
         self.pausedTypesTable = "\(configuration.schema).paused_task_types"
         self.settingsTable = "\(configuration.schema).settings"
+        self.statementTexts = StoreStatementTexts(
+            schema: configuration.schema, tasksTable: "\(configuration.schema).tasks",
+            pausedTypesTable: "\(configuration.schema).paused_task_types")
         let channel = "taskworks_\(configuration.schema)"
         self.notificationChannel = channel
         self.clientTask = clientTask

@@ -39,6 +39,12 @@ extension PostgresTaskStore {
         public var statementTimeout: Duration
         /// The `application_name` the store's connections show in `pg_stat_activity`.
         public var applicationName: String
+        /// Whether the store prepares its most-run statements (claims, outcome writes, creates)
+        /// once per connection and runs them by name, so the server neither parses nor plans them
+        /// again. On by default. Turn it off behind a connection pooler in transaction mode that
+        /// does not keep prepared statements (PgBouncer before 1.21, or with
+        /// `max_prepared_statements = 0`): every statement is then sent whole each time.
+        public var preparesStatements: Bool
         /// Where the store reports retried connection failures and lost LISTEN connections, as
         /// `warning` diagnostics with `store.schema`. Default ``TaskDiagnostics/standardError``;
         /// give it the sink you give the service.
@@ -76,6 +82,7 @@ extension PostgresTaskStore {
             self.maximumConnections = 10
             self.connectionAttempts = 6
             self.applicationName = "taskworks"
+            self.preparesStatements = true
             self.statementTimeout = .seconds(30)
             self.diagnostics = .standardError
             self.logHandler = nil

@@ -25,7 +25,7 @@ enum TaskRow {
     ]
 
     /// The SQL type of each of ``mutableColumns``, in the same order: a statement that binds
-    /// them in `VALUES` rows casts each value, since a `NULL` carries no type of its own.
+    /// them as arrays casts each one, since an array of `NULL`s carries no type of its own.
     static let mutableColumnTypes = [
         "text", "bigint", "text", "text", "text", "bigint", "text", "text", "text", "bigint", "bigint",
         "bigint",
@@ -81,6 +81,42 @@ enum TaskRow {
         binds.append(task.uniqueKey)
         let metadata = task.metadata
         binds.append(metadata.isEmpty ? nil : JSONValue.object(metadata.mapValues { .string($0) }).jsonText)
+    }
+
+    /// Binds the mutable values of `tasks` column by column, one array per column in
+    /// ``mutableColumns`` order (the same values ``appendMutableValues(of:to:)`` binds row by
+    /// row), for a statement that reads them with `unnest`.
+    static func appendMutableColumns(of tasks: [TaskRecord], to binds: inout PostgresBindings) {
+        func column<T: PostgresArrayEncodable & PostgresNonThrowingEncodable & Sendable>(
+            _ value: (TaskRecord) -> T?
+        ) {
+            binds.append(NullableArray(elements: tasks.map(value)))
+        }
+        column { $0.status.rawValue }
+        column { Int64($0.priority) }
+        column { $0.payload?.jsonText }
+        column { $0.result?.jsonText }
+        column { $0.errorMessage }
+        column { Int64($0.progress) }
+        column { $0.artifact?.key }
+        column { $0.artifact?.fileName }
+        column { $0.artifact?.contentType }
+        column { Int64($0.attempts) }
+        column { Int64($0.maxRetries) }
+        column { Int64($0.manualRetries) }
+        column { $0.timeoutMilliseconds }
+        column { seconds($0.runAfter) }
+        column { $0.startedAt.map(seconds) }
+        column { $0.finishedAt.map(seconds) }
+        column { seconds($0.updatedAt) }
+        column { $0.deletedAt.map(seconds) }
+        column { $0.cancelRequested }
+        column { $0.leaseOwner }
+        column { $0.leaseExpiresAt.map(seconds) }
+        column { $0.uniqueKey }
+        column { task in
+            task.metadata.isEmpty ? nil : JSONValue.object(task.metadata.mapValues { .string($0) }).jsonText
+        }
     }
 
     /// Stored metadata (a JSON object of strings, or `NULL` for none) as a map.

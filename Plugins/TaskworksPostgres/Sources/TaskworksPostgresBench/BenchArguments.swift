@@ -4,7 +4,7 @@ import Taskworks
 /// The command line of `taskworks-postgres-bench`.
 struct BenchArguments {
     static let usage = """
-        usage: taskworks-postgres-bench --workload w1|batch-create|w2-hot|w2-idle|w5 [--store postgres]
+        usage: taskworks-postgres-bench --workload w1|batch-create|w2-hot|w2-idle|w5|w6 [--store postgres]
                                         --url URL [--n N] [--concurrency C] [--processes P]
                                         [--connections K] [--batch-size B] [--sleep-ms MS]
                taskworks-postgres-bench worker --url URL --schema S --log FILE [--concurrency C]
@@ -25,6 +25,10 @@ struct BenchArguments {
           w5        P worker processes (default 4) of C slots each drain N tasks together (seeded in
                     batches first); with --sleep-ms MS each runner sleeps 0 to MS ms at random;
                     runs_per_task_max must be 1
+          w6        N tasks (try --n 200) on a pool of C (try --concurrency 50), each reporting
+                    progress 1000 times over about 1 s (50 reports, then 50 ms asleep); reports
+                    absorbed per second, the store writes
+                    they caused and the statements that carried those writes
           worker    one worker process of w2/w5 and of the multi-host tests: runs tasks of type
                     "job", appending "run ID PID" as each starts and "done ID PID" as each
                     finishes; stops on SIGTERM, or once N tasks succeeded (--exit-after). Taskworks'

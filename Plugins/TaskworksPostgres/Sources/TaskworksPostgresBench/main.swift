@@ -1,7 +1,7 @@
 import Foundation
 import Taskworks
 
-// taskworks-postgres-bench: W1, W2 across processes and W5 on PostgreSQL, one JSON line each;
+// taskworks-postgres-bench: W1, W2 across processes, W5 and W6 on PostgreSQL, one JSON line each;
 // also the worker process those workloads and the multi-host tests start. See --help.
 do {
     let arguments = try BenchArguments.parse(Array(CommandLine.arguments.dropFirst()))
@@ -16,9 +16,10 @@ do {
         case "w2-hot": try await Workloads.w2(arguments, idle: false)
         case "w2-idle": try await Workloads.w2(arguments, idle: true)
         case "w5": try await Workloads.w5(arguments)
+        case "w6": try await Workloads.progress(arguments)
         default:
             throw TaskworksError.invalidInput(
-                "unknown workload '\(arguments.workload)'; choose w1, batch-create, w2-hot, w2-idle or w5\n\n\(BenchArguments.usage)"
+                "unknown workload '\(arguments.workload)'; choose w1, batch-create, w2-hot, w2-idle, w5 or w6\n\n\(BenchArguments.usage)"
             )
         }
     }

@@ -46,6 +46,64 @@ struct CombinedWritesTests {
         var missing = tasks[0]
         missing.id = TaskID()
         #expect(try await store.update(missing, expectedVersion: 1) == .notFound)
+        let counts = store.writeCounts
+        #expect(counts.writes == 401)
+        #expect(counts.statements < counts.writes, "400 writes in flight at once share statements: \(counts)")
+        try await store.dropSchema()
+        await store.close()
+    }
+
+    /// Every optional column set in some rows of one combined statement and `NULL` in others (the
+    /// statement binds each column as one array, `NULL`s inside it), each row stored to the bit.
+    @Test(arguments: [true, false])
+    func aCombinedBatchStoresEveryRowsOwnValuesAndNulls(prepares: Bool) async throws {
+        var configuration = try TestDatabase.configuration()
+        configuration.preparesStatements = prepares
+        let store = try await PostgresTaskStore(configuration: configuration)
+        let created = Date(timeIntervalSinceReferenceDate: 812_345_678.123_456_7)
+        let tasks = try await store.insert(
+            contentsOf: (0..<64).map { _ in TaskRecord(type: "job", createdBy: "alice", createdAt: created) })
+        var expected: [TaskRecord] = []
+        for (index, task) in tasks.enumerated() {
+            func has(_ bit: Int) -> Bool { index & (1 << bit) != 0 }
+            var changed = task
+            changed.status = has(0) ? .running : .failed
+            changed.priority = index - 32
+            changed.payload =
+                has(1) ? .object(["n": .integer(Int64(index)), "s": .string("é\u{1F600}\"\n")]) : nil
+            changed.result = has(2) ? .array([.double(0.1 + Double(index)), .null, .bool(true)]) : nil
+            changed.errorMessage = has(3) ? "boom \(index) 'quoted'" : nil
+            changed.progress = index
+            changed.artifact =
+                has(4)
+                ? try TaskArtifact(key: "k/\(index)", fileName: "f\(index).csv", contentType: "text/csv")
+                : nil
+            changed.attempts = index % 5
+            changed.timeoutMilliseconds = has(5) ? Int64(index) * 1_000 : nil
+            let offset = Double(index) * 1.000_000_3
+            changed.startedAt = has(1) ? created.addingTimeInterval(offset) : nil
+            changed.finishedAt = has(2) ? created.addingTimeInterval(offset + 0.25) : nil
+            changed.deletedAt = has(3) && has(5) ? created.addingTimeInterval(7) : nil
+            changed.cancelRequested = has(4)
+            changed.leaseOwner = has(0) ? "worker-\(index)" : nil
+            changed.leaseExpiresAt = has(0) ? created.addingTimeInterval(30 + offset) : nil
+            changed.uniqueKey = has(2) && has(4) ? "key-\(index)" : nil
+            changed.metadata = has(5) ? ["tenant": "t\(index)", "empty": ""] : [:]
+            changed.updatedAt = created.addingTimeInterval(offset)
+            expected.append(changed)
+        }
+        let results = await store.performWrites(expected.map { .init(task: $0, expectedVersion: 1) })
+        #expect(results.count == expected.count)
+        for (task, result) in zip(expected, results) {
+            var want = task
+            want.version = 2
+            guard case .success(.updated(let written)) = result else {
+                Issue.record("task \(task.id): \(result)")
+                continue
+            }
+            #expect(written == want)
+            #expect(try await store.task(id: task.id) == want)
+        }
         try await store.dropSchema()
         await store.close()
     }
