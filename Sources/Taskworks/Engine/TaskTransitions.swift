@@ -71,13 +71,14 @@ enum TaskTransitions {
         return next
     }
 
-    /// The worker that holds the lease stores its attempt's end. `nil` when it no longer holds
-    /// the lease (another worker rescued the task): a stale worker writes nothing.
+    /// The worker that holds the lease stores the end of its attempt number `attempt`. `nil`
+    /// when that attempt no longer holds the lease (another worker rescued the task, or the task
+    /// moved on to a later attempt): a stale worker writes nothing.
     static func finish(
-        _ task: TaskRecord, owner: String, outcome: AttemptOutcome, progress: Int, now: Date,
+        _ task: TaskRecord, owner: String, attempt: Int, outcome: AttemptOutcome, progress: Int, now: Date,
         retryDelay: Duration
     ) -> TaskRecord? {
-        guard task.status == .running, task.leaseOwner == owner else { return nil }
+        guard holdsLease(task, owner: owner, attempt: attempt) else { return nil }
         var next = task
         next.leaseOwner = nil
         next.leaseExpiresAt = nil
@@ -123,16 +124,24 @@ enum TaskTransitions {
         return next
     }
 
-    /// The lease holder extends its lease and stores new progress. `nil` when the lease is lost.
+    /// The lease holder's attempt number `attempt` extends its lease and stores new progress.
+    /// `nil` when that attempt no longer holds the lease.
     static func renew(
-        _ task: TaskRecord, owner: String, progress: Int?, now: Date, leaseDuration: Duration
+        _ task: TaskRecord, owner: String, attempt: Int, progress: Int?, now: Date, leaseDuration: Duration
     ) -> TaskRecord? {
-        guard task.status == .running, task.leaseOwner == owner else { return nil }
+        guard holdsLease(task, owner: owner, attempt: attempt) else { return nil }
         var next = task
         next.leaseExpiresAt = now.addingTimeInterval(leaseDuration.timeInterval)
         if let progress { next.progress = max(task.progress, progress) }
         next.updatedAt = now
         return next
+    }
+
+    /// Whether `owner`'s attempt number `attempt` holds the lease of `task`. The owner alone is
+    /// not enough: a write left over from a pool's earlier attempt (a renewal still in flight
+    /// when that attempt failed and the same pool claimed the retry) must not touch the next one.
+    static func holdsLease(_ task: TaskRecord, owner: String, attempt: Int) -> Bool {
+        task.status == .running && task.leaseOwner == owner && task.attempts == attempt
     }
 
     /// Rescues a task whose worker stopped renewing its lease: pending again while attempts

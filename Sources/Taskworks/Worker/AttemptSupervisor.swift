@@ -130,7 +130,7 @@ final class AttemptSupervisor: Sendable {
         while true {
             let now = MonotonicInstant.now()
             var timedOut: [(TaskContext, Duration)] = []
-            var renewals: [(id: TaskID, latest: TaskRecord, progress: Int?)] = []
+            var renewals: [(context: TaskContext, latest: TaskRecord, progress: Int?)] = []
             let wake: MonotonicInstant? = state.withLock { state in
                 guard !state.isStopped else { return nil }
                 // Idle, it still wakes once per renewal interval: an attempt registered meanwhile
@@ -141,7 +141,6 @@ final class AttemptSupervisor: Sendable {
                     guard var attempt = state.attempts[slot], attempt.context.stopReason == nil else {
                         continue
                     }
-                    let id = attempt.context.task.id
                     if let timeout = attempt.timeout, now >= timeout.deadline {
                         timedOut.append((attempt.context, timeout.limit))
                         continue
@@ -151,7 +150,7 @@ final class AttemptSupervisor: Sendable {
                     }
                     let progressDue = attempt.progressDue.map { now >= $0 } ?? false
                     if progressDue || now >= attempt.nextRenewal {
-                        renewals.append((id, attempt.latest, attempt.unwrittenProgress))
+                        renewals.append((attempt.context, attempt.latest, attempt.unwrittenProgress))
                         if attempt.unwrittenProgress != nil { attempt.lastProgressWrite = now }
                         attempt.unwrittenProgress = nil
                         attempt.nextRenewal = now.advanced(by: renewalNanoseconds)
@@ -168,7 +167,8 @@ final class AttemptSupervisor: Sendable {
                 await withTaskGroup(of: Void.self) { group in
                     for renewal in renewals {
                         group.addTask {
-                            await self.renew(renewal.id, from: renewal.latest, progress: renewal.progress)
+                            await self.renew(
+                                renewal.context, from: renewal.latest, progress: renewal.progress)
                         }
                     }
                 }
@@ -178,17 +178,22 @@ final class AttemptSupervisor: Sendable {
         }
     }
 
-    /// Extends the lease and stores progress; stops the runner when the lease is lost or a
-    /// cancel was requested (possibly from another process).
-    private func renew(_ id: TaskID, from latest: TaskRecord, progress: Int?) async {
+    /// Extends the lease of the attempt `context` runs and stores its progress; stops the runner
+    /// when the lease is lost or a cancel was requested (possibly from another process).
+    ///
+    /// Everything after the write concerns that attempt only. The write may answer after the
+    /// attempt ended and the same pool claimed the task's retry; the retry's attempt has a
+    /// context of its own, which an answer about the earlier attempt must never stop.
+    private func renew(_ context: TaskContext, from latest: TaskRecord, progress: Int?) async {
         let owner = configuration.workerID
+        let attemptNumber = context.task.attempts
         let stored: TaskRecord
         do {
-            stored = try await engine.mutate(id, startingFrom: latest) { current in
+            stored = try await engine.mutate(context.task.id, startingFrom: latest) { current in
                 guard
                     let next = TaskTransitions.renew(
-                        current, owner: owner, progress: progress, now: engine.clock.now(),
-                        leaseDuration: configuration.leaseDuration)
+                        current, owner: owner, attempt: attemptNumber, progress: progress,
+                        now: engine.clock.now(), leaseDuration: configuration.leaseDuration)
                 else { return nil }
                 return (next, next.progress != current.progress ? .progress : nil)
             }
@@ -196,17 +201,19 @@ final class AttemptSupervisor: Sendable {
             configuration.storeErrorHandler?(error)
             if configuration.leaseRunsOutBeforeNextRenewal(of: latest, at: engine.clock.now()) {
                 // No renewal can be stored in time: stop rather than run on beside a rescuer.
-                context(for: id)?.requestStop(.leaseLost)
+                context.requestStop(.leaseLost)
             }
             return
         }
-        let context = state.withLock { state -> TaskContext? in
-            guard let slot = state.slot(of: id) else { return nil }
+        let stillWatched = state.withLock { state -> Bool in
+            guard let slot = state.slot(of: context.task.id), state.attempts[slot]?.context === context else {
+                return false
+            }
             state.attempts[slot]?.latest = stored
-            return state.attempts[slot]?.context
+            return true
         }
-        guard let context else { return }
-        if stored.status != .running || stored.leaseOwner != owner {
+        guard stillWatched else { return }  // the attempt ended while the write was under way
+        if !TaskTransitions.holdsLease(stored, owner: owner, attempt: attemptNumber) {
             context.requestStop(.leaseLost)
         } else if stored.cancelRequested {
             context.requestStop(.cancelRequested)

@@ -125,11 +125,12 @@ extension WorkerPool {
         do {
             let stored = try await engine.mutate(claimed.id, startingFrom: claimed) { current in
                 TaskTransitions.renew(
-                    current, owner: owner, progress: nil, now: now, leaseDuration: configuration.leaseDuration
+                    current, owner: owner, attempt: claimed.attempts, progress: nil, now: now,
+                    leaseDuration: configuration.leaseDuration
                 ).map { ($0, nil) }
             }
             supervisor.noteStored(stored)
-            if stored.status != .running || stored.leaseOwner != owner {
+            if !TaskTransitions.holdsLease(stored, owner: owner, attempt: claimed.attempts) {
                 context.requestStop(.leaseLost)
             } else if stored.cancelRequested {
                 context.requestStop(.cancelRequested)

@@ -10,6 +10,23 @@ struct ModelTests {
         #expect(throws: TaskworksError.self) { try TaskID(parsing: text) }
     }
 
+    @Test func aRecordDescribesItsStateInOneLineWithoutThePayload() throws {
+        var record = Fixtures.record(type: "user_export", runAfter: Fixtures.start.addingTimeInterval(0.125))
+        record.payload = .object(["secret": .string("hunter2")])
+        record.status = .running
+        record.attempts = 2
+        record.leaseOwner = "worker-1"
+        record.leaseExpiresAt = Fixtures.start.addingTimeInterval(30)
+        let text = record.description
+        #expect(
+            text.hasPrefix(
+                "TaskRecord(id: \(record.id), type: user_export, status: running, attempts: 2 of 4"))
+        #expect(text.contains("runAfter: 2027-01-15T08:00:00.125Z"))
+        #expect(text.contains("lease: worker-1 until 2027-01-15T08:00:30.000Z"))
+        #expect(!text.contains("hunter2"))
+        #expect(String(describing: Optional(record)).contains("status: running"))
+    }
+
     @Test func taskIDRoundTripsThroughTextAndJSON() throws {
         let id = TaskID()
         #expect(try TaskID(parsing: id.description.uppercased()) == id)

@@ -201,7 +201,8 @@ struct TaskTransitionsTests {
         let artifact = try TaskArtifact(key: "k", fileName: "f.csv")
         let next = try #require(
             TaskTransitions.finish(
-                running(), owner: "w1", outcome: .succeeded(result: .integer(1), artifact: artifact),
+                running(), owner: "w1", attempt: 1,
+                outcome: .succeeded(result: .integer(1), artifact: artifact),
                 progress: 50, now: now, retryDelay: .zero))
         #expect(next.status == .succeeded)
         #expect(next.progress == 100)
@@ -215,21 +216,44 @@ struct TaskTransitionsTests {
         let outcome = TaskTransitions.AttemptOutcome.succeeded(result: nil, artifact: nil)
         #expect(
             TaskTransitions.finish(
-                running(), owner: "w2", outcome: outcome, progress: 0, now: now, retryDelay: .zero) == nil)
+                running(), owner: "w2", attempt: 1, outcome: outcome, progress: 0, now: now, retryDelay: .zero
+            ) == nil)
         var rescued = running()
         rescued.status = .pending
         #expect(
             TaskTransitions.finish(
-                rescued, owner: "w1", outcome: outcome, progress: 0, now: now, retryDelay: .zero) == nil)
-        #expect(
-            TaskTransitions.renew(rescued, owner: "w1", progress: 5, now: now, leaseDuration: .seconds(1))
+                rescued, owner: "w1", attempt: 1, outcome: outcome, progress: 0, now: now, retryDelay: .zero)
                 == nil)
+        #expect(
+            TaskTransitions.renew(
+                rescued, owner: "w1", attempt: 1, progress: 5, now: now, leaseDuration: .seconds(1))
+                == nil)
+    }
+
+    @Test func anEarlierAttemptOfTheSameWorkerWritesNothing() {
+        // The same pool claimed the retry (attempt 2): a renewal or outcome left over from
+        // attempt 1 finds the owner it expects but not its attempt.
+        let retry = running(attempts: 2)
+        let outcome = TaskTransitions.AttemptOutcome.succeeded(result: nil, artifact: nil)
+        #expect(
+            TaskTransitions.finish(
+                retry, owner: "w1", attempt: 1, outcome: outcome, progress: 0, now: now, retryDelay: .zero)
+                == nil)
+        #expect(
+            TaskTransitions.renew(
+                retry, owner: "w1", attempt: 1, progress: 90, now: now, leaseDuration: .seconds(1))
+                == nil)
+        #expect(
+            TaskTransitions.renew(
+                retry, owner: "w1", attempt: 2, progress: 90, now: now, leaseDuration: .seconds(1))?
+                .progress == 90)
     }
 
     @Test func aCancelRequestedWhileRunningWinsOverSuccess() throws {
         let next = try #require(
             TaskTransitions.finish(
-                running(cancelRequested: true), owner: "w1", outcome: .succeeded(result: nil, artifact: nil),
+                running(cancelRequested: true), owner: "w1", attempt: 1,
+                outcome: .succeeded(result: nil, artifact: nil),
                 progress: 70, now: now, retryDelay: .zero))
         #expect(next.status == .cancelled)
         #expect(next.result == nil)
@@ -244,7 +268,7 @@ struct TaskTransitionsTests {
     ) throws {
         let next = try #require(
             TaskTransitions.finish(
-                running(attempts: attempts, maxRetries: maxRetries), owner: "w1",
+                running(attempts: attempts, maxRetries: maxRetries), owner: "w1", attempt: attempts,
                 outcome: .failed(message: "boom", permanent: permanent), progress: 60, now: now,
                 retryDelay: .seconds(8)))
         #expect(next.status == expected)
@@ -260,7 +284,7 @@ struct TaskTransitionsTests {
     @Test func releaseGivesTheAttemptBack() throws {
         let next = try #require(
             TaskTransitions.finish(
-                running(attempts: 2), owner: "w1", outcome: .released, progress: 10, now: now,
+                running(attempts: 2), owner: "w1", attempt: 2, outcome: .released, progress: 10, now: now,
                 retryDelay: .zero))
         #expect(next.status == .pending)
         #expect(next.attempts == 1)
@@ -269,7 +293,8 @@ struct TaskTransitionsTests {
 
     @Test func progressRenewalNeverMovesBackwards() throws {
         let next = try #require(
-            TaskTransitions.renew(running(), owner: "w1", progress: 10, now: now, leaseDuration: .seconds(30))
+            TaskTransitions.renew(
+                running(), owner: "w1", attempt: 1, progress: 10, now: now, leaseDuration: .seconds(30))
         )
         #expect(next.progress == 40)
         #expect(next.leaseExpiresAt == now.addingTimeInterval(30))
