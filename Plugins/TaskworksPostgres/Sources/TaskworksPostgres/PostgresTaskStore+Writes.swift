@@ -53,9 +53,7 @@ extension PostgresTaskStore {
                 return binds
             }())
         let insert = InsertStatement(task: task, channel: notificationChannel)
-        let texts = statementTexts
-        let prepares = configuration.preparesStatements
-        return try await client.withTransaction(logger: logger) { connection in
+        return try await client.withTransaction(logger: logger) { [self] connection in
             // Held to commit: racing inserts of one key take turns, and each one's check below
             // (a new statement, so a new snapshot) sees the earlier one's committed row.
             _ = try await connection.query(
@@ -63,19 +61,7 @@ extension PostgresTaskStore {
             for try await row in try await connection.query(holderQuery, logger: logger) {
                 return .held(try TaskRow.record(from: row).record)
             }
-            guard prepares else {
-                let query = PostgresQuery(unsafeSQL: texts.insert.sql, binds: insert.makeBindings())
-                for try await row in try await connection.query(query, logger: logger) {
-                    return .inserted(try TaskRow.record(from: row).record)
-                }
-                return .inserted(nil)
-            }
-            return try await StoreStatementTexts.$current.withValue(texts) {
-                for try await row in try await connection.execute(insert, logger: logger) {
-                    return .inserted(row.record)
-                }
-                return .inserted(nil)
-            }
+            return .inserted(try await runPrepared(insert, on: connection).first?.record)
         }
     }
 

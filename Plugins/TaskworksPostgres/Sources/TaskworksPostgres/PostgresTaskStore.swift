@@ -115,8 +115,7 @@ public final class PostgresTaskStore: TaskStore, TaskReadModel, Service {
         self.pausedTypesTable = "\(configuration.schema).paused_task_types"
         self.settingsTable = "\(configuration.schema).settings"
         self.statementTexts = StoreStatementTexts(
-            schema: configuration.schema, tasksTable: "\(configuration.schema).tasks",
-            pausedTypesTable: "\(configuration.schema).paused_task_types")
+            schema: configuration.schema, tasksTable: tasksTable, pausedTypesTable: pausedTypesTable)
         let channel = "taskworks_\(configuration.schema)"
         self.notificationChannel = channel
         self.clientTask = clientTask

@@ -215,22 +215,32 @@ struct UpdateOneStatement: StoreStatement {
 extension PostgresTaskStore {
     /// Runs one of the store's prepared statements (preparing it first on a connection that has
     /// not seen it) and decodes its rows; with ``Configuration/preparesStatements`` off, sends its
-    /// text whole instead.
+    /// text whole instead. It runs on `connection` (inside a transaction the store opened) or,
+    /// when that is `nil`, on a connection of the pool.
     func runPrepared<Statement: StoreStatement>(
-        _ statement: Statement
+        _ statement: Statement, on connection: PostgresConnection? = nil
     ) async throws -> [(record: TaskRecord, sequence: Int64)] {
+        var rows: [(record: TaskRecord, sequence: Int64)] = []
         guard configuration.preparesStatements else {
             let query = PostgresQuery(
                 unsafeSQL: Statement.text(in: statementTexts).sql, binds: try statement.makeBindings())
-            var rows: [(record: TaskRecord, sequence: Int64)] = []
-            for try await row in try await client.query(query, logger: logger) {
-                rows.append(try TaskRow.record(from: row))
-            }
+            let answer =
+                if let connection {
+                    try await connection.query(query, logger: logger)
+                } else {
+                    try await client.query(query, logger: logger)
+                }
+            for try await row in answer { rows.append(try TaskRow.record(from: row)) }
             return rows
         }
         return try await StoreStatementTexts.$current.withValue(statementTexts) {
-            var rows: [(record: TaskRecord, sequence: Int64)] = []
-            for try await row in try await client.execute(statement, logger: logger) { rows.append(row) }
+            let answer =
+                if let connection {
+                    try await connection.execute(statement, logger: logger)
+                } else {
+                    try await client.execute(statement, logger: logger)
+                }
+            for try await row in answer { rows.append(row) }
             return rows
         }
     }

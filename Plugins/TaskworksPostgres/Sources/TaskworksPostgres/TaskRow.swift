@@ -12,26 +12,19 @@ enum TaskRow {
     /// The columns fixed at insert, in the order ``appendInsertValues(of:to:)`` binds them first.
     static let fixedColumns = ["id", "type", "created_by", "created_at_seconds"]
 
-    /// The mutable columns an update writes (`SET col = $n, …`), in ``appendMutableValues(of:to:)``
-    /// order; `id`, `type`, `created_by` and `created_at` never change.
-    static let mutableColumns = [
-        "status", "priority", "payload_text", "result_text", "error_message", "progress", "artifact_key",
-        "artifact_file_name", "artifact_content_type", "attempts", "max_retries", "manual_retries",
-        "timeout_ms",
-        "run_after_seconds", "started_at_seconds", "finished_at_seconds", "updated_at_seconds",
-        "deleted_at_seconds", "cancel_requested",
-        "lease_owner",
-        "lease_expires_at_seconds", "unique_key", "metadata_text",
-    ]
+    /// The mutable columns an update writes (`SET col = $n, …`), in the order of
+    /// ``visitMutableColumns(_:)``, which lists them.
+    static let mutableColumns = mutableColumnNames.names
 
     /// The SQL type of each of ``mutableColumns``, in the same order: a statement that binds
     /// them as arrays casts each one, since an array of `NULL`s carries no type of its own.
-    static let mutableColumnTypes = [
-        "text", "bigint", "text", "text", "text", "bigint", "text", "text", "text", "bigint", "bigint",
-        "bigint",
-        "bigint", "float8", "float8", "float8", "float8", "float8", "boolean", "text", "float8", "text",
-        "text",
-    ]
+    static let mutableColumnTypes = mutableColumnNames.sqlTypes
+
+    private static let mutableColumnNames = {
+        var names = ColumnNames()
+        visitMutableColumns(&names)
+        return names
+    }()
 
     /// The columns an insert writes: the fixed ones, the mutable ones, then `version`.
     static let insertColumns = (fixedColumns + mutableColumns + ["version"]).joined(separator: ", ")
@@ -53,70 +46,6 @@ enum TaskRow {
         binds.append(seconds(task.createdAt))
         appendMutableValues(of: task, to: &binds)
         binds.append(Int64(1))
-    }
-
-    /// Binds a task's mutable values in ``mutableColumns`` order.
-    static func appendMutableValues(of task: TaskRecord, to binds: inout PostgresBindings) {
-        binds.append(task.status.rawValue)
-        binds.append(Int64(task.priority))
-        binds.append(task.payload?.jsonText)
-        binds.append(task.result?.jsonText)
-        binds.append(task.errorMessage)
-        binds.append(Int64(task.progress))
-        binds.append(task.artifact?.key)
-        binds.append(task.artifact?.fileName)
-        binds.append(task.artifact?.contentType)
-        binds.append(Int64(task.attempts))
-        binds.append(Int64(task.maxRetries))
-        binds.append(Int64(task.manualRetries))
-        binds.append(task.timeoutMilliseconds)
-        binds.append(seconds(task.runAfter))
-        binds.append(task.startedAt.map(seconds))
-        binds.append(task.finishedAt.map(seconds))
-        binds.append(seconds(task.updatedAt))
-        binds.append(task.deletedAt.map(seconds))
-        binds.append(task.cancelRequested)
-        binds.append(task.leaseOwner)
-        binds.append(task.leaseExpiresAt.map(seconds))
-        binds.append(task.uniqueKey)
-        let metadata = task.metadata
-        binds.append(metadata.isEmpty ? nil : JSONValue.object(metadata.mapValues { .string($0) }).jsonText)
-    }
-
-    /// Binds the mutable values of `tasks` column by column, one array per column in
-    /// ``mutableColumns`` order (the same values ``appendMutableValues(of:to:)`` binds row by
-    /// row), for a statement that reads them with `unnest`.
-    static func appendMutableColumns(of tasks: [TaskRecord], to binds: inout PostgresBindings) {
-        func column<T: PostgresArrayEncodable & PostgresNonThrowingEncodable & Sendable>(
-            _ value: (TaskRecord) -> T?
-        ) {
-            binds.append(NullableArray(elements: tasks.map(value)))
-        }
-        column { $0.status.rawValue }
-        column { Int64($0.priority) }
-        column { $0.payload?.jsonText }
-        column { $0.result?.jsonText }
-        column { $0.errorMessage }
-        column { Int64($0.progress) }
-        column { $0.artifact?.key }
-        column { $0.artifact?.fileName }
-        column { $0.artifact?.contentType }
-        column { Int64($0.attempts) }
-        column { Int64($0.maxRetries) }
-        column { Int64($0.manualRetries) }
-        column { $0.timeoutMilliseconds }
-        column { seconds($0.runAfter) }
-        column { $0.startedAt.map(seconds) }
-        column { $0.finishedAt.map(seconds) }
-        column { seconds($0.updatedAt) }
-        column { $0.deletedAt.map(seconds) }
-        column { $0.cancelRequested }
-        column { $0.leaseOwner }
-        column { $0.leaseExpiresAt.map(seconds) }
-        column { $0.uniqueKey }
-        column { task in
-            task.metadata.isEmpty ? nil : JSONValue.object(task.metadata.mapValues { .string($0) }).jsonText
-        }
     }
 
     /// Stored metadata (a JSON object of strings, or `NULL` for none) as a map.

@@ -27,16 +27,8 @@ extension Workloads {
             TaskSettings(maxConcurrentTasks: arguments.concurrency), as: .admin("bench"))
         let n = arguments.n
         _ = try await service.create(Array(repeating: NewTask("steps"), count: n), createdBy: .system)
-        var configuration = WorkerPool.Configuration(concurrency: arguments.concurrency)
-        configuration.pollInterval = .milliseconds(100)
-        let pool = WorkerPool(service: service, configuration: configuration)
         let before = store.writeCounts
-        let start = ContinuousClock.now
-        let running = Task { try await pool.run() }
-        await done.wait(until: n)
-        let elapsed = (ContinuousClock.now - start).seconds
-        running.cancel()
-        try await running.value
+        let elapsed = try await drainWithPool(service, concurrency: arguments.concurrency, until: n, done)
         let after = store.writeCounts
         let succeeded = try await service.counts(for: .system).byStatus[.succeeded, default: 0]
         try await store.dropSchema()

@@ -32,6 +32,24 @@ enum Workloads {
         return .double((value * scale).rounded() / scale)
     }
 
+    /// Runs a pool of `concurrency` on `service` until `done` counted `count` finished tasks,
+    /// stops it, and returns the seconds from its start to the last finish. Finishes are counted
+    /// in process as each task ends: polling the store's counts would load the server measured.
+    static func drainWithPool(
+        _ service: TaskService, concurrency: Int, until count: Int, _ done: CompletionCounter
+    ) async throws -> Double {
+        var configuration = WorkerPool.Configuration(concurrency: concurrency)
+        configuration.pollInterval = .milliseconds(100)
+        let pool = WorkerPool(service: service, configuration: configuration)
+        let start = ContinuousClock.now
+        let running = Task { try await pool.run() }
+        await done.wait(until: count)
+        let elapsed = (ContinuousClock.now - start).seconds
+        running.cancel()
+        try await running.value
+        return elapsed
+    }
+
     /// W1: create N with no pool (enqueue), then drain with a pool of C.
     static func w1(_ arguments: BenchArguments) async throws {
         let (store, _) = try await freshStore(arguments)
@@ -43,16 +61,7 @@ enum Workloads {
         let enqueueStart = ContinuousClock.now
         for _ in 0..<n { _ = try await service.create("job", createdBy: .system) }
         let enqueue = (ContinuousClock.now - enqueueStart).seconds
-        var configuration = WorkerPool.Configuration(concurrency: arguments.concurrency)
-        configuration.pollInterval = .milliseconds(100)
-        let pool = WorkerPool(service: service, configuration: configuration)
-        let drainStart = ContinuousClock.now
-        let running = Task { try await pool.run() }
-        // Counted in process as each task finishes: polling counts would load the server measured.
-        await done.wait(until: n)
-        let drain = (ContinuousClock.now - drainStart).seconds
-        running.cancel()
-        try await running.value
+        let drain = try await drainWithPool(service, concurrency: arguments.concurrency, until: n, done)
         try await store.dropSchema()
         await store.close()
         line(
