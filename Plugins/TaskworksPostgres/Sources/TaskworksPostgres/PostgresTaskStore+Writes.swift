@@ -105,10 +105,8 @@ extension PostgresTaskStore {
                     Double(waited.components.seconds) + Double(waited.components.attoseconds) * 1e-18
                 thisTry.now = request.now.addingTimeInterval(seconds)
             }
-            if let types = thisTry.types {
-                return try await runPrepared(ClaimOfTypesStatement(request: thisTry, types: Array(types)))
-            }
-            return try await runPrepared(ClaimStatement(request: thisTry))
+            return try await runPrepared(
+                ClaimStatement(request: thisTry, types: thisTry.types.map(Array.init)))
         }
         return claimed.sorted { a, b in
             if a.record.priority != b.record.priority { return a.record.priority > b.record.priority }

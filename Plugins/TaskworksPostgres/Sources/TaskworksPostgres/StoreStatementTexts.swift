@@ -1,0 +1,148 @@
+import Foundation
+import PostgresNIO
+import Taskworks
+
+/// The texts of the statements a store runs most (claims, outcome writes, creates), prepared once
+/// per connection and run by name from then on: the server parses them once and can keep a
+/// generic plan, instead of parsing and planning every call.
+///
+/// postgres-nio takes a prepared statement's name and SQL from static properties, but the SQL
+/// names this store's schema, which is known only at run time. The store therefore binds the
+/// text of the statement it runs to ``running`` around each call
+/// (``PostgresTaskStore/runPrepared(_:on:)``), and the statements read it from there; the name
+/// includes the schema, so a connection never mixes up two schemas' statements.
+struct StoreStatementTexts: Sendable {
+    /// One statement's name on the server and its SQL.
+    struct Text: Sendable {
+        let name: String
+        let sql: String
+    }
+
+    let combinedUpdate: Text
+    let insert: Text
+    let updateOne: Text
+    private let schema: String
+    private let tasksTable: String
+    private let pausedTypesTable: String
+
+    /// Claims of up to this many tasks name their limit in the SQL, one statement per limit (see
+    /// ``claim(limit:ofTypes:)``); larger claims bind it.
+    static let largestWrittenLimit = 32
+
+    /// The text of the statement the current call runs.
+    @TaskLocal static var running: Text?
+
+    init(schema: String, tasksTable: String, pausedTypesTable: String) {
+        self.schema = schema
+        self.tasksTable = tasksTable
+        self.pausedTypesTable = pausedTypesTable
+        combinedUpdate = Self.text(schema, "combined_update", Self.combinedUpdateSQL(tasksTable))
+        insert = Self.text(schema, "insert", Self.insertSQL(tasksTable))
+        updateOne = Self.text(schema, "update_one", Self.updateOneSQL(tasksTable))
+    }
+
+    private static func text(_ schema: String, _ name: String, _ sql: String) -> Text {
+        Text(name: "taskworks_\(schema)_\(name)", sql: sql)
+    }
+
+    /// The claim of up to `limit` tasks, of the types bound last when `ofTypes`. Binds: now,
+    /// owner, lease expiry, then the limit when it is over ``largestWrittenLimit``, then the types.
+    ///
+    /// A limit in the SQL lets the server keep one generic plan: with the limit bound, the
+    /// generic plan is costed for a tenth of the table, so once the table has statistics the
+    /// server plans a custom plan for every claim, about a quarter of a millisecond each. The
+    /// texts are made per call (a few microseconds) rather than kept for every limit.
+    func claim(limit: Int, ofTypes: Bool) -> Text {
+        let writesLimit = limit <= Self.largestWrittenLimit
+        let limitText = writesLimit ? String(max(limit, 0)) : "$4"
+        let typeFilter = ofTypes ? "AND type = ANY(\(writesLimit ? "$4" : "$5"))" : ""
+        let name = (ofTypes ? "claim_types_" : "claim_") + (writesLimit ? limitText : "n")
+        return Self.text(
+            schema, name,
+            Self.claimSQL(tasksTable, pausedTypesTable, limit: limitText, typeFilter: typeFilter))
+    }
+
+    /// Lock the next eligible rows with `FOR UPDATE SKIP LOCKED`, lease them (binds: see
+    /// ``claim(limit:ofTypes:)``).
+    ///
+    /// Written so that every plan, custom or generic, with statistics or none, walks the claim
+    /// index in order and stops at the limit, then updates the rows it found through the primary
+    /// key. The paused types are read once into an array and tested with `<@` on `ARRAY[type]`,
+    /// which the planner has no statistics for and so takes to pass nearly every row: a join
+    /// with them, or `type <> ALL (…)` when the table holds one type, made it expect almost no
+    /// row to pass and sort the whole table instead. The update finds its rows by `id = ANY`:
+    /// joined with the locked rows, a generic plan (which does not know the limit) scanned the
+    /// whole table.
+    private static func claimSQL(
+        _ tasks: String, _ pausedTypes: String, limit: String, typeFilter: String
+    ) -> String {
+        """
+        WITH next AS (
+            SELECT id FROM \(tasks)
+            WHERE status = 'pending' AND deleted_at_seconds IS NULL AND run_after_seconds <= $1 \(typeFilter)
+                AND NOT (ARRAY[type] <@ ARRAY(SELECT type FROM \(pausedTypes)))
+            ORDER BY priority DESC, created_at_seconds, seq
+            LIMIT \(limit)
+            FOR UPDATE SKIP LOCKED
+        )
+        UPDATE \(tasks) AS t
+        SET status = 'running', lease_owner = $2, lease_expires_at_seconds = $3, attempts = t.attempts + 1,
+            started_at_seconds = $1, updated_at_seconds = $1, version = t.version + 1
+        WHERE t.id = ANY (ARRAY(SELECT id FROM next))
+        RETURNING \(TaskRow.columns(qualifiedBy: "t"))
+        """
+    }
+
+    /// Compare-and-set writes of many tasks: `$1` the notification channel, then one array per
+    /// column (id, expected version, ``TaskRow/mutableColumns``) read with `unnest`. A task put to
+    /// pending sends `NOTIFY`.
+    private static func combinedUpdateSQL(_ tasks: String) -> String {
+        let types = ["uuid", "bigint"] + TaskRow.mutableColumnTypes
+        let arrays = types.enumerated().map { "$\($0 + 2)::\($1)[]" }.joined(separator: ", ")
+        let names = (["id", "expected"] + TaskRow.mutableColumns).joined(separator: ", ")
+        let assignments = TaskRow.mutableColumns.map { "\($0) = v.\($0)" }.joined(separator: ", ")
+        return """
+            WITH v AS (SELECT * FROM unnest(\(arrays)) AS v (\(names))),
+            updated AS (
+                UPDATE \(tasks) AS t SET \(assignments), version = t.version + 1
+                FROM v WHERE t.id = v.id AND t.version = v.expected
+                RETURNING \(TaskRow.columns(qualifiedBy: "t"))
+            )
+            SELECT \(TaskRow.columns(qualifiedBy: "updated")),
+                CASE WHEN updated.status = 'pending' THEN pg_notify($1, '') END
+            FROM updated
+            """
+    }
+
+    /// An insert that does nothing when the id exists, with `NOTIFY`. Binds ``TaskRow/insertColumns``,
+    /// then the channel.
+    private static func insertSQL(_ tasks: String) -> String {
+        let count = TaskRow.fixedColumns.count + TaskRow.mutableColumns.count + 1
+        let placeholders = (1...count).map { "$\($0)" }.joined(separator: ", ")
+        return """
+            WITH inserted AS (
+                INSERT INTO \(tasks) (\(TaskRow.insertColumns)) VALUES (\(placeholders))
+                ON CONFLICT (id) DO NOTHING
+                RETURNING \(TaskRow.columns)
+            )
+            SELECT \(TaskRow.columns(qualifiedBy: "inserted")), pg_notify($\(count + 1), '') FROM inserted
+            """
+    }
+
+    /// `UPDATE … WHERE id = $1 AND version = $2` for one task, `$3` the channel, then the mutable
+    /// values; a task put to pending sends `NOTIFY`.
+    private static func updateOneSQL(_ tasks: String) -> String {
+        let assignments = TaskRow.mutableColumns.enumerated().map { "\($1) = $\($0 + 4)" }.joined(
+            separator: ", ")
+        return """
+            WITH updated AS (
+                UPDATE \(tasks) SET \(assignments), version = version + 1
+                WHERE id = $1 AND version = $2
+                RETURNING \(TaskRow.columns)
+            )
+            SELECT \(TaskRow.columns(qualifiedBy: "updated")),
+                CASE WHEN updated.status = 'pending' THEN pg_notify($3, '') END
+            FROM updated
+            """
+    }
+}
