@@ -96,7 +96,7 @@ struct AttemptSupervisorTests {
         // The supervisor handles one round of renewals at a time: once the retry's own renewal
         // is stored, the late answer has been dealt with.
         let retryLease = try #require(retry.leaseExpiresAt)
-        try await eventually("the retry's lease renewed", timeout: .seconds(20)) {
+        try await eventually("the retry's lease renewed") {
             let stored = try await store.base.task(id: created.id)
             return stored?.attempts == 2 && (stored?.leaseExpiresAt ?? retryLease) > retryLease
         }
