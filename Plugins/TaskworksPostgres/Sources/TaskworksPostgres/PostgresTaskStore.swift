@@ -55,6 +55,8 @@ public final class PostgresTaskStore: TaskStore, TaskReadModel, Service {
     let combinedWrites = CombinedWrites()
     /// The store's most-run statements, prepared once per connection.
     let statementTexts: StoreStatementTexts
+    /// Fails statements that take longer than ``Configuration/statementTimeout``.
+    let watchdog: StatementWatchdog
 
     /// Opens a store on the database `url` names (see ``Configuration/init(url:)``).
     public convenience init(url: String) async throws {
@@ -120,6 +122,7 @@ public final class PostgresTaskStore: TaskStore, TaskReadModel, Service {
         self.notificationChannel = channel
         self.clientTask = clientTask
         self.readiness = readiness
+        self.watchdog = StatementWatchdog(limit: configuration.statementTimeout)
         self.notifications = WorkNotifications(
             client: client, channel: channel, logger: configuration.logger, log: configuration.report,
             readiness: readiness)
@@ -134,6 +137,11 @@ public final class PostgresTaskStore: TaskStore, TaskReadModel, Service {
             tls: configuration.requireTLS ? .require(.makeClientConfiguration()) : .disable)
         clientConfiguration.options.maximumConnections = configuration.maximumConnections
         clientConfiguration.options.connectTimeout = .seconds(10)
+        if configuration.keepsConnectionsOpen {
+            // No connection is ever idle-timed or pinged, so parking one sets no timers.
+            clientConfiguration.options.minimumConnections = configuration.maximumConnections
+            clientConfiguration.options.keepAliveBehavior = nil
+        }
         clientConfiguration.options.additionalStartupParameters = [
             ("application_name", configuration.applicationName)
         ]
@@ -167,6 +175,7 @@ public final class PostgresTaskStore: TaskStore, TaskReadModel, Service {
             }
             try? await gracefulShutdown()
             notifications.stop()
+            watchdog.stop()
             group.cancelAll()
         }
     }
@@ -174,6 +183,7 @@ public final class PostgresTaskStore: TaskStore, TaskReadModel, Service {
     /// Stops listening and closes every connection. Calls made after this fail.
     public func close() async {
         notifications.stop()
+        watchdog.stop()
         clientTask?.cancel()
         await clientTask?.value
     }
@@ -199,9 +209,7 @@ public final class PostgresTaskStore: TaskStore, TaskReadModel, Service {
         while true {
             do {
                 let thisAttempt = attempt
-                return try await PostgresTaskStore.withDeadline(configuration.statementTimeout, what: what) {
-                    try await body(thisAttempt)
-                }
+                return try await watchdog.run(what) { try await body(thisAttempt) }
             } catch let error where PostgresTaskStore.isConnectionFailure(error) || error is StatementTimedOut
             {
                 guard attempt < configuration.connectionAttempts else {

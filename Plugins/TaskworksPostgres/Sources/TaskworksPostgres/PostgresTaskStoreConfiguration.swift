@@ -36,6 +36,7 @@ extension PostgresTaskStore {
         public var connectionAttempts: Int
         /// How long one try of a statement may take before it is abandoned and tried again on
         /// another connection (a connection the server dropped can leave a statement unanswered).
+        /// More than zero, at most 24 hours; default 30 s.
         public var statementTimeout: Duration
         /// The `application_name` the store's connections show in `pg_stat_activity`.
         public var applicationName: String
@@ -45,6 +46,16 @@ extension PostgresTaskStore {
         /// does not keep prepared statements (PgBouncer before 1.21, or with
         /// `max_prepared_statements = 0`): every statement is then sent whole each time.
         public var preparesStatements: Bool
+        /// Whether the store opens all ``maximumConnections`` connections at once and keeps them
+        /// for its life, sending no keep-alive queries. On by default: a worker pool leases and
+        /// returns a connection for every claim and outcome write, and the PostgreSQL client
+        /// otherwise sets an idle timer and a keep-alive timer each time a connection goes back
+        /// idle, which cost the client more CPU than the statement (see BENCHMARKS.md). Turn it off
+        /// behind a NAT or firewall that drops idle TCP connections: idle connections are then
+        /// closed after 60 s and, until then, sent `SELECT 1` every 30 s (postgres-nio's
+        /// defaults). With it on, a connection dropped while idle shows at its next statement,
+        /// which fails or times out (``statementTimeout``) and is tried again on another.
+        public var keepsConnectionsOpen: Bool
         /// Where the store reports retried connection failures and lost LISTEN connections, as
         /// `warning` diagnostics with `store.schema`. Default ``TaskDiagnostics/standardError``;
         /// give it the sink you give the service.
@@ -83,6 +94,7 @@ extension PostgresTaskStore {
             self.connectionAttempts = 6
             self.applicationName = "taskworks"
             self.preparesStatements = true
+            self.keepsConnectionsOpen = true
             self.statementTimeout = .seconds(30)
             self.diagnostics = .standardError
             self.logHandler = nil
@@ -154,6 +166,10 @@ extension PostgresTaskStore {
             guard (1...100).contains(connectionAttempts) else {
                 throw TaskworksError.invalidInput(
                     "connectionAttempts must be 1–100; got \(connectionAttempts)")
+            }
+            guard statementTimeout > .zero, statementTimeout <= .seconds(86_400) else {
+                throw TaskworksError.invalidInput(
+                    "statementTimeout must be more than zero and at most 24 hours; got \(statementTimeout)")
             }
         }
     }

@@ -41,6 +41,15 @@ struct ConfigurationTests {
         }
     }
 
+    @Test(arguments: [Duration.zero, .milliseconds(-5), .seconds(86_401)])
+    func statementTimeoutsOutsideTheRangeAreRefused(timeout: Duration) throws {
+        var configuration = PostgresTaskStore.Configuration(host: "db", username: "app")
+        configuration.statementTimeout = timeout
+        #expect(throws: TaskworksError.self) { try configuration.validate() }
+        configuration.statementTimeout = .milliseconds(1)
+        try configuration.validate()
+    }
+
     @Test func anUnreachableServerIsATypedErrorNotAHang() async throws {
         let port = try #require(freeLoopbackPort())
         var configuration = PostgresTaskStore.Configuration(host: "127.0.0.1", port: port, username: "nobody")
