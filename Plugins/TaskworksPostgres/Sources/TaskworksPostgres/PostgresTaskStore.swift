@@ -236,48 +236,6 @@ public final class PostgresTaskStore: TaskStore, TaskReadModel, Service {
         }
         return result
     }
-
-    /// `body`'s result, or ``StatementTimedOut`` when it takes longer than `limit`. A body that
-    /// overruns is cancelled and left behind rather than awaited: a statement on a connection
-    /// the server dropped may never answer, and must not hold up its caller (or a shutdown).
-    static func withDeadline<T: Sendable>(
-        _ limit: Duration, what: String, _ body: @escaping @Sendable () async throws -> T
-    ) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            let pending = Locked<CheckedContinuation<T, any Error>?>(continuation)
-            let timer = Locked<Task<Void, Never>?>(nil)
-            /// Resumes the caller once: `true` for the first result, `false` after.
-            @Sendable func finish(_ result: Result<T, any Error>) -> Bool {
-                pending.withLock { waiting in
-                    defer { waiting = nil }
-                    waiting?.resume(with: result)
-                    return waiting != nil
-                }
-            }
-            let work = Task {
-                do {
-                    _ = finish(.success(try await body()))
-                } catch {
-                    _ = finish(.failure(error))
-                }
-                timer.withLock { $0 }?.cancel()  // an answered statement needs no timer
-            }
-            let deadline = Task {
-                try? await Task.sleep(for: limit)
-                guard !Task.isCancelled else { return }
-                if finish(.failure(StatementTimedOut(limit: limit, what: what))) { work.cancel() }
-            }
-            timer.withLock { $0 = deadline }
-            if pending.withLock({ $0 == nil }) { deadline.cancel() }  // answered before the timer was set
-        }
-    }
-}
-
-/// A statement got no answer within ``PostgresTaskStore/Configuration/statementTimeout``.
-struct StatementTimedOut: Error, CustomStringConvertible {
-    let limit: Duration
-    let what: String
-    var description: String { "no answer within \(limit)" }
 }
 
 extension PostgresTaskStore {
@@ -299,12 +257,15 @@ extension PostgresTaskStore {
         }
     }
 
-    /// ``withDeadline(_:what:_:)`` for opening: a typed error saying what to check.
+    /// `body`'s result within `limit` (see ``StatementWatchdog``), or a typed error saying what to
+    /// check.
     static func openWithDeadline<T: Sendable>(
         _ limit: Duration, what: String, _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         do {
-            return try await withDeadline(limit, what: what, body)
+            let watchdog = StatementWatchdog(limit: limit)
+            defer { watchdog.stop() }
+            return try await watchdog.run(what, body)
         } catch is StatementTimedOut {
             throw TaskworksError(
                 code: .storageFailure,

@@ -118,3 +118,10 @@ final class StatementWatchdog: Sendable {
         for expire in overdue { expire() }
     }
 }
+
+/// A statement got no answer within its limit (``PostgresTaskStore/Configuration/statementTimeout``).
+struct StatementTimedOut: Error, CustomStringConvertible {
+    let limit: Duration
+    let what: String
+    var description: String { "no answer within \(limit)" }
+}
