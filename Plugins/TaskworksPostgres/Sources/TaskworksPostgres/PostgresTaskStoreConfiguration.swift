@@ -50,11 +50,12 @@ extension PostgresTaskStore {
         /// for its life, sending no keep-alive queries. On by default: a worker pool leases and
         /// returns a connection for every claim and outcome write, and the PostgreSQL client
         /// otherwise sets an idle timer and a keep-alive timer each time a connection goes back
-        /// idle, which cost the client more CPU than the statement (see BENCHMARKS.md). Turn it off
-        /// behind a NAT or firewall that drops idle TCP connections: idle connections are then
-        /// closed after 60 s and, until then, sent `SELECT 1` every 30 s (postgres-nio's
-        /// defaults). With it on, a connection dropped while idle shows at its next statement,
-        /// which fails or times out (``statementTimeout``) and is tried again on another.
+        /// idle and cancels them at the next lease, a cost on every statement (see BENCHMARKS.md,
+        /// "fifth pass"). Turn it off behind a NAT or firewall that drops idle TCP connections:
+        /// idle connections are then closed after 60 s and, until then, sent `SELECT 1` every
+        /// 30 s (postgres-nio's defaults). With it on, a connection dropped while idle shows at
+        /// its next statement, which fails or times out (``statementTimeout``) and is tried
+        /// again on another.
         public var keepsConnectionsOpen: Bool
         /// Where the store reports retried connection failures and lost LISTEN connections, as
         /// `warning` diagnostics with `store.schema`. Default ``TaskDiagnostics/standardError``;
