@@ -115,7 +115,8 @@ extension PostgresTaskStore {
         }.map(\.record)
     }
 
-    /// `DELETE … WHERE (id, version)` matches each given copy.
+    /// `DELETE … WHERE (id, version)` matches each given copy, the rows locked in id order first
+    /// (see ``StoreStatementTexts/lockedInIDOrder(_:ids:)``).
     public func remove(_ tasks: [TaskRecord]) async throws -> Int {
         guard !tasks.isEmpty else { return 0 }
         var binds = PostgresBindings(capacity: 2)
@@ -123,9 +124,10 @@ extension PostgresTaskStore {
         binds.append(tasks.map { Int64(truncatingIfNeeded: $0.version) })
         let statement = PostgresQuery(
             unsafeSQL: """
+                WITH locked AS (\(StoreStatementTexts.lockedInIDOrder(tasksTable, ids: "$1::uuid[]")))
                 DELETE FROM \(tasksTable) AS t
                 USING unnest($1::uuid[], $2::bigint[]) AS r(id, version)
-                WHERE t.id = r.id AND t.version = r.version
+                WHERE t.id = r.id AND t.version = r.version AND t.id = ANY (ARRAY(SELECT id FROM locked))
                 RETURNING t.id
                 """, binds: binds)
         return try await withRetries("removing \(tasks.count) tasks") { [self] _ in

@@ -95,7 +95,7 @@ struct StoreStatementTexts: Sendable {
 
     /// Compare-and-set writes of many tasks: `$1` the notification channel, then one array per
     /// column (id, expected version, ``TaskRow/mutableColumns``) read with `unnest`. A task put to
-    /// pending sends `NOTIFY`.
+    /// pending sends `NOTIFY`. The rows are locked first, in id order (see ``lockedInIDOrder(_:ids:)``).
     private static func combinedUpdateSQL(_ tasks: String) -> String {
         let types = ["uuid", "bigint"] + TaskRow.mutableColumnTypes
         let arrays = types.enumerated().map { "$\($0 + 2)::\($1)[]" }.joined(separator: ", ")
@@ -103,15 +103,25 @@ struct StoreStatementTexts: Sendable {
         let assignments = TaskRow.mutableColumns.map { "\($0) = v.\($0)" }.joined(separator: ", ")
         return """
             WITH v AS (SELECT * FROM unnest(\(arrays)) AS v (\(names))),
+            locked AS (\(lockedInIDOrder(tasks, ids: "$2::uuid[]"))),
             updated AS (
                 UPDATE \(tasks) AS t SET \(assignments), version = t.version + 1
-                FROM v WHERE t.id = v.id AND t.version = v.expected
+                FROM v WHERE t.id = v.id AND t.version = v.expected AND t.id = ANY (ARRAY(SELECT id FROM locked))
                 RETURNING \(TaskRow.columns(qualifiedBy: "t"))
             )
             SELECT \(TaskRow.columns(qualifiedBy: "updated")),
                 CASE WHEN updated.status = 'pending' THEN pg_notify($1, '') END
             FROM updated
             """
+    }
+
+    /// Locks the rows of `tasks` whose ids are in the array `ids`, in id order, and selects their
+    /// ids. A statement that writes several tasks reads this first (`t.id = ANY (ARRAY(SELECT id
+    /// FROM locked))` makes it run before any row is written): two such statements sharing tasks
+    /// then lock them in the same order and one waits for the other, where locking each in its
+    /// own order of writes could deadlock (the server then fails one after a second's wait).
+    static func lockedInIDOrder(_ tasks: String, ids: String) -> String {
+        "SELECT id FROM \(tasks) WHERE id = ANY (\(ids)) ORDER BY id FOR UPDATE"
     }
 
     /// An insert that does nothing when the id exists, with `NOTIFY`. Binds ``TaskRow/insertColumns``,
