@@ -20,7 +20,8 @@ where Element: Sendable {
         buffer.writeInteger(elements.contains { $0 == nil } ? 1 : 0, as: Int32.self)  // has NULLs
         buffer.writeInteger(Element.psqlType.rawValue)
         guard !elements.isEmpty else { return }
-        // A batch holds at most CombinedWrites.maximumBatch elements, far inside Int32.
+        // A batch holds at most CombinedWrites.maximumBatch (writes) or
+        // PostgresTaskStore.rowsPerInsert (inserts) elements, far inside Int32.
         buffer.writeInteger(Int32(clamping: elements.count), as: Int32.self)
         buffer.writeInteger(1, as: Int32.self)  // lower bound
         for element in elements {

@@ -133,6 +133,10 @@ enum PostgresSchema {
                 6, "dates as timestamptz and payload, result and metadata as jsonb, beside the exact values",
                 { schema in readableColumns(schema) }
             ),
+            (
+                7, "the timestamptz dates written beside the exact values instead of generated from them",
+                { schema in writtenDateColumns(schema) }
+            ),
         ]
 
     /// The task columns holding dates, each kept exactly as `<name>_seconds` (float8 seconds since
@@ -172,6 +176,26 @@ enum PostgresSchema {
         }
         statements.append("ALTER TABLE \(table) " + (dates + json).joined(separator: ", "))
         return statements
+    }
+
+    /// Migration 7: the `timestamptz` dates become plain columns that every write sets (see
+    /// ``TaskRow/readableDate(_:)``), filled once here from the exact values as migration 6
+    /// computed them. Generated, they cost the server a conversion of all seven dates on each
+    /// insert and outcome write: about a fifth of W1's drain and creates. The `jsonb` columns stay
+    /// generated (the server parses the JSON either way). The fill writes every row once.
+    static func writtenDateColumns(_ schema: String) -> [String] {
+        let table = "\(schema).tasks"
+        let drops = dateColumns.map { "DROP COLUMN \($0)" }.joined(separator: ", ")
+        let adds = dateColumns.map { "ADD COLUMN \($0) timestamptz" }.joined(separator: ", ")
+        let fills = dateColumns.map { column in
+            "\(column) = CASE WHEN \(column)_seconds BETWEEN -2.0e11 AND 9.0e12 "
+                + "THEN to_timestamp(\(column)_seconds + 978307200) END"
+        }.joined(separator: ", ")
+        return [
+            "ALTER TABLE \(table) \(drops)",
+            "ALTER TABLE \(table) \(adds)",
+            "UPDATE \(table) SET \(fills)",
+        ]
     }
 
     /// The newest migration this code knows.

@@ -3,13 +3,13 @@ import PostgresNIO
 import Taskworks
 
 extension PostgresTaskStore {
-    /// Rows per multi-row `INSERT`: 29 bound values a row keeps one statement under PostgreSQL's
-    /// 65,535 bound parameters.
+    /// Rows per `INSERT`: each statement binds one array per column, so this only bounds the
+    /// size of one statement and its answer.
     static let rowsPerInsert = 2_000
 
     /// Stores many new tasks in one transaction: one `SELECT` for ids already taken, the unique
-    /// keys' advisory locks and holders in two more, then multi-row `INSERT`s of up to
-    /// ``rowsPerInsert`` rows and one `NOTIFY`. See ``TaskStore/insert(contentsOf:)``.
+    /// keys' advisory locks and holders in two more, then `INSERT … SELECT … FROM unnest(…)`s of up
+    /// to ``rowsPerInsert`` rows and one `NOTIFY`. See ``TaskStore/insert(contentsOf:)``.
     public func insert(contentsOf tasks: [TaskRecord]) async throws -> [TaskRecord] {
         guard !tasks.isEmpty else { return [] }
         let batch = try PostgresTaskStore.newBatch(tasks)
@@ -76,7 +76,8 @@ extension PostgresTaskStore {
         var start = 0
         while start < new.count {
             let end = min(start + Self.rowsPerInsert, new.count)
-            for record in try await records(multiRowInsert(new[start..<end]), on: connection) {
+            let statement = BatchInsertStatement(tasks: Array(new[start..<end]))
+            for (record, _) in try await runPrepared(statement, on: connection) {
                 stored[record.id] = record
             }
             start = end
@@ -112,23 +113,6 @@ extension PostgresTaskStore {
         var byKey: [String: TaskRecord] = [:]
         for holder in holders { if let key = holder.uniqueKey { byKey[key] = holder } }
         return byKey
-    }
-
-    /// One `INSERT … VALUES (…), (…) RETURNING` for `rows`.
-    private func multiRowInsert(_ rows: ArraySlice<TaskRecord>) -> PostgresQuery {
-        var binds = PostgresBindings(capacity: rows.count * 29)
-        var values: [String] = []
-        values.reserveCapacity(rows.count)
-        for task in rows {
-            let first = binds.count + 1
-            TaskRow.appendInsertValues(of: task, to: &binds)
-            values.append("(" + (first...binds.count).map { "$\($0)" }.joined(separator: ", ") + ")")
-        }
-        return PostgresQuery(
-            unsafeSQL: """
-                INSERT INTO \(tasksTable) (\(TaskRow.insertColumns)) VALUES \(values.joined(separator: ", "))
-                RETURNING \(TaskRow.columns)
-                """, binds: binds)
     }
 
     /// After a retry found ids taken: the batch's records if an earlier try committed this very

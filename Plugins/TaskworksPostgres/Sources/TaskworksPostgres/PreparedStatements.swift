@@ -32,10 +32,12 @@ struct ClaimStatement: StoreStatement {
     }
 
     func makeBindings() -> PostgresBindings {
-        var binds = PostgresBindings(capacity: 5)
+        var binds = PostgresBindings(capacity: 7)
         binds.append(TaskRow.seconds(request.now))
         binds.append(request.owner)
         binds.append(TaskRow.seconds(request.leaseExpiry))
+        binds.append(TaskRow.readableDate(request.now))
+        binds.append(TaskRow.readableDate(request.leaseExpiry))
         if request.limit > StoreStatementTexts.largestWrittenLimit { binds.append(Int64(request.limit)) }
         if let types { binds.append(types) }
         return binds
@@ -67,9 +69,27 @@ struct InsertStatement: StoreStatement {
     func text(in texts: StoreStatementTexts) -> StoreStatementTexts.Text { texts.insert }
 
     func makeBindings() -> PostgresBindings {
-        var binds = PostgresBindings(capacity: 29)
+        var binds = PostgresBindings(capacity: TaskRow.insertValueCount + 1)
         TaskRow.appendInsertValues(of: task, to: &binds)
         binds.append(channel)
+        return binds
+    }
+}
+
+/// Many new tasks, one array per column (see ``PostgresTaskStore/insert(contentsOf:)``).
+struct BatchInsertStatement: StoreStatement {
+    let tasks: [TaskRecord]
+
+    func text(in texts: StoreStatementTexts) -> StoreStatementTexts.Text { texts.batchInsert }
+
+    func makeBindings() -> PostgresBindings {
+        var binds = PostgresBindings(capacity: 5 + TaskRow.mutableColumns.count)
+        binds.append(NullableArray(elements: tasks.map(\.id.uuid)))
+        binds.append(NullableArray(elements: tasks.map(\.type)))
+        binds.append(NullableArray(elements: tasks.map(\.createdBy)))
+        binds.append(NullableArray(elements: tasks.map { TaskRow.seconds($0.createdAt) }))
+        binds.append(NullableArray(elements: tasks.map { TaskRow.readableDate($0.createdAt) }))
+        TaskRow.appendMutableColumns(of: tasks, to: &binds)
         return binds
     }
 }
@@ -83,7 +103,7 @@ struct UpdateOneStatement: StoreStatement {
     func text(in texts: StoreStatementTexts) -> StoreStatementTexts.Text { texts.updateOne }
 
     func makeBindings() -> PostgresBindings {
-        var binds = PostgresBindings(capacity: 26)
+        var binds = PostgresBindings(capacity: 3 + TaskRow.mutableColumns.count)
         binds.append(task.id.uuid)
         binds.append(Int64(truncatingIfNeeded: expectedVersion))
         binds.append(channel)

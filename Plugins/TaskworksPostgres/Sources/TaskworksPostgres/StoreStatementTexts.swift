@@ -20,6 +20,7 @@ struct StoreStatementTexts: Sendable {
 
     let combinedUpdate: Text
     let insert: Text
+    let batchInsert: Text
     let updateOne: Text
     /// The claims that write their limit, indexed by it (0 through ``largestWrittenLimit``).
     private let claimsByLimit: [Text]
@@ -38,8 +39,8 @@ struct StoreStatementTexts: Sendable {
 
     init(schema: String, tasksTable: String, pausedTypesTable: String) {
         func claim(limit: Int?, ofTypes: Bool) -> Text {
-            let limitText = limit.map(String.init) ?? "$4"
-            let typeFilter = ofTypes ? "AND type = ANY(\(limit == nil ? "$5" : "$4"))" : ""
+            let limitText = limit.map(String.init) ?? "$6"
+            let typeFilter = ofTypes ? "AND type = ANY(\(limit == nil ? "$7" : "$6"))" : ""
             let name = (ofTypes ? "claim_types_" : "claim_") + (limit == nil ? "n" : limitText)
             return Self.text(
                 schema, name,
@@ -52,6 +53,7 @@ struct StoreStatementTexts: Sendable {
         claimOfTypesWithBoundLimit = claim(limit: nil, ofTypes: true)
         combinedUpdate = Self.text(schema, "combined_update", Self.combinedUpdateSQL(tasksTable))
         insert = Self.text(schema, "insert", Self.insertSQL(tasksTable))
+        batchInsert = Self.text(schema, "batch_insert", Self.batchInsertSQL(tasksTable))
         updateOne = Self.text(schema, "update_one", Self.updateOneSQL(tasksTable))
     }
 
@@ -60,7 +62,9 @@ struct StoreStatementTexts: Sendable {
     }
 
     /// The claim of up to `limit` tasks, of the types bound last when `ofTypes`. Binds: now,
-    /// owner, lease expiry, then the limit when it is over ``largestWrittenLimit``, then the types.
+    /// owner, lease expiry, now and lease expiry again as `timestamptz` (see
+    /// ``TaskRow/readableDate(_:)``), then the limit when it is over ``largestWrittenLimit``, then
+    /// the types.
     ///
     /// A limit in the SQL lets the server keep one generic plan: with the limit bound, the
     /// generic plan is costed for a tenth of the table, so once the table has statistics the
@@ -99,7 +103,8 @@ struct StoreStatementTexts: Sendable {
         )
         UPDATE \(tasks) AS t
         SET status = 'running', lease_owner = $2, lease_expires_at_seconds = $3, attempts = t.attempts + 1,
-            started_at_seconds = $1, updated_at_seconds = $1, version = t.version + 1
+            started_at_seconds = $1, updated_at_seconds = $1, version = t.version + 1,
+            started_at = $4, updated_at = $4, lease_expires_at = $5
         WHERE t.id = ANY (ARRAY(SELECT id FROM next))
         RETURNING \(TaskRow.columns(qualifiedBy: "t"))
         """
@@ -139,7 +144,7 @@ struct StoreStatementTexts: Sendable {
     /// An insert that does nothing when the id exists, with `NOTIFY`. Binds ``TaskRow/insertColumns``,
     /// then the channel.
     private static func insertSQL(_ tasks: String) -> String {
-        let count = TaskRow.fixedColumns.count + TaskRow.mutableColumns.count + 1
+        let count = TaskRow.insertValueCount
         let placeholders = (1...count).map { "$\($0)" }.joined(separator: ", ")
         return """
             WITH inserted AS (
@@ -148,6 +153,22 @@ struct StoreStatementTexts: Sendable {
                 RETURNING \(TaskRow.columns)
             )
             SELECT \(TaskRow.columns(qualifiedBy: "inserted")), pg_notify($\(count + 1), '') FROM inserted
+            """
+    }
+
+    /// The insert of many new tasks at version 1, with one array per column read with `unnest`
+    /// (binds: see ``BatchInsertStatement``): however many rows it carries, the statement has the
+    /// same 34 bound values, and is prepared once per connection. The caller checked that no id is
+    /// taken, inside the same transaction.
+    private static func batchInsertSQL(_ tasks: String) -> String {
+        let names = ["id", "type", "created_by", "created_at_seconds", "created_at"] + TaskRow.mutableColumns
+        let types = ["uuid", "text", "text", "float8", "timestamptz"] + TaskRow.mutableColumnTypes
+        let arrays = types.enumerated().map { "$\($0 + 1)::\($1)[]" }.joined(separator: ", ")
+        let list = names.joined(separator: ", ")
+        return """
+            INSERT INTO \(tasks) (\(list), version)
+            SELECT \(list), 1 FROM unnest(\(arrays)) AS v (\(list))
+            RETURNING \(TaskRow.columns)
             """
     }
 

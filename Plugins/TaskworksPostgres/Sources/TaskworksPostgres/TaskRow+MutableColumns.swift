@@ -3,16 +3,28 @@ import PostgresNIO
 import Taskworks
 
 /// Receives the mutable columns of the `tasks` table one at a time, in table order: the
-/// column's name, its SQL type and how to read its value from a task.
+/// column's name, its SQL type, whether the store reads it back, and how to read its value from
+/// a task.
 protocol MutableColumnVisitor {
     mutating func visit<Value: PostgresArrayEncodable & PostgresNonThrowingEncodable & Sendable>(
-        _ name: String, sqlType: String, _ value: (TaskRecord) -> Value?)
+        _ name: String, sqlType: String, readBack: Bool, _ value: (TaskRecord) -> Value?)
+}
+
+extension MutableColumnVisitor {
+    /// A column the store writes and reads back.
+    mutating func visit<Value: PostgresArrayEncodable & PostgresNonThrowingEncodable & Sendable>(
+        _ name: String, sqlType: String, _ value: (TaskRecord) -> Value?
+    ) {
+        visit(name, sqlType: sqlType, readBack: true, value)
+    }
 }
 
 extension TaskRow {
     /// The one list of the mutable columns (`id`, `type`, `created_by` and `created_at` never
     /// change): their names, types, order and values all come from here, so the row-by-row and
-    /// the column-by-column binds cannot drift apart.
+    /// the column-by-column binds cannot drift apart. The exact columns the store reads come
+    /// first; then the `timestamptz` dates written beside them for people querying the table
+    /// (see ``readableDate(_:)``), which every write sets and no read selects.
     static func visitMutableColumns(_ visitor: inout some MutableColumnVisitor) {
         visitor.visit("status", sqlType: "text") { $0.status.rawValue }
         visitor.visit("priority", sqlType: "bigint") { Int64($0.priority) }
@@ -39,11 +51,30 @@ extension TaskRow {
         visitor.visit("metadata_text", sqlType: "text") { task in
             task.metadata.isEmpty ? nil : JSONValue.object(task.metadata.mapValues { .string($0) }).jsonText
         }
+        visitor.visit("run_after", sqlType: "timestamptz", readBack: false) { readableDate($0.runAfter) }
+        visitor.visit("started_at", sqlType: "timestamptz", readBack: false) { readableDate($0.startedAt) }
+        visitor.visit("finished_at", sqlType: "timestamptz", readBack: false) { readableDate($0.finishedAt) }
+        visitor.visit("updated_at", sqlType: "timestamptz", readBack: false) { readableDate($0.updatedAt) }
+        visitor.visit("deleted_at", sqlType: "timestamptz", readBack: false) { readableDate($0.deletedAt) }
+        visitor.visit("lease_expires_at", sqlType: "timestamptz", readBack: false) {
+            readableDate($0.leaseExpiresAt)
+        }
     }
 
-    /// Binds a task's mutable values in ``mutableColumns`` order.
-    static func appendMutableValues(of task: TaskRecord, to binds: inout PostgresBindings) {
-        var binder = RowBinder(task: task, binds: binds)
+    /// A date as the `timestamptz` column beside its exact `<name>_seconds`: whole microseconds
+    /// (postgres-nio drops the rest), and `NULL` outside the range migration 6 converted (about
+    /// 4300 BC to 287,000 AD), which `timestamptz` and postgres-nio's encoding both hold.
+    static func readableDate(_ date: Date?) -> Date? {
+        guard let date, (-2.0e11...9.0e12).contains(date.timeIntervalSinceReferenceDate) else { return nil }
+        return date
+    }
+
+    /// Binds a task's mutable values in ``mutableColumns`` order; with `readBack`, only those
+    /// of the columns the store reads back (`true`) or only the others (`false`).
+    static func appendMutableValues(
+        of task: TaskRecord, to binds: inout PostgresBindings, readBack: Bool? = nil
+    ) {
+        var binder = RowBinder(task: task, binds: binds, readBack: readBack)
         visitMutableColumns(&binder)
         binds = binder.binds
     }
@@ -60,22 +91,29 @@ extension TaskRow {
     struct ColumnNames: MutableColumnVisitor {
         var names: [String] = []
         var sqlTypes: [String] = []
+        /// The names of the columns the store reads back.
+        var readNames: [String] = []
+        /// The names of the columns written for people querying the table, never read.
+        var unreadNames: [String] = []
 
         mutating func visit<Value: PostgresArrayEncodable & PostgresNonThrowingEncodable & Sendable>(
-            _ name: String, sqlType: String, _ value: (TaskRecord) -> Value?
+            _ name: String, sqlType: String, readBack: Bool, _ value: (TaskRecord) -> Value?
         ) {
             names.append(name)
             sqlTypes.append(sqlType)
+            if readBack { readNames.append(name) } else { unreadNames.append(name) }
         }
     }
 
     private struct RowBinder: MutableColumnVisitor {
         let task: TaskRecord
         var binds: PostgresBindings
+        let readBack: Bool?
 
         mutating func visit<Value: PostgresArrayEncodable & PostgresNonThrowingEncodable & Sendable>(
-            _ name: String, sqlType: String, _ value: (TaskRecord) -> Value?
+            _ name: String, sqlType: String, readBack: Bool, _ value: (TaskRecord) -> Value?
         ) {
+            guard self.readBack.map({ $0 == readBack }) ?? true else { return }
             binds.append(value(task))
         }
     }
@@ -85,7 +123,7 @@ extension TaskRow {
         var binds: PostgresBindings
 
         mutating func visit<Value: PostgresArrayEncodable & PostgresNonThrowingEncodable & Sendable>(
-            _ name: String, sqlType: String, _ value: (TaskRecord) -> Value?
+            _ name: String, sqlType: String, readBack: Bool, _ value: (TaskRecord) -> Value?
         ) {
             binds.append(NullableArray(elements: tasks.map(value)))
         }

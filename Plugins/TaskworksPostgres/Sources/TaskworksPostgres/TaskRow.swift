@@ -5,9 +5,9 @@ import Taskworks
 /// How a `TaskRecord` maps to a row of the `tasks` table and back. Dates are `float8` seconds
 /// since 2001-01-01 (`Date.timeIntervalSinceReferenceDate`) in the `<name>_seconds` columns, so
 /// every date round-trips to the bit; payloads, results and metadata are JSON text written by
-/// `JSONValue.jsonText` in `<name>_text`. The `timestamptz` and `jsonb` columns under the plain
-/// names are generated from these for people querying the table (``PostgresSchema``); the store
-/// never reads them.
+/// `JSONValue.jsonText` in `<name>_text`. For people querying the table, every write also sets
+/// the `timestamptz` columns under the plain date names, and the server generates the `jsonb`
+/// ones from the text (``PostgresSchema``); the store never reads either.
 enum TaskRow {
     /// The columns fixed at insert, in the order ``appendInsertValues(of:to:)`` binds them first.
     static let fixedColumns = ["id", "type", "created_by", "created_at_seconds"]
@@ -26,25 +26,42 @@ enum TaskRow {
         return names
     }()
 
-    /// The columns an insert writes: the fixed ones, the mutable ones, then `version`.
-    static let insertColumns = (fixedColumns + mutableColumns + ["version"]).joined(separator: ", ")
+    /// The exact columns an insert writes, which reads select: the fixed ones, the mutable ones
+    /// the store reads back, then `version`.
+    static let exactColumns = fixedColumns + mutableColumnNames.readNames + ["version"]
 
-    /// The columns every read selects, in the order ``record(from:)`` decodes them: what an insert
-    /// writes, then the insertion sequence number.
-    static let columns = insertColumns + ", seq"
+    /// The `timestamptz` columns an insert writes beside ``exactColumns``, never read.
+    static let readableDateColumns = ["created_at"] + mutableColumnNames.unreadNames
+
+    /// The columns an insert writes, in the order ``appendInsertValues(of:to:)`` binds them.
+    static let insertColumns = (exactColumns + readableDateColumns).joined(separator: ", ")
+
+    /// How many values ``appendInsertValues(of:to:)`` binds for one task.
+    static let insertValueCount = exactColumns.count + readableDateColumns.count
+
+    /// The columns every read selects, in the order ``record(from:)`` decodes them: the exact
+    /// ones, then the insertion sequence number.
+    static let columns = (exactColumns + ["seq"]).joined(separator: ", ")
 
     /// The same columns qualified by `alias` (for statements that join).
     static func columns(qualifiedBy alias: String) -> String {
-        (fixedColumns + mutableColumns + ["version", "seq"]).map { "\(alias).\($0)" }.joined(separator: ", ")
+        (exactColumns + ["seq"]).map { "\(alias).\($0)" }.joined(separator: ", ")
     }
 
     /// Binds a new task's values in ``insertColumns`` order, with version 1.
     static func appendInsertValues(of task: TaskRecord, to binds: inout PostgresBindings) {
+        appendExactInsertValues(of: task, to: &binds)
+        binds.append(readableDate(task.createdAt))
+        appendMutableValues(of: task, to: &binds, readBack: false)
+    }
+
+    /// Binds a new task's values in ``exactColumns`` order, with version 1.
+    static func appendExactInsertValues(of task: TaskRecord, to binds: inout PostgresBindings) {
         binds.append(task.id.uuid)
         binds.append(task.type)
         binds.append(task.createdBy)
         binds.append(seconds(task.createdAt))
-        appendMutableValues(of: task, to: &binds)
+        appendMutableValues(of: task, to: &binds, readBack: true)
         binds.append(Int64(1))
     }
 

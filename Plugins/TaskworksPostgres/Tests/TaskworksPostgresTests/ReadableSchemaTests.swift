@@ -5,15 +5,17 @@ import Testing
 
 @testable import TaskworksPostgres
 
-/// ``TaskRow/insertColumns`` as they were named before migration 6 (the same order).
-let legacyInsertColumns = TaskRow.insertColumns.replacingOccurrences(of: "_seconds", with: "")
-    .replacingOccurrences(of: "_text", with: "")
+/// ``TaskRow/exactColumns`` as they were named before migration 6 (the same order).
+let legacyInsertColumns = TaskRow.exactColumns.joined(separator: ", ").replacingOccurrences(
+    of: "_seconds", with: ""
+)
+.replacingOccurrences(of: "_text", with: "")
 
 /// Inserts `records` into `schema`'s tasks table as it was before migration 6, behind the store.
 func insertWithLegacyColumns(_ records: [TaskRecord], schema: String, admin: PostgresClient) async throws {
     for record in records {
         var binds = PostgresBindings()
-        TaskRow.appendInsertValues(of: record, to: &binds)
+        TaskRow.appendExactInsertValues(of: record, to: &binds)
         let placeholders = (1...binds.count).map { "$\($0)" }.joined(separator: ", ")
         let sql = "INSERT INTO \(schema).tasks (\(legacyInsertColumns)) VALUES (\(placeholders))"
         _ = try await admin.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: silentLogger).collect()
@@ -45,7 +47,7 @@ struct ReadableSchemaTests {
             try await insertWithLegacyColumns([task, old], schema: configuration.schema, admin: admin)
         }
         let store = try await PostgresTaskStore(configuration: configuration)
-        #expect(store.appliedMigrations == [6])
+        #expect(store.appliedMigrations == [6, 7])
         #expect(try await store.task(id: task.id) == task, "a task written before the migration, read after")
         let fresh = try await store.insert(
             TaskRecord(

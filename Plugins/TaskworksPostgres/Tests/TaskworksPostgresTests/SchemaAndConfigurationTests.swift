@@ -89,7 +89,7 @@ struct SchemaTests {
     @Test func migrationsRunOnceAndANewerSchemaIsRefusedWithoutWriting() async throws {
         let configuration = try TestDatabase.configuration()
         let first = try await PostgresTaskStore(configuration: configuration)
-        #expect(first.appliedMigrations == [1, 2, 3, 4, 5, 6])
+        #expect(first.appliedMigrations == [1, 2, 3, 4, 5, 6, 7])
         let task = try await first.insert(TaskRecord(type: "job", createdBy: "alice", createdAt: Date()))
         let second = try await PostgresTaskStore(configuration: configuration)
         #expect(second.appliedMigrations.isEmpty, "re-running the migrations is a no-op")
@@ -139,7 +139,7 @@ struct SchemaTests {
                 [marker, lookalike], schema: configuration.schema, admin: admin)
         }
         let store = try await PostgresTaskStore(configuration: configuration)
-        #expect(store.appliedMigrations == [2, 3, 4, 5, 6])
+        #expect(store.appliedMigrations == [2, 3, 4, 5, 6, 7])
         #expect(try await store.lastScheduleTick("nightly") == tick)
         #expect(try await store.task(id: marker.id) == nil)
         #expect(try await store.task(id: lookalike.id)?.createdBy == "alice")
@@ -181,19 +181,20 @@ struct SchemaTests {
                         ).collect()
                     }
                 }
+                let claimTypes = "float8, text, float8, timestamptz, timestamptz"
+                let claimArguments = "1e12, 'w', 1e12, now(), now()"
                 let combinedTypes =
                     (["text", "uuid[]", "bigint[]"] + TaskRow.mutableColumnTypes.map { $0 + "[]" })
                 let probes = [
                     Probe(
-                        "a claim of 10", "float8, text, float8", texts.claim(limit: 10, ofTypes: false).sql,
-                        "1e12, 'w', 1e12"),
+                        "a claim of 10", claimTypes, texts.claim(limit: 10, ofTypes: false).sql,
+                        claimArguments),
                     Probe(
-                        "a claim of 10 of some types", "float8, text, float8, text[]",
-                        texts.claim(limit: 10, ofTypes: true).sql, "1e12, 'w', 1e12, ARRAY['job']"),
+                        "a claim of 10 of some types", claimTypes + ", text[]",
+                        texts.claim(limit: 10, ofTypes: true).sql, claimArguments + ", ARRAY['job']"),
                     Probe(
-                        "a claim of 100", "float8, text, float8, bigint",
-                        texts.claim(limit: 100, ofTypes: false).sql,
-                        "1e12, 'w', 1e12, 100"),
+                        "a claim of 100", claimTypes + ", bigint",
+                        texts.claim(limit: 100, ofTypes: false).sql, claimArguments + ", 100"),
                     Probe(
                         "a combined write", combinedTypes.joined(separator: ", "), texts.combinedUpdate.sql,
                         (["'c'"] + Array(repeating: "NULL", count: combinedTypes.count - 1)).joined(
