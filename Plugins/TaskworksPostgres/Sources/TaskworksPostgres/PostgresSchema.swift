@@ -181,7 +181,7 @@ enum PostgresSchema {
     /// Migration 7: the `timestamptz` dates become plain columns that every write sets (see
     /// ``TaskRow/readableDate(_:)``), filled once here from the exact values as migration 6
     /// computed them. Generated, they cost the server a conversion of all seven dates on each
-    /// insert and outcome write: about a fifth of W1's drain and creates. The `jsonb` columns stay
+    /// insert and outcome write: about a sixth of its CPU in W1 (BENCHMARKS.md). The `jsonb` columns stay
     /// generated (the server parses the JSON either way). The fill writes every row once.
     static func writtenDateColumns(_ schema: String) -> [String] {
         let table = "\(schema).tasks"

@@ -161,7 +161,7 @@ struct StoreStatementTexts: Sendable {
     /// same 34 bound values, and is prepared once per connection. The caller checked that no id is
     /// taken, inside the same transaction.
     private static func batchInsertSQL(_ tasks: String) -> String {
-        let names = ["id", "type", "created_by", "created_at_seconds", "created_at"] + TaskRow.mutableColumns
+        let names = TaskRow.fixedColumns + ["created_at"] + TaskRow.mutableColumns
         let types = ["uuid", "text", "text", "float8", "timestamptz"] + TaskRow.mutableColumnTypes
         let arrays = types.enumerated().map { "$\($0 + 1)::\($1)[]" }.joined(separator: ", ")
         let list = names.joined(separator: ", ")
