@@ -167,8 +167,7 @@ enum PostgresSchema {
         // (4713 BC to 294276 AD) reads as NULL there; so does JSON that jsonb refuses (a \u0000
         // escape).
         let dates = dateColumns.map { column in
-            "ADD COLUMN \(column) timestamptz GENERATED ALWAYS AS (CASE WHEN \(column)_seconds "
-                + "BETWEEN -2.0e11 AND 9.0e12 THEN to_timestamp(\(column)_seconds + 978307200) END) STORED"
+            "ADD COLUMN \(column) timestamptz GENERATED ALWAYS AS (\(timestamptz(of: column))) STORED"
         }
         let json = jsonColumns.map { column in
             "ADD COLUMN \(column) jsonb GENERATED ALWAYS AS (CASE WHEN strpos(\(column)_text, '\\u0000') = 0 "
@@ -176,6 +175,20 @@ enum PostgresSchema {
         }
         statements.append("ALTER TABLE \(table) " + (dates + json).joined(separator: ", "))
         return statements
+    }
+
+    /// The seconds since 2001 a `timestamptz` column shows (about 4300 BC to 287,000 AD, inside
+    /// both `timestamptz`'s range and postgres-nio's encoding); a date outside reads as `NULL`
+    /// there. ``readableSecondsSQL`` is the same range in SQL.
+    static let readableSeconds: ClosedRange<Double> = -2.0e11...9.0e12
+
+    /// ``readableSeconds`` as an SQL range test.
+    static let readableSecondsSQL = "BETWEEN -2.0e11 AND 9.0e12"
+
+    /// SQL for the `timestamptz` of the date column `column`, from its exact `<column>_seconds`
+    /// (migrations 6 and 7 convert the same way; the text is what migration 6 was released with).
+    static func timestamptz(of column: String) -> String {
+        "CASE WHEN \(column)_seconds \(readableSecondsSQL) THEN to_timestamp(\(column)_seconds + 978307200) END"
     }
 
     /// Migration 7: the `timestamptz` dates become plain columns that every write sets (see
@@ -187,10 +200,7 @@ enum PostgresSchema {
         let table = "\(schema).tasks"
         let drops = dateColumns.map { "DROP COLUMN \($0)" }.joined(separator: ", ")
         let adds = dateColumns.map { "ADD COLUMN \($0) timestamptz" }.joined(separator: ", ")
-        let fills = dateColumns.map { column in
-            "\(column) = CASE WHEN \(column)_seconds BETWEEN -2.0e11 AND 9.0e12 "
-                + "THEN to_timestamp(\(column)_seconds + 978307200) END"
-        }.joined(separator: ", ")
+        let fills = dateColumns.map { "\($0) = \(timestamptz(of: $0))" }.joined(separator: ", ")
         return [
             "ALTER TABLE \(table) \(drops)",
             "ALTER TABLE \(table) \(adds)",

@@ -62,10 +62,12 @@ extension TaskRow {
     }
 
     /// A date as the `timestamptz` column beside its exact `<name>_seconds`: whole microseconds
-    /// (postgres-nio drops the rest), and `NULL` outside the range migration 6 converted (about
-    /// 4300 BC to 287,000 AD), which `timestamptz` and postgres-nio's encoding both hold.
+    /// (postgres-nio drops the rest), and `NULL` outside ``PostgresSchema/readableSeconds``, the
+    /// range the migrations convert.
     static func readableDate(_ date: Date?) -> Date? {
-        guard let date, (-2.0e11...9.0e12).contains(date.timeIntervalSinceReferenceDate) else { return nil }
+        guard let date, PostgresSchema.readableSeconds.contains(date.timeIntervalSinceReferenceDate) else {
+            return nil
+        }
         return date
     }
 

@@ -13,11 +13,19 @@ let legacyInsertColumns = TaskRow.exactColumns.joined(separator: ", ").replacing
 
 /// Inserts `records` into `schema`'s tasks table as it was before migration 6, behind the store.
 func insertWithLegacyColumns(_ records: [TaskRecord], schema: String, admin: PostgresClient) async throws {
+    try await insertExactValues(records, columns: legacyInsertColumns, schema: schema, admin: admin)
+}
+
+/// Inserts `records` behind the store, binding ``TaskRow/exactColumns``' values to `columns` (the
+/// same columns, under the names of the schema version the test builds).
+func insertExactValues(
+    _ records: [TaskRecord], columns: String, schema: String, admin: PostgresClient
+) async throws {
     for record in records {
         var binds = PostgresBindings()
         TaskRow.appendExactInsertValues(of: record, to: &binds)
         let placeholders = (1...binds.count).map { "$\($0)" }.joined(separator: ", ")
-        let sql = "INSERT INTO \(schema).tasks (\(legacyInsertColumns)) VALUES (\(placeholders))"
+        let sql = "INSERT INTO \(schema).tasks (\(columns)) VALUES (\(placeholders))"
         _ = try await admin.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: silentLogger).collect()
     }
 }

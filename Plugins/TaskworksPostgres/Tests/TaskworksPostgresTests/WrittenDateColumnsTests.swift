@@ -17,7 +17,7 @@ struct WrittenDateColumnsTests {
     static func rowsOutOfStep(in schema: String) async throws -> [String] {
         let checks = PostgresSchema.dateColumns.map { column in
             """
-            (\(column) IS NULL) <> (\(column)_seconds IS NULL OR \(column)_seconds NOT BETWEEN -2.0e11 AND 9.0e12)
+            (\(column) IS NULL) <> (\(column)_seconds IS NULL OR \(column)_seconds NOT \(PostgresSchema.readableSecondsSQL))
                 OR abs(extract(epoch FROM \(column)) - (\(column)_seconds + 978307200)) > 0.000002
             """
         }.joined(separator: " OR ")
@@ -119,15 +119,9 @@ struct WrittenDateColumnsTests {
         try await withAdminClient { admin in
             _ = try await PostgresSchema.migrate(
                 admin, schema: configuration.schema, logger: silentLogger, upTo: 6)
-            for record in [pending, running] {
-                var binds = PostgresBindings()
-                TaskRow.appendExactInsertValues(of: record, to: &binds)
-                let placeholders = (1...binds.count).map { "$\($0)" }.joined(separator: ", ")
-                let columns = TaskRow.exactColumns.joined(separator: ", ")
-                let sql = "INSERT INTO \(configuration.schema).tasks (\(columns)) VALUES (\(placeholders))"
-                _ = try await admin.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: silentLogger)
-                    .collect()
-            }
+            try await insertExactValues(
+                [pending, running], columns: TaskRow.exactColumns.joined(separator: ", "),
+                schema: configuration.schema, admin: admin)
         }
         let store = try await PostgresTaskStore(configuration: configuration)
         #expect(store.appliedMigrations == [7])
