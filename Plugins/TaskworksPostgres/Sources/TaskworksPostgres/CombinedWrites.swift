@@ -4,6 +4,10 @@ import Taskworks
 /// does: a write arriving when fewer than ``maximumInFlight`` batches run goes out at once, alone
 /// (so a lone write waits for nothing); the writes that arrive meanwhile go out together in the
 /// next batch, in one statement and one commit. A batch never holds two writes of one task.
+///
+/// One batch at a time by default: with two, the second write of a burst (ten runners finishing
+/// together) went out alone as well, so W1 ran 1.2 write statements per claim instead of 0.8,
+/// and drained 10–25% slower (BENCHMARKS.md, "Issue 21, seventh pass").
 final class CombinedWrites: Sendable {
     /// One compare-and-set write: `task` as version `expectedVersion + 1`.
     struct Write: Sendable {
@@ -31,13 +35,16 @@ final class CombinedWrites: Sendable {
     let maximumInFlight: Int
     private let state = Locked(State())
 
-    init(maximumBatch: Int = 500, maximumInFlight: Int = 2) {
+    init(maximumBatch: Int = 500, maximumInFlight: Int = 1) {
         self.maximumBatch = maximumBatch
         self.maximumInFlight = maximumInFlight
     }
 
     /// The writes run so far, and the batches that carried them.
     var counts: PostgresTaskStore.WriteCounts { state.withLock { $0.counts } }
+
+    /// How many writes wait for a batch to take them.
+    var waitingCount: Int { state.withLock { $0.waiting.count } }
 
     /// Queues `write`, then returns its result once the batch holding it ran `perform`.
     func submit(_ write: Write, perform: @escaping Perform) async throws -> TaskUpdateResult {
