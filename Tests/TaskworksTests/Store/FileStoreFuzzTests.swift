@@ -50,7 +50,7 @@ struct FileStoreFuzzTests {
             case .frame(let payload, _):
                 Issue.record(
                     "a mutated frame was accepted: \(String(decoding: mutated[payload], as: UTF8.self))")
-            case .incomplete, .corrupt:
+            case .incomplete, .corrupt, .zeroed:
                 caught += 1
             }
         }

@@ -72,7 +72,7 @@ extension FileStoreEngine {
         // The rotation is written: from here on every process moves to the next journal.
         let oldJournalPath = journal.path
         do {
-            try switchJournal(to: next)
+            try switchJournal(to: next, from: journalLines + 1)
             readsVersionOne = false
             guard
                 rename(temporaryPath, FileStoreDirectory.path(FileStoreFormat.snapshotFile, in: directory))

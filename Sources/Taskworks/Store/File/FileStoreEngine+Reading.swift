@@ -20,44 +20,82 @@ extension FileStoreEngine {
 
     /// Reads and applies the journal from `journalOffset`, following rotations to newer
     /// generations, `options.journalReadChunk` bytes at a time (4 MiB: memory while reading stays
-    /// that size, not the journal's; a record longer than that gets a buffer that grows to fit). An incomplete last record is, under the
-    /// lock, a write that died half-way: it is truncated away with a warning (nothing in it was
-    /// acknowledged). Without the lock it may be a write in progress, so it is left for later.
-    /// Any other damage throws `corruptStore` naming the file and the byte offset, and changes
-    /// nothing.
+    /// that size, not the journal's; a record longer than that gets a buffer that grows to fit).
+    ///
+    /// What a crash leaves after the last whole record is, under the lock, dropped with a warning
+    /// and the truncation synced before anything is written after it: a record cut short (a
+    /// process or machine died while writing it), or zeros and whatever follows them that a power
+    /// loss leaves (``FileStoreFrame/unsyncedTailProblem(_:from:)``). Nothing in it was
+    /// acknowledged as durable. Without the lock such a tail may be a write in progress, so it is
+    /// left for later. Any other damage throws `corruptStore` naming the file and the byte offset,
+    /// and changes nothing.
     func readJournal(holdingLock: Bool) throws {
         var chunk = max(1, options.journalReadChunk)
         while true {
             let bytes = try journal.read(from: journalOffset, upTo: chunk)
             guard !bytes.isEmpty else { return }
-            let (consumed, rotation, torn) = try applyRecords(bytes)
+            let (consumed, end) = try applyRecords(bytes)
             journalOffset += consumed
-            if let next = rotation {
-                try switchJournal(to: next)
-                chunk = max(1, options.journalReadChunk)
-                continue
-            }
             let reachedEnd = bytes.count < chunk
-            if torn && !reachedEnd {
+            switch end {
+            case .rotation(let next):
+                try switchJournal(to: next, from: journalLines)
+                chunk = max(1, options.journalReadChunk)
+            case .wholeRecords:
+                if reachedEnd { return }
+            case .cutShort where !reachedEnd:
                 // The chunk ended inside a record: read on from it, with room for the whole record
                 // when it alone filled the chunk.
                 if consumed == 0 { chunk = chunk > Int.max / 2 ? Int.max : chunk * 2 }
-                continue
+            case .cutShort:
+                if holdingLock {
+                    try dropUnsyncedTail(
+                        bytes.count - consumed,
+                        "a torn last record (a process or machine died while writing it)")
+                }
+                return
+            case .zeroed:
+                let tail = try journal.read(from: journalOffset)
+                if let problem = tail.withUnsafeBytes({ FileStoreFrame.unsyncedTailProblem($0, from: 0) }) {
+                    throw damaged(journal.path, offset: journalOffset, record: journalLines + 1, problem)
+                }
+                if holdingLock {
+                    try dropUnsyncedTail(
+                        tail.count,
+                        "a torn tail of zero bytes and what follows them (a power loss left unsynced writes so)"
+                    )
+                }
+                return
             }
-            if torn && holdingLock {
-                warn(
-                    "dropped a torn last record of \(journal.path) (\(bytes.count - consumed) bytes at offset "
-                        + "\(journalOffset)): a process died while writing it, so it was never acknowledged")
-                try journal.truncate(to: journalOffset)
-            }
-            if reachedEnd || torn { return }
         }
     }
 
+    /// How a buffer of journal bytes ended.
+    private enum BufferEnd {
+        /// Every byte was a whole record.
+        case wholeRecords
+        /// A rotation record: the next records are in this generation's journal.
+        case rotation(Int)
+        /// A record that runs past the buffer: cut short, or longer than the buffer.
+        case cutShort
+        /// A record with zero bytes in it: a power loss's tail, or damage.
+        case zeroed
+    }
+
+    /// Truncates the journal at `journalOffset`, dropping `length` bytes of an unsynced tail, and
+    /// syncs the truncation: a record written after it that reached the disk while the truncation
+    /// did not would leave the old tail's bytes after the new record.
+    private func dropUnsyncedTail(_ length: Int, _ what: String) throws {
+        warn(
+            "dropped the last \(length) bytes of \(journal.path), from offset \(journalOffset): \(what); "
+                + "nothing in them was acknowledged as durable")
+        try journal.truncate(to: journalOffset)
+        try journal.syncAll()
+    }
+
     /// Applies the whole records in `bytes` (the journal from `journalOffset` on). Returns the
-    /// bytes they take, the generation a rotation record points to, and whether an incomplete
-    /// record ends the buffer.
-    private func applyRecords(_ bytes: [UInt8]) throws -> (Int, rotation: Int?, torn: Bool) {
+    /// bytes they take and how the buffer ended.
+    private func applyRecords(_ bytes: [UInt8]) throws -> (Int, BufferEnd) {
         var offset = 0
         while offset < bytes.count {
             let scan = bytes.withUnsafeBytes {
@@ -74,15 +112,17 @@ extension FileStoreEngine {
                 case .typePause(let pause): _ = index.setTaskType(pause.type, paused: pause.paused)
                 case .settings(let settings): index.settings = settings
                 case .remove(let id): index.removeReplayed(id)
-                case .rotate(let next): return (offset, next, false)
+                case .rotate(let next): return (offset, .rotation(next))
                 }
             case .incomplete:
-                return (offset, nil, true)
+                return (offset, .cutShort)
+            case .zeroed:
+                return (offset, .zeroed)
             case .corrupt(let reason):
                 throw damaged(journal.path, offset: journalOffset + offset, record: journalLines + 1, reason)
             }
         }
-        return (offset, nil, false)
+        return (offset, .wholeRecords)
     }
 
     /// Decodes one journal record. Version 2 is read by the strict parser only (an unknown key is
@@ -111,13 +151,27 @@ extension FileStoreEngine {
             path: file, line: record)
     }
 
-    func switchJournal(to next: Int) throws {
+    /// Moves on to journal `next`, which the rotation record ending the current journal names.
+    ///
+    /// A missing journal is expected only where this process fell more than one compaction
+    /// behind: another process compacted past `next` and removed it, so the snapshot is newer
+    /// than `next`, and reading starts over from it. Otherwise the journal the store's own
+    /// rotation leads to is gone (a partial backup copy, a directory entry a power loss dropped):
+    /// `corruptStore` naming it. Each start-over reads a strictly newer snapshot, so this never
+    /// recurses without bound.
+    func switchJournal(to next: Int, from rotationRecord: Int) throws {
         let nextPath = FileStoreDirectory.path(FileStoreFormat.journalFile(next), in: directory)
         let file: PosixFile
         do {
             file = try PosixFile.opening(nextPath, flags: O_RDWR | O_APPEND)
         } catch {
-            // This process fell more than one compaction behind: start over from the snapshot.
+            guard let onDisk = try? FileStoreFormat.snapshotGeneration(in: directory), onDisk > next else {
+                throw TaskworksError.corruptStore(
+                    "\(nextPath) is missing, but record \(rotationRecord) of \(journal.path) rotates to generation "
+                        + "\(next): the changes after that rotation are lost unless a backup has them. Nothing was "
+                        + "changed; restore the journal, or salvage the store (see \"Recovery\" in the README)",
+                    path: nextPath)
+            }
             try loadFromDisk(holdingLock: false)
             return
         }

@@ -239,7 +239,9 @@ final class FileStoreEngine {
             } catch {
                 // Drop whatever part of the batch reached the file, and forget it in memory.
                 let failure = error as? TaskworksError ?? .storageFailure("\(error)")
-                try? journal.truncate(to: journalOffset)
+                // Synced, so that no later record that reaches the disk can have this batch's
+                // bytes after it.
+                if (try? journal.truncate(to: journalOffset)) != nil { try? journal.syncAll() }
                 reloadAfterFailure()
                 for outcome in outcomes { outcome.complete(failure) }
                 return

@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The files of a ``FileTaskStore`` directory and how their records are written.
 ///
 /// ```
@@ -77,12 +83,28 @@ enum FileStoreFormat {
                     offset = next
                 case .incomplete:
                     throw SnapshotDamage(offset: offset, reason: "it ends in an incomplete record")
+                case .zeroed(let zeroAt):
+                    throw SnapshotDamage(
+                        offset: zeroAt, reason: "zero bytes where a record's bytes should be")
                 case .corrupt(let reason):
                     throw SnapshotDamage(offset: offset, reason: reason)
                 }
             }
             return (versionOne ? 1 : 2, records)
         }
+    }
+
+    /// The generation of the snapshot in `directory`, from its first record alone; `nil` when it
+    /// cannot be read or its first record is not a header.
+    static func snapshotGeneration(in directory: String) throws -> Int? {
+        let file = try PosixFile.opening(
+            FileStoreDirectory.path(snapshotFile, in: directory), flags: O_RDONLY)
+        defer { file.closeFile() }
+        let bytes = try file.read(from: 0, upTo: 64 << 10)
+        guard !bytes.isEmpty else { return nil }
+        let first = bytes.withUnsafeBytes { scan($0, at: 0, versionOne: isVersionOneRecord($0, at: 0)) }
+        guard case .frame(let payload, _) = first else { return nil }
+        return try? SnapshotHeader.parse(bytes[payload]).generation
     }
 
     /// Why a snapshot's bytes are not a snapshot, and where.

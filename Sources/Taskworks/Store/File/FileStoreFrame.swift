@@ -17,9 +17,13 @@ enum FileStoreFrame {
     enum Scan: Equatable {
         /// A whole, checked record: its JSON is `payload`; the next record starts at `next`.
         case frame(payload: Range<Int>, next: Int)
-        /// The start of a record that was never finished (a write cut short), or zero bytes that
-        /// a machine crash left at the end of the file: nothing acknowledged is in it.
+        /// The start of a record that was never finished: a write cut short at the end of the
+        /// file. Nothing acknowledged is in it.
         case incomplete
+        /// A record whose bytes turn to zeros from `zeroAt` on: what a power loss leaves where a
+        /// filesystem had extended the file before the record's data reached the disk. Whether
+        /// the rest of the file is such a tail is for ``unsyncedTailProblem(_:from:)`` to say.
+        case zeroed(zeroAt: Int)
         /// Anything else: what is wrong with it.
         case corrupt(String)
     }
@@ -47,7 +51,7 @@ enum FileStoreFrame {
             let byte = bytes[offset + position]
             let valid = position == 8 || position == 17 ? byte == UInt8(ascii: " ") : hexValue(byte) != nil
             if !valid {
-                if bytes[offset...].allSatisfy({ $0 == 0 }) { return .incomplete }
+                if byte == 0 { return .zeroed(zeroAt: offset + position) }
                 return .corrupt("no frame header (8 hex digits of length, a space, 8 of checksum, a space)")
             }
         }
@@ -59,6 +63,10 @@ enum FileStoreFrame {
         }
         let payloadStart = offset + headerLength
         let end = payloadStart + length
+        if let zero = bytes[payloadStart..<min(end + 1, bytes.count)].firstIndex(of: 0) {
+            // JSON holds no raw zero byte (it escapes one as \u0000): these zeros are not data.
+            return .zeroed(zeroAt: zero)
+        }
         guard end < bytes.count else {
             // A write cut short has no newline yet (a record holds none before its last byte);
             // a newline in what is there means the length itself is damaged.

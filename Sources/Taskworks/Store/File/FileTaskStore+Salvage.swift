@@ -134,7 +134,7 @@ extension FileTaskStore {
                 case .incomplete:
                     skipped.append("\(name):\(number) (torn last record)")
                     return
-                case .corrupt:
+                case .corrupt, .zeroed:
                     skipped.append("\(name):\(number)")
                     guard let newline = buffer[offset...].firstIndex(of: UInt8(ascii: "\n")) else { return }
                     offset = newline + 1

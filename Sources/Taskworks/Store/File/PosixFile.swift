@@ -66,9 +66,16 @@ struct PosixFile {
         }
     }
 
-    /// Forces written data to the disk.
+    /// Forces written data, and the size that reads it back, to the disk (`fdatasync`).
     func sync() throws {
-        guard fdatasync(descriptor) == 0 else { throw PosixFile.failure("fsync", path) }
+        guard fdatasync(descriptor) == 0 else { throw PosixFile.failure("fdatasync", path) }
+    }
+
+    /// Forces the file's data and all of its metadata to the disk (`fsync`): for directories,
+    /// whose entries are their metadata, and for a truncation that must be on disk before
+    /// anything is written after it.
+    func syncAll() throws {
+        guard fsync(descriptor) == 0 else { throw PosixFile.failure("fsync", path) }
     }
 
     func truncate(to length: Int) throws {
@@ -103,10 +110,14 @@ struct PosixFile {
                     message: "the \(role) directory \(directory) does not exist; \(missingAdvice)",
                     path: directory)
             }
+            let created = missingAncestors(of: directory) + [directory]
             do {
                 try FileManager.default.createDirectory(
                     atPath: directory, withIntermediateDirectories: true,
                     attributes: [.posixPermissions: 0o700])
+                // A new directory's entry lives in its parent: until the parent is synced, a power
+                // loss may take the directory away, with everything later written and synced in it.
+                for path in created.reversed() { try syncDirectory(parent(of: path)) }
             } catch {
                 throw TaskworksError.storageFailure(
                     "could not create the \(role) directory \(directory): \(error)", path: directory)
@@ -129,11 +140,29 @@ struct PosixFile {
         }
     }
 
-    /// Makes a rename or file creation in `directory` durable.
+    /// Makes a rename, file creation or removal in `directory` durable.
     static func syncDirectory(_ directory: String) throws {
         let file = try PosixFile.opening(directory, flags: O_RDONLY | O_DIRECTORY)
         defer { file.closeFile() }
-        try file.sync()
+        try file.syncAll()
+    }
+
+    /// The directory that holds `path` ("." for a bare name).
+    static func parent(of path: String) -> String {
+        let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        guard let slash = trimmed.lastIndex(of: "/") else { return "." }
+        return slash == trimmed.startIndex ? "/" : String(trimmed[..<slash])
+    }
+
+    /// The ancestors of `path` that do not exist yet, outermost first.
+    private static func missingAncestors(of path: String) -> [String] {
+        var missing: [String] = []
+        var current = parent(of: path)
+        while current != "/", current != ".", !FileManager.default.fileExists(atPath: current) {
+            missing.insert(current, at: 0)
+            current = parent(of: current)
+        }
+        return missing
     }
 
     static func failure(_ operation: String, _ path: String) -> TaskworksError {
