@@ -20,16 +20,7 @@ enum StoreSteps {
         let claimed = try await store.claim(
             TaskClaimRequest(owner: "steps", now: start, leaseDuration: .seconds(30), types: nil, limit: 2))
         for task in claimed { log.line("claim \(task.id) \(task.version)") }
-        for task in claimed {
-            var finished = task
-            finished.status = .succeeded
-            finished.finishedAt = start
-            finished.leaseOwner = nil
-            finished.leaseExpiresAt = nil
-            if case .updated(let stored) = try await store.update(finished, expectedVersion: task.version) {
-                log.line("finish \(stored.id) \(stored.version)")
-            }
-        }
+        try await finish(claimed, at: start, in: store, log: log)
         let removable = try await store.removableTasks(
             RemovalCriteria(finishedBefore: start.addingTimeInterval(1), deletedBefore: start), limit: 10)
         // A kill inside `remove` may leave the removal applied or not: the intent is logged first.
@@ -39,5 +30,21 @@ enum StoreSteps {
         }
         await store.close()
         log.line("closed")
+    }
+
+    /// Marks each claimed task succeeded at `now`, logging `finish ID V` once stored.
+    static func finish(_ claimed: [TaskRecord], at now: Date, in store: FileTaskStore, log: LineLog)
+        async throws
+    {
+        for task in claimed {
+            var finished = task
+            finished.status = .succeeded
+            finished.finishedAt = now
+            finished.leaseOwner = nil
+            finished.leaseExpiresAt = nil
+            if case .updated(let stored) = try await store.update(finished, expectedVersion: task.version) {
+                log.line("finish \(stored.id) \(stored.version)")
+            }
+        }
     }
 }

@@ -20,6 +20,14 @@ import Taskworks
 //                                          compacted on every write), a retention removal
 //                                          ("removed ID"), close ("closed"). The kill-point test
 //                                          runs it under strace, killed at one system call.
+//   taskworks-store-helper powerloss DIR LOG DURABILITY
+//                                          every kind of store write over several compactions, in
+//                                          `synchronous` or `batched` durability, each logged once
+//                                          it returned (PowerLossWorkload.swift); the power-loss
+//                                          test records its system calls with strace.
+//   taskworks-store-helper recover DIR LOG open an existing store ("opened"), pause a task type
+//                                          ("paused after-recovery true") and close it: the power-loss test cuts the
+//                                          power during it, after a recovery that dropped a tail.
 //   taskworks-store-helper open DIR LOG    open an existing store (a version-1 one is upgraded)
 //                                          and close it; the kill-point test kills it mid-way.
 //   taskworks-store-helper serve DIR LOG GRACE_MS
@@ -59,12 +67,23 @@ if arguments[1] == "steps" {
     try await StoreSteps.run(directory: directory, log: log)
     exit(0)
 }
-if arguments[1] == "open" {
-    // Opens an existing store (upgrading a version-1 one) and closes it again.
+if arguments[1] == "powerloss" {
+    guard arguments.count == 5 else { fail("powerloss needs DURABILITY") }
+    try await PowerLossWorkload.run(directory: directory, log: log, durability: arguments[4])
+    exit(0)
+}
+if arguments[1] == "open" || arguments[1] == "recover" {
+    // Opens an existing store (upgrading a version-1 one, dropping a torn tail) and closes it.
     var options = FileTaskStore.Options()
     options.warningHandler = { _ in }
     let opened = try await FileTaskStore(directory: directory, options: options)
     log.line("opened")
+    if arguments[1] == "recover" {
+        // The smallest record there is, so that a longer tail the recovery dropped can outlast it.
+        log.line("pausing after-recovery true")
+        _ = try await opened.setTaskType("after-recovery", paused: true)
+        log.line("paused after-recovery true")
+    }
     await opened.close()
     exit(0)
 }

@@ -17,7 +17,8 @@ import Foundation
 /// only once it is on disk, and concurrent writers share one `fsync` (group commit);
 /// `.batched(interval)` acknowledges after the write and `fsync`s at most every `interval`;
 /// `.none` never `fsync`s (tests, benchmarks). A process killed at any instant loses no
-/// acknowledged write in `.synchronous` mode.
+/// acknowledged write in any mode; a machine that loses its power loses none in `.synchronous`
+/// mode, and the store opens after it in every mode (<doc:FileStoreDurability>).
 ///
 /// **Several processes** may open the same directory. Writes are serialized by an advisory lock
 /// on `lock`; before every write and read a process applies the journal lines written since its
