@@ -22,11 +22,14 @@ import json
 import os
 import pathlib
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cluster_tools import (  # noqa: E402
+    cluster_owner, find_binary, print_tails, read_log, run, run_script, stop_everything, wait_for)
 
 TOTAL = 10_000
 LEASE_MS = 3_000
@@ -43,22 +46,6 @@ processes: list[subprocess.Popen] = []
 cluster: dict = {}
 
 
-def run(*arguments: str, check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run(arguments, text=True, capture_output=True)
-    if check and result.returncode != 0:
-        raise RuntimeError(f"{' '.join(arguments)} failed ({result.returncode}): {result.stderr.strip()}")
-    return result
-
-
-def find_binary(name: str) -> str:
-    found = shutil.which(name)
-    if found:
-        return found
-    for candidate in sorted(pathlib.Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True):
-        return str(candidate)
-    raise RuntimeError(f"{name} not found; install Debian's postgresql package")
-
-
 def delete_namespaces() -> None:
     listed = run("ip", "netns", "list", check=False).stdout.split("\n")
     for line in listed:
@@ -68,16 +55,7 @@ def delete_namespaces() -> None:
 
 
 def clean_up() -> None:
-    for process in processes:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    if cluster:
-        run(
-            "runuser", "-u", cluster["owner"], "--", cluster["pg_ctl"], "-D", cluster["data"], "-m",
-            "immediate", "stop", check=False)
-        shutil.rmtree(cluster["dir"], ignore_errors=True)
-        cluster.clear()
+    stop_everything(processes, cluster)
     delete_namespaces()
 
 
@@ -99,9 +77,7 @@ def make_network() -> None:
 def start_cluster() -> None:
     directory = tempfile.mkdtemp(prefix="taskworks-partition.")
     os.chmod(directory, 0o755)
-    owner = "postgres"
-    if run("id", owner, check=False).returncode != 0:
-        owner = "nobody"
+    owner = cluster_owner()
     shutil.chown(directory, owner)
     data = f"{directory}/data"
     cluster.update(dir=directory, data=data, owner=owner, pg_ctl=find_binary("pg_ctl"))
@@ -133,29 +109,6 @@ def start(namespace: str, arguments: list[str], output: str) -> subprocess.Popen
         stdin=subprocess.DEVNULL)
     processes.append(process)
     return process
-
-
-def wait_for(what: str, condition, timeout: float, interval: float = 0.1) -> float:
-    """Polls `condition` until it holds; returns the monotonic time it did. Fails after `timeout`."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if condition():
-            return time.monotonic()
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(interval)
-
-
-def read_log(path: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """The (task id, pid) of every "run" line, and the (pid, text) of every "diag" line."""
-    runs, diagnostics = [], []
-    for line in pathlib.Path(path).read_text().splitlines():
-        words = line.split(" ", 2)
-        if len(words) == 3 and words[0] == "run":
-            runs.append((words[1], words[2]))
-        elif len(words) == 3 and words[0] == "diag":
-            diagnostics.append((words[1], words[2]))
-    return runs, diagnostics
 
 
 def main() -> int:
@@ -266,10 +219,8 @@ def main() -> int:
         "succeeded_while_cut": succeeded_while_cut, "drain_after_restore_s": round(drained_at - restored_at, 2),
         "total_s": round(drained_at - started, 2)}))
     if failures:
-        for path in sorted(pathlib.Path(work).glob("*.out")):
-            print(f"--- {path.name} (last lines)")
-            print("\n".join(path.read_text().splitlines()[-20:]))
-        print(f"--- diagnostics of host 1 (last lines)")
+        print_tails(work, 20)
+        print("--- diagnostics of host 1 (last lines)")
         print("\n".join(text for pid, text in diagnostics[-20:] if pid == cut_pid))
         return 1
     shutil.rmtree(work, ignore_errors=True)
@@ -277,9 +228,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    try:
-        code = main()
-    finally:
-        clean_up()
-    sys.exit(code)
+    run_script(main, clean_up)

@@ -1,10 +1,17 @@
 import Foundation
+import Synchronization
 
 /// Looks after every running attempt of one pool from a single task: renews leases, writes
 /// progress (at most every 250 ms per task, and only when it changed), stops attempts that
 /// overran their timeout, and relays a cancel requested in another process (seen when a
 /// renewal reads the task back). One supervisor per pool instead of a watcher per task keeps an
 /// attempt down to a single task of its own.
+///
+/// Renewals run beside the supervisor, at most one per attempt: a renewal the store has not
+/// answered (a connection that hangs) holds up neither the other attempts nor timeouts, and when
+/// the lease as last stored comes within half a renewal interval of running out while its
+/// renewal is still unanswered, the runner is stopped: once the lease runs out another pool may
+/// rescue the task and run it.
 final class AttemptSupervisor: Sendable {
     /// Progress is written at most this often per task.
     static let progressWriteInterval = Duration.milliseconds(250)
@@ -19,6 +26,8 @@ final class AttemptSupervisor: Sendable {
         /// When progress was last written; `nil` before the first write (it is due at once).
         var lastProgressWrite: MonotonicInstant?
         var unwrittenProgress: Int?
+        /// Whether a renewal of this attempt is under way (no second one starts meanwhile).
+        var renewing = false
 
         var progressDue: MonotonicInstant? {
             guard unwrittenProgress != nil else { return nil }
@@ -26,10 +35,13 @@ final class AttemptSupervisor: Sendable {
                 ?? MonotonicInstant(nanoseconds: 0)
         }
 
-        var earliestDeadline: MonotonicInstant {
-            var earliest = nextRenewal
-            if let timeout { earliest = min(earliest, timeout.deadline) }
-            if let progressDue { earliest = min(earliest, progressDue) }
+        /// The next instant something of this attempt is due. While a renewal is under way
+        /// neither the next renewal nor a progress write is (they wait for its answer), so a
+        /// renewal slower than the interval never makes the supervisor spin.
+        var earliestDeadline: MonotonicInstant? {
+            var earliest: MonotonicInstant? = renewing ? nil : nextRenewal
+            if let timeout { earliest = min(earliest ?? timeout.deadline, timeout.deadline) }
+            if !renewing, let progressDue { earliest = min(earliest ?? progressDue, progressDue) }
             return earliest
         }
     }
@@ -52,6 +64,8 @@ final class AttemptSupervisor: Sendable {
     private let state = LockedState(State())
     /// Wakes the supervisor: new progress, an attempt with an earlier deadline, or stop.
     let wakeUp = WakeUpCall()
+    /// How many times the supervisor has looked at its attempts (for tests: it must not spin).
+    let rounds = Atomic<Int>(0)
 
     /// ``WorkerPool/Configuration/effectiveRenewalInterval`` in nanoseconds, worked out once
     /// (`Duration` arithmetic is slow enough to show per attempt).
@@ -84,7 +98,7 @@ final class AttemptSupervisor: Sendable {
                 slot = state.attempts.count
                 state.attempts.append(attempt)
             }
-            return (slot, attempt.earliestDeadline < state.plannedWake)
+            return (slot, attempt.earliestDeadline.map { $0 < state.plannedWake } ?? false)
         }
         if wakeEarlier { wakeUp.notify() }
         return slot
@@ -125,57 +139,97 @@ final class AttemptSupervisor: Sendable {
         wakeUp.notify()
     }
 
-    /// Runs until ``stop()``.
+    /// Runs until ``stop()``, then waits for the renewals under way.
     func run() async {
-        while true {
-            let now = MonotonicInstant.now()
-            var timedOut: [(TaskContext, Duration)] = []
-            var renewals: [(context: TaskContext, latest: TaskRecord, progress: Int?)] = []
-            let wake: MonotonicInstant? = state.withLock { state in
-                guard !state.isStopped else { return nil }
-                // Idle, it still wakes once per renewal interval: an attempt registered meanwhile
-                // has its first deadline (its renewal) after that, so registering never needs to
-                // wake the supervisor (only a timeout shorter than the interval does).
-                var wake = now.advanced(by: renewalNanoseconds)
-                for slot in state.attempts.indices {
-                    guard var attempt = state.attempts[slot], attempt.context.stopReason == nil else {
+        await withDiscardingTaskGroup { renewalsUnderWay in
+            while true {
+                let now = MonotonicInstant.now()
+                let (wake, stops, renewals) = plan(at: now, wallClock: engine.clock.now())
+                for (context, reason) in stops { context.requestStop(reason) }
+                for renewal in renewals {
+                    renewalsUnderWay.addTask {
+                        await self.renew(renewal.context, from: renewal.latest, progress: renewal.progress)
+                    }
+                }
+                guard let wake else { return }
+                await wakeUp.wait(timeout: now.duration(until: wake))
+            }
+        }
+    }
+
+    private typealias Renewal = (context: TaskContext, latest: TaskRecord, progress: Int?)
+
+    /// What is due at `now`: attempts to stop, renewals to start, and when to look again (`nil`
+    /// once stopped).
+    private func plan(
+        at now: MonotonicInstant, wallClock: Date
+    ) -> (wake: MonotonicInstant?, stops: [(TaskContext, TaskContext.StopReason)], renewals: [Renewal]) {
+        rounds.add(1, ordering: .relaxed)
+        var stops: [(TaskContext, TaskContext.StopReason)] = []
+        var renewals: [Renewal] = []
+        let wake: MonotonicInstant? = state.withLock { state in
+            guard !state.isStopped else { return nil }
+            // Idle, it still wakes once per renewal interval: an attempt registered meanwhile
+            // has its first deadline (its renewal) after that, so registering never needs to
+            // wake the supervisor (only a timeout shorter than the interval does).
+            var wake = now.advanced(by: renewalNanoseconds)
+            for slot in state.attempts.indices {
+                guard var attempt = state.attempts[slot], attempt.context.stopReason == nil else {
+                    continue
+                }
+                if let timeout = attempt.timeout, now >= timeout.deadline {
+                    stops.append((attempt.context, .timedOut(timeout.limit)))
+                    continue
+                }
+                if let progress = attempt.context.takeDirtyProgress() {
+                    attempt.unwrittenProgress = progress
+                }
+                if attempt.renewing {
+                    let left = attempt.latest.leaseExpiresAt?.timeIntervalSince(wallClock) ?? 0
+                    let spare = left - renewalMarginSeconds
+                    if spare <= 0 {
+                        stops.append((attempt.context, .leaseLost))
                         continue
                     }
-                    if let timeout = attempt.timeout, now >= timeout.deadline {
-                        timedOut.append((attempt.context, timeout.limit))
-                        continue
-                    }
-                    if let progress = attempt.context.takeDirtyProgress() {
-                        attempt.unwrittenProgress = progress
-                    }
+                    wake = min(wake, now.advanced(by: MonotonicInstant.nanoseconds(of: .seconds(spare))))
+                } else {
                     let progressDue = attempt.progressDue.map { now >= $0 } ?? false
                     if progressDue || now >= attempt.nextRenewal {
                         renewals.append((attempt.context, attempt.latest, attempt.unwrittenProgress))
                         if attempt.unwrittenProgress != nil { attempt.lastProgressWrite = now }
                         attempt.unwrittenProgress = nil
                         attempt.nextRenewal = now.advanced(by: renewalNanoseconds)
-                    }
-                    wake = min(wake, attempt.earliestDeadline)
-                    state.attempts[slot] = attempt
-                }
-                state.plannedWake = wake
-                return wake
-            }
-            guard let wake else { return }
-            for (context, limit) in timedOut { context.requestStop(.timedOut(limit)) }
-            if !renewals.isEmpty {
-                await withTaskGroup(of: Void.self) { group in
-                    for renewal in renewals {
-                        group.addTask {
-                            await self.renew(
-                                renewal.context, from: renewal.latest, progress: renewal.progress)
-                        }
+                        attempt.renewing = true
                     }
                 }
-                continue
+                if let due = attempt.earliestDeadline { wake = min(wake, due) }
+                state.attempts[slot] = attempt
             }
-            await wakeUp.wait(timeout: now.duration(until: wake))
+            state.plannedWake = wake
+            return wake
         }
+        return (wake, stops, renewals)
+    }
+
+    /// Half a renewal interval, in seconds: how close to running out an unanswered renewal may
+    /// let the lease come before the runner is stopped.
+    private var renewalMarginSeconds: Double {
+        configuration.effectiveRenewalInterval.timeInterval / 2
+    }
+
+    /// Marks the renewal of `context`'s attempt answered (stored or failed), keeping `stored`;
+    /// `false` when the attempt ended meanwhile. Progress reported meanwhile is written next.
+    private func renewalEnded(_ context: TaskContext, stored: TaskRecord?) -> Bool {
+        let (watched, progressWaits) = state.withLock { state -> (Bool, Bool) in
+            guard let slot = state.slot(of: context.task.id), state.attempts[slot]?.context === context else {
+                return (false, false)
+            }
+            state.attempts[slot]?.renewing = false
+            if let stored { state.attempts[slot]?.latest = stored }
+            return (true, state.attempts[slot]?.unwrittenProgress != nil)
+        }
+        if progressWaits { wakeUp.notify() }
+        return watched
     }
 
     /// Extends the lease of the attempt `context` runs and stores its progress; stops the runner
@@ -198,6 +252,7 @@ final class AttemptSupervisor: Sendable {
                 return (next, next.progress != current.progress ? .progress : nil)
             }
         } catch {
+            _ = renewalEnded(context, stored: nil)
             configuration.storeErrorHandler?(error)
             if configuration.leaseRunsOutBeforeNextRenewal(of: latest, at: engine.clock.now()) {
                 // No renewal can be stored in time: stop rather than run on beside a rescuer.
@@ -205,14 +260,8 @@ final class AttemptSupervisor: Sendable {
             }
             return
         }
-        let stillWatched = state.withLock { state -> Bool in
-            guard let slot = state.slot(of: context.task.id), state.attempts[slot]?.context === context else {
-                return false
-            }
-            state.attempts[slot]?.latest = stored
-            return true
-        }
-        guard stillWatched else { return }  // the attempt ended while the write was under way
+        // The attempt may have ended while the write was under way.
+        guard renewalEnded(context, stored: stored) else { return }
         if !TaskTransitions.holdsLease(stored, owner: owner, attempt: attemptNumber) {
             context.requestStop(.leaseLost)
         } else if stored.cancelRequested {

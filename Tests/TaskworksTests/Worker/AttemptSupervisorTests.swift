@@ -23,6 +23,8 @@ struct AttemptSupervisorTests {
         let answered = TestGate()
         /// Opened by the test to let that answer return.
         let returnAnswer = TestGate()
+        /// Opened as that answer returns.
+        let answerReturned = TestGate()
         private let holdsNextUpdate = Atomic<Bool>(false)
 
         init(base: any TaskStore) { self.base = base }
@@ -40,6 +42,7 @@ struct AttemptSupervisorTests {
             let answer = try await base.update(task, expectedVersion: expectedVersion)
             answered.open()
             try await returnAnswer.waitIgnoringCancellation()
+            answerReturned.open()
             return answer
         }
     }
@@ -93,8 +96,9 @@ struct AttemptSupervisorTests {
         store.proceed.open()
         store.returnAnswer.open()
 
-        // The supervisor handles one round of renewals at a time: once the retry's own renewal
-        // is stored, the late answer has been dealt with.
+        // The late answer is for attempt 1's context: once it has returned and the retry's own
+        // renewal is stored, the supervisor has seen both.
+        try await store.answerReturned.wait()
         let retryLease = try #require(retry.leaseExpiresAt)
         try await eventually("the retry's lease renewed") {
             let stored = try await store.base.task(id: created.id)
@@ -105,6 +109,50 @@ struct AttemptSupervisorTests {
         #expect(stored.status == .running)
         #expect(stored.leaseOwner == owner)
         #expect(stored.progress == 0)  // attempt 1's 60 is not the retry's progress
+        supervisor.stop()
+        await supervising.value
+    }
+
+    @Test func aRenewalSlowerThanTheIntervalHoldsUpNothingAndDoesNotMakeTheSupervisorSpin() async throws {
+        let store = HeldUpdateStore(base: InMemoryTaskStore())
+        let service = TaskService(store: store, registry: try Sample.registry())
+        var configuration = Fixtures.poolConfiguration(concurrency: 2)
+        configuration.leaseDuration = .seconds(30)
+        configuration.leaseRenewalInterval = .milliseconds(5)
+        let owner = configuration.workerID
+        let supervisor = AttemptSupervisor(engine: service.engine, configuration: configuration)
+        let supervising = Task { await supervisor.run() }
+        defer { supervisor.stop() }
+
+        _ = try await service.create("noop", createdBy: .user("alice"))
+        _ = try await service.create("noop", createdBy: .user("alice"))
+        let claimed = try await store.base.claim(
+            TaskClaimRequest(owner: owner, now: Date(), leaseDuration: configuration.leaseDuration, limit: 2))
+        try #require(claimed.count == 2)
+        store.holdNextUpdate()
+        let held = TaskContext(task: claimed[0], supervisorWakeUp: supervisor.wakeUp)
+        _ = supervisor.register(held)
+        try await store.arrived.wait()  // the first attempt's renewal gets no answer
+        let other = TaskContext(task: claimed[1], supervisorWakeUp: supervisor.wakeUp)
+        _ = supervisor.register(other)
+        // The other attempt's lease goes on being renewed meanwhile.
+        let otherLease = try #require(claimed[1].leaseExpiresAt)
+        let roundsBefore = supervisor.rounds.load(ordering: .relaxed)
+        let started = ContinuousClock.now
+        try await eventually("the other attempt's lease renewed three times") {
+            let stored = try await store.base.task(id: claimed[1].id)
+            return (stored?.version ?? 0) >= claimed[1].version + 3
+                && (stored?.leaseExpiresAt ?? otherLease) > otherLease
+        }
+        let elapsed = ContinuousClock.now - started
+        let rounds = supervisor.rounds.load(ordering: .relaxed) - roundsBefore
+        // About one round per renewal interval (and one per renewal answered); a supervisor that
+        // spun while the renewal hung would have made thousands.
+        let intervals = Int(elapsed / configuration.effectiveRenewalInterval) + 1
+        #expect(rounds <= 4 * intervals + 20, "\(rounds) rounds in \(intervals) renewal intervals")
+        #expect(held.stopReason == nil && other.stopReason == nil)
+        store.proceed.open()
+        store.returnAnswer.open()
         supervisor.stop()
         await supervising.value
     }

@@ -9,11 +9,15 @@ import Testing
 /// the task and run it, so a pool that cannot renew a lease stops its runner before then.
 @Suite("Lease fencing")
 struct LeaseFencingTests {
-    /// Updates (lease renewals among them) fail while `failingUpdates` is set.
+    /// Updates (lease renewals among them) fail while `failingUpdates` is set, and get no
+    /// answer until `hungUpdatesFail` opens while `hangingUpdates` is set.
     final class FlakyUpdateStore: ForwardingTaskStore {
         let base: any TaskStore
         let failingUpdates = Atomic<Bool>(false)
         let failedUpdates = Atomic<Int>(0)
+        let hangingUpdates = Atomic<Bool>(false)
+        let hungUpdates = Atomic<Int>(0)
+        let hungUpdatesFail = TestGate()
         /// Seconds `clock` moves on as each claim returns: a claim whose answer took that long.
         let claimDelay: TimeInterval
         let clock: ManualTaskClock
@@ -25,6 +29,11 @@ struct LeaseFencingTests {
         }
 
         func update(_ task: TaskRecord, expectedVersion: UInt64) async throws -> TaskUpdateResult {
+            if hangingUpdates.load(ordering: .sequentiallyConsistent) {
+                hungUpdates.add(1, ordering: .sequentiallyConsistent)
+                try await hungUpdatesFail.waitIgnoringCancellation()
+                throw TaskworksError.storageFailure("no answer from the server")
+            }
             if failingUpdates.load(ordering: .sequentiallyConsistent) {
                 failedUpdates.add(1, ordering: .sequentiallyConsistent)
                 throw TaskworksError.storageFailure("the connection to the server failed")
@@ -47,7 +56,17 @@ struct LeaseFencingTests {
         return configuration
     }
 
-    @Test func aRunnerWhoseLeaseCannotBeRenewedStopsBeforeTheLeaseRunsOut() async throws {
+    /// How the lease renewals of a running task go wrong.
+    enum RenewalFault: String, CaseIterable, CustomTestStringConvertible {
+        /// Every renewal fails (the connection broke, every try).
+        case fails
+        /// A renewal gets no answer (a connection that hangs).
+        case getsNoAnswer
+        var testDescription: String { rawValue }
+    }
+
+    @Test(arguments: RenewalFault.allCases)
+    func aRunnerWhoseLeaseCannotBeRenewedStopsBeforeTheLeaseRunsOut(fault: RenewalFault) async throws {
         let clock = ManualTaskClock()
         let store = FlakyUpdateStore(base: InMemoryTaskStore(), clock: clock)
         let started = TestGate()
@@ -59,18 +78,34 @@ struct LeaseFencingTests {
         let taskID = try await withRunningPool(pool) {
             let task = try await service.create("long", createdBy: .user("alice"))
             try await started.waitIgnoringCancellation()
-            store.failingUpdates.store(true, ordering: .sequentiallyConsistent)
-            // Failed renewals while most of the lease is left do not stop the runner.
-            try await eventually("three renewals failed") {
-                store.failedUpdates.load(ordering: .sequentiallyConsistent) >= 3
-            }
-            #expect(!stopped.isOpen)
             let leased = try #require(try await store.base.task(id: task.id))
             let expiry = try #require(leased.leaseExpiresAt)
-            // Less than one renewal interval left: the next failed renewal stops the runner.
-            clock.set(expiry.addingTimeInterval(-0.01))
+            switch fault {
+            case .fails:
+                store.failingUpdates.store(true, ordering: .sequentiallyConsistent)
+                try await eventually("three renewals failed") {
+                    store.failedUpdates.load(ordering: .sequentiallyConsistent) >= 3
+                }
+            case .getsNoAnswer:
+                store.hangingUpdates.store(true, ordering: .sequentiallyConsistent)
+                try await eventually("a renewal got no answer") {
+                    store.hungUpdates.load(ordering: .sequentiallyConsistent) >= 1
+                }
+            }
+            // While most of the lease is left, the runner runs on.
+            #expect(!stopped.isOpen)
+            // Less than half a renewal interval (10 ms) left: the next failed renewal, or the
+            // supervisor (which an unanswered renewal does not hold up), stops the runner before
+            // a rescuer could take the task.
+            clock.set(expiry.addingTimeInterval(-0.005))
             try await stopped.waitIgnoringCancellation()
+            if fault == .getsNoAnswer {
+                #expect(
+                    store.hungUpdates.load(ordering: .sequentiallyConsistent) == 1, "one renewal at a time")
+            }
             store.failingUpdates.store(false, ordering: .sequentiallyConsistent)
+            store.hangingUpdates.store(false, ordering: .sequentiallyConsistent)
+            store.hungUpdatesFail.open()
             return task.id
         }
         // The stopped attempt wrote no outcome: the task waits, running, for its lease to expire

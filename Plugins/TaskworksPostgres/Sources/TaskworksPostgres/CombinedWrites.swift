@@ -13,13 +13,27 @@ final class CombinedWrites: Sendable {
     struct Write: Sendable {
         let task: TaskRecord
         let expectedVersion: UInt64
+        /// Which try this is (1 first): from the second on, the write may find that an earlier
+        /// try committed although its answer was lost.
+        var attempt = 1
     }
 
-    /// Runs one batch and returns one result per write, in order.
-    typealias Perform = @Sendable ([Write]) async -> [Result<TaskUpdateResult, any Error>]
+    /// How one try of a batch ended.
+    enum BatchOutcome: Sendable {
+        /// One result per write, in order.
+        case finished([Result<TaskUpdateResult, any Error>])
+        /// The try failed on its connection (broken, or no answer in time): after `delay`, the
+        /// writes are tried again at the front of the next batch, beside the writes that came
+        /// meanwhile, so one stuck statement holds the others for one try only. A write on its
+        /// `attemptsAllowed`-th try fails with `error` instead.
+        case retry(after: Duration, attemptsAllowed: Int, error: any Error)
+    }
+
+    /// Runs one try of a batch.
+    typealias Perform = @Sendable ([Write]) async -> BatchOutcome
 
     private struct Waiter {
-        let write: Write
+        var write: Write
         let continuation: CheckedContinuation<TaskUpdateResult, any Error>
     }
 
@@ -83,15 +97,29 @@ final class CombinedWrites: Sendable {
                 return taken
             }
             guard !batch.isEmpty else { return }
-            let results = await perform(batch.map(\.write))
-            for (index, waiter) in batch.enumerated() {
-                waiter.continuation.resume(
-                    with: index < results.count
-                        ? results[index]
-                        : .failure(
-                            TaskworksError.storageFailure(
-                                "a combined write returned no result for task \(waiter.write.task.id)")
-                        ))
+            switch await perform(batch.map(\.write)) {
+            case .finished(let results):
+                for (index, waiter) in batch.enumerated() {
+                    waiter.continuation.resume(
+                        with: index < results.count
+                            ? results[index]
+                            : .failure(
+                                TaskworksError.storageFailure(
+                                    "a combined write returned no result for task \(waiter.write.task.id)")
+                            ))
+                }
+            case .retry(let delay, let attemptsAllowed, let error):
+                var again: [Waiter] = []
+                for var waiter in batch {
+                    if waiter.write.attempt >= attemptsAllowed {
+                        waiter.continuation.resume(throwing: error)
+                    } else {
+                        waiter.write.attempt += 1
+                        again.append(waiter)
+                    }
+                }
+                state.withLock { $0.waiting.insert(contentsOf: again, at: 0) }
+                try? await Task.sleep(for: delay)
             }
         }
     }

@@ -6,6 +6,7 @@ extension PostgresTaskStore {
     /// Whether `error` means the connection broke (the server restarted or closed it, or a
     /// network failure) rather than that the statement was wrong: such statements are retried.
     static func isConnectionFailure(_ error: any Error) -> Bool {
+        if underlying(error) is ConnectionClosedUnderStatement { return true }
         guard let error = underlying(error) as? PSQLError else { return false }
         switch error.code {
         case .serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown:

@@ -14,7 +14,7 @@ extension PostgresTaskStore {
         guard !tasks.isEmpty else { return [] }
         let batch = try PostgresTaskStore.newBatch(tasks)
         return try await withRetries("inserting \(tasks.count) tasks") { [self] attempt in
-            let outcome = try await client.withTransaction(logger: logger) { connection in
+            let outcome = try await inTransaction { connection in
                 try await self.insert(batch, on: connection)
             }
             switch outcome {

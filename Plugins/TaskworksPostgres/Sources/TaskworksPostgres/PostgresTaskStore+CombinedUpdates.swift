@@ -3,30 +3,58 @@ import PostgresNIO
 import Taskworks
 
 extension PostgresTaskStore {
-    /// Runs a batch of compare-and-set writes: one alone as ``updateOne(_:expectedVersion:)``,
-    /// more as one `UPDATE … FROM unnest(…)` whose rows each carry their id and expected version,
-    /// then one read of the tasks it did not change. Retried as a whole on a dropped connection.
-    func performWrites(_ batch: [CombinedWrites.Write]) async -> [Result<TaskUpdateResult, any Error>] {
-        if batch.count == 1, let write = batch.first {
-            do {
-                return [.success(try await updateOne(write.task, expectedVersion: write.expectedVersion))]
-            } catch {
-                return [.failure(error)]
-            }
-        }
+    /// Runs one try of a batch of compare-and-set writes: one alone as a single `UPDATE`, more
+    /// as one `UPDATE … FROM unnest(…)` whose rows each carry their id and expected version, then
+    /// one read of the tasks it did not change. A try whose connection breaks or that gets no
+    /// answer within ``Configuration/statementTimeout`` asks ``CombinedWrites`` to try its writes
+    /// again in the next batch.
+    func tryWrites(_ batch: [CombinedWrites.Write]) async -> CombinedWrites.BatchOutcome {
+        let what = batch.count == 1 ? "updating task \(batch[0].task.id)" : "updating \(batch.count) tasks"
         do {
-            let statement = CombinedUpdateStatement(writes: batch, channel: notificationChannel)
-            let results = try await withRetries("updating \(batch.count) tasks") { [self] attempt in
-                try await combinedUpdate(batch, statement: statement, attempt: attempt)
+            try await readiness.wait(limit: configuration.statementTimeout)
+            let results = try await watchdog.run(what) { [self] in
+                if batch.count == 1, let write = batch.first { return [try await updateOne(write)] }
+                return try await combinedUpdate(
+                    batch, statement: CombinedUpdateStatement(writes: batch, channel: notificationChannel))
             }
-            return results.map { .success($0) }
+            return .finished(results.map { .success($0) })
+        } catch let error where PostgresTaskStore.isConnectionFailure(error) || error is StatementTimedOut {
+            let attempt = batch.map(\.attempt).max() ?? 1
+            let delay = Duration.milliseconds(50 * (1 << min(attempt - 1, 5)))
+            if attempt < configuration.connectionAttempts {
+                configuration.report(
+                    "\(what): the connection failed (\(PostgresTaskStore.summary(of: error))); trying again in "
+                        + "\(delay) with the writes made meanwhile (attempt \(attempt + 1) of "
+                        + "\(configuration.connectionAttempts))")
+            }
+            return .retry(
+                after: delay, attemptsAllowed: configuration.connectionAttempts,
+                error: PostgresTaskStore.storeError(error, while: what, configuration: configuration))
         } catch {
-            return Array(repeating: .failure(error), count: batch.count)
+            let failure = PostgresTaskStore.storeError(error, while: what, configuration: configuration)
+            return .finished(Array(repeating: .failure(failure), count: batch.count))
+        }
+    }
+
+    /// Runs a batch to the end, trying it again as ``CombinedWrites`` would (without its
+    /// batching): one result per write, in order.
+    func performWrites(_ batch: [CombinedWrites.Write]) async -> [Result<TaskUpdateResult, any Error>] {
+        var batch = batch
+        while true {
+            switch await tryWrites(batch) {
+            case .finished(let results): return results
+            case .retry(let delay, let attemptsAllowed, let error):
+                guard batch.allSatisfy({ $0.attempt < attemptsAllowed }) else {
+                    return Array(repeating: .failure(error), count: batch.count)
+                }
+                for index in batch.indices { batch[index].attempt += 1 }
+                try? await Task.sleep(for: delay)
+            }
         }
     }
 
     private func combinedUpdate(
-        _ batch: [CombinedWrites.Write], statement: CombinedUpdateStatement, attempt: Int
+        _ batch: [CombinedWrites.Write], statement: CombinedUpdateStatement
     ) async throws -> [TaskUpdateResult] {
         var updated: [TaskID: TaskRecord] = [:]
         for stored in try await runPrepared(statement).map(\.record) { updated[stored.id] = stored }
@@ -42,7 +70,9 @@ extension PostgresTaskStore {
             if let stored = updated[write.task.id] { return .updated(stored) }
             guard let stored = current[write.task.id] else { return .notFound }
             // On a retry the write may have committed before the connection broke.
-            if attempt > 1, stored.version == write.expectedVersion &+ 1, stored.isSameState(as: write.task) {
+            if write.attempt > 1, stored.version == write.expectedVersion &+ 1,
+                stored.isSameState(as: write.task)
+            {
                 return .updated(stored)
             }
             return .conflict(current: stored)

@@ -25,9 +25,7 @@ extension PostgresTaskStore {
         }
         return try await withRetries("\(paused ? "pausing" : "resuming") task type \(type.prefix(100))") {
             [self] _ in
-            var changed = false
-            for try await _ in try await client.query(statement, logger: logger) { changed = true }
-            return changed
+            try await committedRowCount(of: statement) > 0
         }
     }
 
@@ -36,7 +34,7 @@ extension PostgresTaskStore {
         let statement = PostgresQuery(unsafeSQL: "SELECT type FROM \(pausedTypesTable)")
         return try await withRetries("reading paused task types") { [self] _ in
             var types: Set<String> = []
-            for try await row in try await client.query(statement, logger: logger) {
+            for row in try await rows(of: statement) {
                 types.insert(try row.decode(String.self))
             }
             return types

@@ -5,13 +5,18 @@ import Taskworks
 extension PostgresTaskStore {
     /// The task with this id, deleted or not.
     public func task(id: TaskID) async throws -> TaskRecord? {
-        var binds = PostgresBindings(capacity: 1)
-        binds.append(id.uuid)
-        let statement = PostgresQuery(
-            unsafeSQL: "SELECT \(TaskRow.columns) FROM \(tasksTable) WHERE id = $1", binds: binds)
+        let statement = Self.taskQuery(id, in: tasksTable)
         return try await withRetries("reading task \(id)") { [self] _ in
             try await records(statement).first?.record
         }
+    }
+
+    /// `SELECT` of the task with this id.
+    static func taskQuery(_ id: TaskID, in tasksTable: String) -> PostgresQuery {
+        var binds = PostgresBindings(capacity: 1)
+        binds.append(id.uuid)
+        return PostgresQuery(
+            unsafeSQL: "SELECT \(TaskRow.columns) FROM \(tasksTable) WHERE id = $1", binds: binds)
     }
 
     /// Up to `limit` tasks after `id` in id order (PostgreSQL's `uuid` order is the bytes' order,
@@ -82,7 +87,7 @@ extension PostgresTaskStore {
         return try await withRetries("listing tasks") { [self] _ in
             var items: [TaskRecord] = []
             var total = 0
-            for try await row in try await client.query(pageStatement, logger: logger) {
+            for row in try await rows(of: pageStatement) {
                 items.append(try TaskRow.record(from: row).record)
                 total = try row.makeRandomAccess()[row.count - 1].decode(Int.self)
             }
@@ -124,7 +129,7 @@ extension PostgresTaskStore {
     }
 
     private func count(_ statement: PostgresQuery) async throws -> Int {
-        for try await row in try await client.query(statement, logger: logger) {
+        for row in try await rows(of: statement) {
             return try row.decode(Int.self)
         }
         return 0
@@ -144,7 +149,7 @@ extension PostgresTaskStore {
             binds: binds)
         return try await withRetries("counting tasks") { [self] _ in
             var counts = TaskCounts()
-            for try await row in try await client.query(statement, logger: logger) {
+            for row in try await rows(of: statement) {
                 let (statusText, type, count) = try row.decode((String, String, Int).self)
                 guard let status = TaskStatus(rawValue: statusText) else {
                     throw TaskworksError(

@@ -26,7 +26,7 @@ extension PostgresTaskStore {
             unsafeSQL: "SELECT 1 FROM \(scheduleTicksTable) WHERE name = $1 AND claim_token = $2",
             binds: check)
         return try await withRetries("recording schedule \(name.prefix(100))'s tick") { [self] attempt in
-            if try await rowCount(of: statement) > 0 { return true }
+            if try await committedRowCount(of: statement) > 0 { return true }
             // Nothing moved. On a retry that may be because this very write committed before the
             // connection broke.
             guard attempt > 1 else { return false }
@@ -42,7 +42,7 @@ extension PostgresTaskStore {
             unsafeSQL: "SELECT last_tick FROM \(scheduleTicksTable) WHERE name = $1", binds: binds)
         return try await withRetries("reading schedule \(name.prefix(100))'s tick") { [self] _ in
             var tick: Date?
-            for try await row in try await client.query(statement, logger: logger) {
+            for row in try await rows(of: statement) {
                 tick = Date(timeIntervalSinceReferenceDate: try row.decode(Double.self))
             }
             return tick
@@ -51,8 +51,6 @@ extension PostgresTaskStore {
 
     /// How many rows `query` returns.
     private func rowCount(of query: PostgresQuery) async throws -> Int {
-        var rows = 0
-        for try await _ in try await client.query(query, logger: logger) { rows += 1 }
-        return rows
+        try await rows(of: query).count
     }
 }

@@ -8,9 +8,9 @@ extension PostgresTaskStore {
         let statement = PostgresQuery(unsafeSQL: "SELECT name, value FROM \(settingsTable)")
         return try await withRetries("reading settings") { [self] _ in
             var settings = TaskSettings()
-            for try await (name, value) in try await client.query(statement, logger: logger).decode(
-                (String, Int64).self)
-            where name == "maxConcurrentTasks" {
+            for row in try await rows(of: statement) {
+                let (name, value) = try row.decode((String, Int64).self)
+                guard name == "maxConcurrentTasks" else { continue }
                 guard let count = Int(exactly: value), TaskSettings.maxConcurrentTasksRange.contains(count)
                 else {
                     throw TaskworksError.corruptStore(
@@ -35,7 +35,7 @@ extension PostgresTaskStore {
                 ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value
                 """, binds: binds)
         try await withRetries("saving settings") { [self] _ in
-            for try await _ in try await client.query(statement, logger: logger) {}
+            _ = try await committedRowCount(of: statement)
         }
     }
 }

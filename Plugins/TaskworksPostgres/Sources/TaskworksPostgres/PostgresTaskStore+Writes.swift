@@ -53,7 +53,7 @@ extension PostgresTaskStore {
                 return binds
             }())
         let insert = InsertStatement(task: task, channel: notificationChannel)
-        return try await client.withTransaction(logger: logger) { [self] connection in
+        return try await inTransaction { [self] connection in
             // Held to commit: racing inserts of one key take turns, and each one's check below
             // (a new statement, so a new snapshot) sees the earlier one's committed row.
             _ = try await connection.query(
@@ -70,41 +70,52 @@ extension PostgresTaskStore {
     /// to pending sends `NOTIFY`.
     public func update(_ task: TaskRecord, expectedVersion: UInt64) async throws -> TaskUpdateResult {
         try await combinedWrites.submit(.init(task: task, expectedVersion: expectedVersion)) { [self] batch in
-            await performWrites(batch)
+            await tryWrites(batch)
         }
     }
 
-    /// `UPDATE … WHERE id = $1 AND version = $2` for one task; a task put to pending sends `NOTIFY`.
-    func updateOne(_ task: TaskRecord, expectedVersion: UInt64) async throws -> TaskUpdateResult {
+    /// One try of `UPDATE … WHERE id = $1 AND version = $2` for one task; a task put to pending
+    /// sends `NOTIFY`.
+    func updateOne(_ write: CombinedWrites.Write) async throws -> TaskUpdateResult {
+        let task = write.task
         let statement = UpdateOneStatement(
-            task: task, expectedVersion: expectedVersion, channel: notificationChannel)
-        return try await withRetries("updating task \(task.id)") { [self] attempt in
-            if let stored = try await runPrepared(statement).first?.record { return .updated(stored) }
-            guard let current = try await self.task(id: task.id) else { return .notFound }
-            // On a retry the write may have committed before the connection broke.
-            if attempt > 1, current.version == expectedVersion + 1, current.isSameState(as: task) {
-                return .updated(current)
-            }
-            return .conflict(current: current)
+            task: task, expectedVersion: write.expectedVersion, channel: notificationChannel)
+        if let stored = try await runPrepared(statement).first?.record { return .updated(stored) }
+        guard let current = try await records(Self.taskQuery(task.id, in: tasksTable)).first?.record else {
+            return .notFound
         }
+        // On a retry the write may have committed before the connection broke.
+        if write.attempt > 1, current.version == write.expectedVersion + 1, current.isSameState(as: task) {
+            return .updated(current)
+        }
+        return .conflict(current: current)
     }
 
     /// One statement: lock the next eligible rows with `FOR UPDATE SKIP LOCKED`, lease them.
+    ///
+    /// A try whose answer is lost (the connection closed before its commit was confirmed) may
+    /// have committed: its tasks are then leased to this owner with that try's expiry, and no
+    /// runner knows them. The next try first looks for exactly those rows and returns them, so
+    /// they start now rather than when their lease runs out. A retry leases from the time it
+    /// runs, not from the first try's: after seconds of retries, a lease dated from the first try
+    /// would be about to run out (and be rescued) as its runner starts.
     public func claim(_ request: TaskClaimRequest) async throws -> [TaskRecord] {
         guard request.limit > 0 else { return [] }
         let firstTry = ContinuousClock.now
-        // A claim whose answer was lost leaves its tasks leased to this owner; they are rescued
-        // when the lease expires. Retrying is safe: no task is ever run twice. A retry leases
-        // from the time it runs, not from the first try's: after seconds of retries, a lease
-        // dated from the first try would be about to run out (and be rescued) as its runner starts.
+        let earlierExpiries = Locked<[Double]>([])
         let claimed = try await withRetries("claiming tasks") { [self] attempt in
             var thisTry = request
             if attempt > 1 {
+                let adopted = try await records(
+                    Self.leasedByEarlierTries(
+                        owner: request.owner, expiries: earlierExpiries.withLock { $0 }, in: tasksTable))
+                if !adopted.isEmpty { return adopted }
                 let waited = ContinuousClock.now - firstTry
                 let seconds =
                     Double(waited.components.seconds) + Double(waited.components.attoseconds) * 1e-18
                 thisTry.now = request.now.addingTimeInterval(seconds)
             }
+            earlierExpiries.withLock { $0.append(TaskRow.seconds(thisTry.leaseExpiry)) }
             return try await runPrepared(
                 ClaimStatement(request: thisTry, types: thisTry.types.map(Array.init)))
         }
@@ -131,9 +142,7 @@ extension PostgresTaskStore {
                 RETURNING t.id
                 """, binds: binds)
         return try await withRetries("removing \(tasks.count) tasks") { [self] _ in
-            var count = 0
-            for try await _ in try await client.query(statement, logger: logger) { count += 1 }
-            return count
+            try await committedRowCount(of: statement)
         }
     }
 }
@@ -154,5 +163,23 @@ extension TaskRecord {
         expected.createdAt = createdAt
         expected.version = version
         return self == expected
+    }
+}
+
+extension PostgresTaskStore {
+    /// The running tasks leased to `owner` with one of `expiries`: what earlier tries of one
+    /// claim leased (a renewal or another claim sets another expiry).
+    static func leasedByEarlierTries(owner: String, expiries: [Double], in tasksTable: String)
+        -> PostgresQuery
+    {
+        var binds = PostgresBindings(capacity: 2)
+        binds.append(owner)
+        binds.append(expiries)
+        return PostgresQuery(
+            unsafeSQL: """
+                SELECT \(TaskRow.columns) FROM \(tasksTable)
+                WHERE status = 'running' AND lease_owner = $1 AND lease_expires_at_seconds = ANY($2)
+                """,
+            binds: binds)
     }
 }

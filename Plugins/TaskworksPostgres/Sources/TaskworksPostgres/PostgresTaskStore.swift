@@ -131,21 +131,31 @@ public final class PostgresTaskStore: TaskStore, TaskReadModel, Service {
     /// The PostgreSQL client for `configuration`, not yet running.
     private static func makeClient(_ configuration: Configuration) throws -> PostgresClient {
         try configuration.validate()
+        return PostgresClient(
+            configuration: clientConfiguration(configuration), backgroundLogger: configuration.logger)
+    }
+
+    /// The PostgreSQL client's configuration for `configuration`.
+    static func clientConfiguration(_ configuration: Configuration) -> PostgresClient.Configuration {
         var clientConfiguration = PostgresClient.Configuration(
             host: configuration.host, port: configuration.port, username: configuration.username,
             password: configuration.password, database: configuration.database,
             tls: configuration.requireTLS ? .require(.makeClientConfiguration()) : .disable)
         clientConfiguration.options.maximumConnections = configuration.maximumConnections
         clientConfiguration.options.connectTimeout = .seconds(10)
+        // No minimum: postgres-nio's pool asserts that its open connections never fall below the
+        // minimum when a statement asks for one, and a server restart closes them all at once, so
+        // any minimum above zero could stop the process (issue 43: 3 of 17 restarts).
+        clientConfiguration.options.minimumConnections = 0
         if configuration.keepsConnectionsOpen {
-            // No connection is ever idle-timed or pinged, so parking one sets no timers.
-            clientConfiguration.options.minimumConnections = configuration.maximumConnections
+            // Connections stay open while the store lives and are never pinged.
+            clientConfiguration.options.connectionIdleTimeout = .seconds(86_400)
             clientConfiguration.options.keepAliveBehavior = nil
         }
         clientConfiguration.options.additionalStartupParameters = [
             ("application_name", configuration.applicationName)
         ]
-        return PostgresClient(configuration: clientConfiguration, backgroundLogger: configuration.logger)
+        return clientConfiguration
     }
 
     /// Runs the store as a ServiceLifecycle service: for a store made with
@@ -228,10 +238,16 @@ public final class PostgresTaskStore: TaskStore, TaskReadModel, Service {
         }
     }
 
+    /// Every row `query` returns, read on a connection the statement watchdog watches.
+    func rows(of query: PostgresQuery) async throws -> [PostgresRow] {
+        let logger = self.logger
+        return try await onConnection { try await $0.query(query, logger: logger).collect() }
+    }
+
     /// Runs one statement and decodes every row as a task.
     func records(_ query: PostgresQuery) async throws -> [(record: TaskRecord, sequence: Int64)] {
         var result: [(record: TaskRecord, sequence: Int64)] = []
-        for try await row in try await client.query(query, logger: logger) {
+        for row in try await rows(of: query) {
             result.append(try TaskRow.record(from: row))
         }
         return result
@@ -281,7 +297,7 @@ extension PostgresTaskStore {
     public func dropSchema() async throws {
         let statement = PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(configuration.schema) CASCADE")
         try await withRetries("dropping schema \(configuration.schema)") { [self] _ in
-            _ = try await client.query(statement, logger: logger).collect()
+            _ = try await rows(of: statement)
         }
     }
 }

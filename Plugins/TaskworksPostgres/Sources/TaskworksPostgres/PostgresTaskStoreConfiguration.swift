@@ -36,7 +36,9 @@ extension PostgresTaskStore {
         public var connectionAttempts: Int
         /// How long one try of a statement may take before it is abandoned and tried again on
         /// another connection (a connection the server dropped can leave a statement unanswered).
-        /// More than zero, at most 24 hours; default 30 s.
+        /// More than zero, at most 24 hours; default 5 s. Keep it well below the worker pools'
+        /// `leaseDuration` (30 s by default): a lease renewal stuck for longer than the lease lets
+        /// another host take the task. Raise both together for a server that answers slowly.
         public var statementTimeout: Duration
         /// The `application_name` the store's connections show in `pg_stat_activity`.
         public var applicationName: String
@@ -46,16 +48,16 @@ extension PostgresTaskStore {
         /// does not keep prepared statements (PgBouncer before 1.21, or with
         /// `max_prepared_statements = 0`): every statement is then sent whole each time.
         public var preparesStatements: Bool
-        /// Whether the store opens all ``maximumConnections`` connections at once and keeps them
-        /// for its life, sending no keep-alive queries. On by default: a worker pool leases and
-        /// returns a connection for every claim and outcome write, and the PostgreSQL client
-        /// otherwise sets an idle timer and a keep-alive timer each time a connection goes back
-        /// idle and cancels them at the next lease, a cost on every statement (see BENCHMARKS.md,
-        /// "fifth pass"). Turn it off behind a NAT or firewall that drops idle TCP connections:
-        /// idle connections are then closed after 60 s and, until then, sent `SELECT 1` every
-        /// 30 s (postgres-nio's defaults). With it on, a connection dropped while idle shows at
-        /// its next statement, which fails or times out (``statementTimeout``) and is tried
-        /// again on another.
+        /// Whether the store keeps the connections it opened for its life (a day without a
+        /// statement at the most), sending no keep-alive queries. On by default: the PostgreSQL
+        /// client otherwise closes a connection idle for 60 s and pings idle ones every 30 s.
+        /// Connections are opened as statements need them, never all up front: the client's pool
+        /// stops the process if its open connections fall below a minimum while a statement asks
+        /// for one, which a server restart does. Turn it off behind a NAT or firewall that drops
+        /// idle TCP connections: idle connections are then closed after 60 s and, until then,
+        /// sent `SELECT 1` every 30 s (postgres-nio's defaults). With it on, a connection dropped
+        /// while idle shows at its next statement, which fails or times out
+        /// (``statementTimeout``) and is tried again on another.
         public var keepsConnectionsOpen: Bool
         /// Where the store reports retried connection failures and lost LISTEN connections, as
         /// `warning` diagnostics with `store.schema`. Default ``TaskDiagnostics/standardError``;
@@ -96,7 +98,7 @@ extension PostgresTaskStore {
             self.applicationName = "taskworks"
             self.preparesStatements = true
             self.keepsConnectionsOpen = true
-            self.statementTimeout = .seconds(30)
+            self.statementTimeout = .seconds(5)
             self.diagnostics = .standardError
             self.logHandler = nil
             self.logger = Logger(label: "taskworks.postgres") { _ in SwiftLogNoOpLogHandler() }

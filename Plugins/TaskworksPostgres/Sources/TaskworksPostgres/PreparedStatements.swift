@@ -115,32 +115,26 @@ struct UpdateOneStatement: StoreStatement {
 extension PostgresTaskStore {
     /// Runs one of the store's prepared statements (preparing it first on a connection that has
     /// not seen it) and decodes its rows; with ``Configuration/preparesStatements`` off, sends its
-    /// text whole instead. It runs on `connection` (inside a transaction the store opened) or,
-    /// when that is `nil`, on a connection of the pool.
+    /// text whole instead. It runs on `connection` (inside a transaction the store opened, whose
+    /// `COMMIT` confirms it) or, when that is `nil`, on a connection of the pool, answering only
+    /// once its commit is confirmed (``confirmingCommit(_:)``): every statement here writes.
     func runPrepared<Statement: StoreStatement>(
         _ statement: Statement, on connection: PostgresConnection? = nil
     ) async throws -> [(record: TaskRecord, sequence: Int64)] {
+        guard let connection else {
+            return try await confirmingCommit { try await runPrepared(statement, on: $0) }
+        }
         var rows: [(record: TaskRecord, sequence: Int64)] = []
         let text = statement.text(in: statementTexts)
         guard configuration.preparesStatements else {
             let query = PostgresQuery(unsafeSQL: text.sql, binds: try statement.makeBindings())
-            let answer =
-                if let connection {
-                    try await connection.query(query, logger: logger)
-                } else {
-                    try await client.query(query, logger: logger)
-                }
-            for try await row in answer { rows.append(try TaskRow.record(from: row)) }
+            for try await row in try await connection.query(query, logger: logger) {
+                rows.append(try TaskRow.record(from: row))
+            }
             return rows
         }
         return try await StoreStatementTexts.$running.withValue(text) {
-            let answer =
-                if let connection {
-                    try await connection.execute(statement, logger: logger)
-                } else {
-                    try await client.execute(statement, logger: logger)
-                }
-            for try await row in answer { rows.append(row) }
+            for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
             return rows
         }
     }

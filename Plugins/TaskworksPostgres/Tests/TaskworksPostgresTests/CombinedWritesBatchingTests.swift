@@ -42,7 +42,7 @@ struct CombinedWritesBatchingTests {
         let statement = RecordingStatement()
         let submit = { @Sendable (task: TaskRecord) async throws -> TaskUpdateResult in
             try await writes.submit(.init(task: task, expectedVersion: 1)) { batch in
-                await statement.perform(batch)
+                .finished(await statement.perform(batch))
             }
         }
         let tasks = (0...madeMeanwhile).map { _ in
@@ -71,5 +71,63 @@ struct CombinedWritesBatchingTests {
         // the rest), and the wait above timed out.
         #expect(statement.batchSizes == [1, madeMeanwhile])
         #expect(writes.counts.statements == 2 && writes.counts.writes == tasks.count)
+    }
+
+    @Test func aTryThatFailsOnItsConnectionGoesAgainWithTheWritesMadeMeanwhileNotBeforeThem() async throws {
+        let writes = CombinedWrites()
+        let statement = RecordingStatement()
+        let attempts = Locked<[[Int]]>([])
+        let submit = { @Sendable (task: TaskRecord) async throws -> TaskUpdateResult in
+            try await writes.submit(.init(task: task, expectedVersion: 1)) { batch in
+                let isFirst = attempts.withLock { tries in
+                    tries.append(batch.map(\.attempt))
+                    return tries.count == 1
+                }
+                let results = await statement.perform(batch)
+                // The lone first try is stuck, then abandoned: its write goes again.
+                if isFirst {
+                    return .retry(
+                        after: .zero, attemptsAllowed: 3, error: TaskworksError.storageFailure("no answer"))
+                }
+                return .finished(results)
+            }
+        }
+        let tasks = (0..<5).map { _ in
+            var task = TaskRecord(type: "job", createdBy: "alice", createdAt: Date())
+            task.version = 1
+            return task
+        }
+        try await withThrowingTaskGroup(of: TaskUpdateResult.self) { group in
+            defer { statement.release.open() }
+            group.addTask { try await submit(tasks[0]) }
+            try await statement.started.wait()
+            for task in tasks.dropFirst() { group.addTask { try await submit(task) } }
+            try await eventually("4 writes wait behind the stuck one", timeout: .seconds(10)) {
+                writes.waitingCount == 4
+            }
+            statement.release.open()
+            var updated = 0
+            for try await result in group {
+                if case .updated = result { updated += 1 }
+            }
+            #expect(updated == tasks.count, "every write, the retried one too, got its result")
+        }
+        // The second statement carries the retried write (its second try) first, then the four.
+        #expect(attempts.withLock { $0 } == [[1], [2, 1, 1, 1, 1]])
+        #expect(statement.batchSizes == [1, 5])
+    }
+
+    @Test func aWriteOutOfTriesFailsWithTheStoresError() async throws {
+        let writes = CombinedWrites()
+        let tries = Locked(0)
+        var task = TaskRecord(type: "job", createdBy: "alice", createdAt: Date())
+        task.version = 1
+        await #expect(throws: TaskworksError.self) {
+            _ = try await writes.submit(.init(task: task, expectedVersion: 1)) { _ in
+                tries.withLock { $0 += 1 }
+                return .retry(after: .zero, attemptsAllowed: 3, error: TaskworksError.storageFailure("down"))
+            }
+        }
+        #expect(tries.withLock { $0 } == 3)
     }
 }
