@@ -1,8 +1,27 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// The root package has no package dependencies on purpose: any host app can embed Taskworks
-// without a version fight. Packages under Examples/ and Plugins/ may depend on more.
+// The default build depends on no package: any host app embeds Taskworks without a version
+// fight. Everything else is opt-in through package traits (SE-0450), each target dependency on a
+// package guarded by its trait, so a build without a trait resolves nothing for it. Code behind a
+// trait is wrapped in `#if <Trait>`.
+//
+// Minimum versions: TODO(issue 34) the lowest release whose API the code uses, with the reason;
+// for now this machine's versions.
+let dependencies: [Package.Dependency] = [
+    .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+    .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+    .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+    .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+]
+
+/// A target dependency on `product` of `package`, present only when `trait` is enabled.
+func product(_ product: String, of package: String, when trait: String) -> Target.Dependency {
+    .product(name: product, package: package, condition: .when(traits: [trait]))
+}
+
 let package = Package(
     name: "Taskworks",
     platforms: [.macOS(.v15)],
@@ -16,7 +35,23 @@ let package = Package(
         .executable(name: "taskworks-demo", targets: ["TaskworksDemo"]),
         .executable(name: "taskworks-bench", targets: ["TaskworksBench"]),
         .executable(name: "taskworks-quickstart", targets: ["TaskworksQuickStart"]),
+        // Behind traits (empty modules without them).
+        .library(name: "TaskworksPostgres", targets: ["TaskworksPostgres"]),
+        .library(name: "TaskworksServiceLifecycle", targets: ["TaskworksServiceLifecycle"]),
+        .library(name: "TaskworksLogging", targets: ["TaskworksLogging"]),
+        .library(name: "TaskworksMetrics", targets: ["TaskworksMetrics"]),
+        .library(name: "TaskworksTracing", targets: ["TaskworksTracing"]),
+        .executable(name: "taskworks-postgres-bench", targets: ["TaskworksPostgresBench"]),
     ],
+    traits: [
+        .trait(name: "Postgres", description: "PostgresTaskStore (postgres-nio), for many hosts sharing one queue"),
+        .trait(name: "ServiceLifecycle", description: "Worker pools and schedulers as ServiceLifecycle services"),
+        .trait(name: "Logging", description: "Taskworks' diagnostics and runners' log lines through swift-log"),
+        .trait(name: "Metrics", description: "Task metrics through swift-metrics"),
+        .trait(name: "Tracing", description: "A span per attempt through swift-distributed-tracing"),
+        .default(enabledTraits: []),
+    ],
+    dependencies: dependencies,
     targets: [
         .target(name: "Taskworks", resources: [.copy("Resources/openapi.json"), .copy("Resources/console")]),
         // The TaskStore contract as runnable checks, for any store in any package.
@@ -66,6 +101,58 @@ let package = Package(
             dependencies: [
                 "Taskworks", "TaskStoreConformance", "TaskworksTesting", "TaskworksStoreHelper", "TaskworksBench",
             ]
+        ),
+        // PostgreSQL (trait Postgres).
+        .target(
+            name: "TaskworksPostgres",
+            dependencies: [
+                "Taskworks",
+                product("PostgresNIO", of: "postgres-nio", when: "Postgres"),
+                product("NIOCore", of: "swift-nio", when: "Postgres"),
+                product("Logging", of: "swift-log", when: "Postgres"),
+                product("ServiceLifecycle", of: "swift-service-lifecycle", when: "Postgres"),
+            ],
+            path: "Plugins/TaskworksPostgres/Sources/TaskworksPostgres"
+        ),
+        .executableTarget(
+            name: "TaskworksPostgresBench",
+            dependencies: [
+                "TaskworksPostgres", "Taskworks",
+                product("Logging", of: "swift-log", when: "Postgres"),
+                product("ServiceLifecycle", of: "swift-service-lifecycle", when: "Postgres"),
+            ],
+            path: "Plugins/TaskworksPostgres/Sources/TaskworksPostgresBench"
+        ),
+        .testTarget(
+            name: "TaskworksPostgresTests",
+            dependencies: [
+                "TaskworksPostgres", "TaskworksPostgresBench", "Taskworks", "TaskStoreConformance", "TaskworksTesting",
+                product("PostgresNIO", of: "postgres-nio", when: "Postgres"),
+                product("Logging", of: "swift-log", when: "Postgres"),
+                product("ServiceLifecycle", of: "swift-service-lifecycle", when: "Postgres"),
+            ],
+            path: "Plugins/TaskworksPostgres/Tests/TaskworksPostgresTests"
+        ),
+        // Integrations (traits ServiceLifecycle, Logging, Metrics, Tracing).
+        .target(
+            name: "TaskworksServiceLifecycle",
+            dependencies: ["Taskworks", product("ServiceLifecycle", of: "swift-service-lifecycle", when: "ServiceLifecycle")],
+            path: "Plugins/TaskworksIntegrations/Sources/TaskworksServiceLifecycle"
+        ),
+        .target(
+            name: "TaskworksLogging",
+            dependencies: ["Taskworks", product("Logging", of: "swift-log", when: "Logging")],
+            path: "Plugins/TaskworksIntegrations/Sources/TaskworksLogging"
+        ),
+        .target(
+            name: "TaskworksMetrics",
+            dependencies: ["Taskworks", product("CoreMetrics", of: "swift-metrics", when: "Metrics")],
+            path: "Plugins/TaskworksIntegrations/Sources/TaskworksMetrics"
+        ),
+        .target(
+            name: "TaskworksTracing",
+            dependencies: ["Taskworks", product("Tracing", of: "swift-distributed-tracing", when: "Tracing")],
+            path: "Plugins/TaskworksIntegrations/Sources/TaskworksTracing"
         ),
     ],
     swiftLanguageModes: [.v6]

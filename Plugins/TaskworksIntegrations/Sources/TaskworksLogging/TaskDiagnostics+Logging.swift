@@ -1,3 +1,4 @@
+#if Logging
 import Logging
 import Taskworks
 
@@ -49,3 +50,4 @@ extension Logger.Level {
         }
     }
 }
+#endif  // Logging

@@ -1,3 +1,4 @@
+#if Metrics
 import CoreMetrics
 import Foundation
 import Taskworks
@@ -102,3 +103,4 @@ public struct TaskMetrics: Sendable {
         }
     }
 }
+#endif  // Metrics

@@ -1,3 +1,4 @@
+#if ServiceLifecycle
 import ServiceLifecycle
 import Taskworks
 
@@ -23,3 +24,4 @@ public struct TaskSchedulerService: Service {
         }
     }
 }
+#endif  // ServiceLifecycle

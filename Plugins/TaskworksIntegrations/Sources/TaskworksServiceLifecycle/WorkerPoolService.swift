@@ -1,3 +1,4 @@
+#if ServiceLifecycle
 import ServiceLifecycle
 import Taskworks
 
@@ -35,3 +36,4 @@ public struct WorkerPoolService: Service {
         }
     }
 }
+#endif  // ServiceLifecycle

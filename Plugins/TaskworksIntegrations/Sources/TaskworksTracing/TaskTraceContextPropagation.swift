@@ -1,3 +1,4 @@
+#if Tracing
 import Taskworks
 import Tracing
 
@@ -41,3 +42,4 @@ struct MetadataCarrier: Injector, Extractor {
         carrier[key]
     }
 }
+#endif  // Tracing

@@ -1,3 +1,4 @@
+#if Tracing
 import Taskworks
 import Tracing
 
@@ -68,3 +69,4 @@ public struct TaskTracingMiddleware: TaskAttemptMiddleware {
         }
     }
 }
+#endif  // Tracing

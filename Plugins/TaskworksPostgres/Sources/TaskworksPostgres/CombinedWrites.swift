@@ -1,3 +1,4 @@
+#if Postgres
 import Taskworks
 
 /// Combines writes that arrive while earlier ones are in flight into batches, as a group commit
@@ -124,3 +125,4 @@ final class CombinedWrites: Sendable {
         }
     }
 }
+#endif  // Postgres

@@ -1,3 +1,4 @@
+#if Postgres
 import Logging
 import PostgresNIO
 
@@ -57,3 +58,4 @@ extension PostgresTaskStore {
         }
     }
 }
+#endif  // Postgres

@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 
 /// A value behind a lock.
@@ -16,3 +17,4 @@ final class Locked<Value>: @unchecked Sendable {
         return try body(&value)
     }
 }
+#endif  // Postgres

@@ -1,3 +1,4 @@
+#if Postgres
 import NIOCore
 import PostgresNIO
 
@@ -37,3 +38,4 @@ where Element: Sendable {
         }
     }
 }
+#endif  // Postgres

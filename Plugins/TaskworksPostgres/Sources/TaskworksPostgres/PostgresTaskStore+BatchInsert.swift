@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import PostgresNIO
 import Taskworks
@@ -166,3 +167,4 @@ extension PostgresTaskStore {
         return binds
     }
 }
+#endif  // Postgres

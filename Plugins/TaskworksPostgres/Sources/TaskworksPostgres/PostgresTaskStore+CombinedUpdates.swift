@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import PostgresNIO
 import Taskworks
@@ -79,3 +80,4 @@ extension PostgresTaskStore {
         }
     }
 }
+#endif  // Postgres

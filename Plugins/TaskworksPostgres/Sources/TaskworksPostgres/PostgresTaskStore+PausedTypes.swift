@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import PostgresNIO
 import Taskworks
@@ -41,3 +42,4 @@ extension PostgresTaskStore {
         }
     }
 }
+#endif  // Postgres

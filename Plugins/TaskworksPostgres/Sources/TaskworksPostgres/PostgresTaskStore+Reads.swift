@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import PostgresNIO
 import Taskworks
@@ -208,3 +209,4 @@ extension PostgresTaskStore {
         }
     }
 }
+#endif  // Postgres

@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import PostgresNIO
 import Taskworks
@@ -54,3 +55,4 @@ extension PostgresTaskStore {
         try await rows(of: query).count
     }
 }
+#endif  // Postgres

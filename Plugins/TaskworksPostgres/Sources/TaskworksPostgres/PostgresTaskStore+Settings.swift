@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import PostgresNIO
 import Taskworks
@@ -39,3 +40,4 @@ extension PostgresTaskStore {
         }
     }
 }
+#endif  // Postgres

@@ -1,3 +1,4 @@
+#if Postgres
 extension PostgresTaskStore {
     /// How many compare-and-set writes (outcomes, progress, lease renewals, cancels…) a store
     /// made since it opened, and in how many statements: writes that arrive while others are in
@@ -13,3 +14,4 @@ extension PostgresTaskStore {
     /// ``WriteCounts``); a host may export them as metrics.
     public var writeCounts: WriteCounts { combinedWrites.counts }
 }
+#endif  // Postgres

@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import PostgresNIO
 import Taskworks
@@ -183,3 +184,4 @@ extension PostgresTaskStore {
             binds: binds)
     }
 }
+#endif  // Postgres

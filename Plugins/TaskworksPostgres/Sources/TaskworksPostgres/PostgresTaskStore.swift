@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import Logging
 import PostgresNIO
@@ -301,3 +302,4 @@ extension PostgresTaskStore {
         }
     }
 }
+#endif  // Postgres

@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import Logging
 import Taskworks
@@ -184,3 +185,4 @@ extension PostgresTaskStore {
         return components.string ?? "(unprintable URL)"
     }
 }
+#endif  // Postgres

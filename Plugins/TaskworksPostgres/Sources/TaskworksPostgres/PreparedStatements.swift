@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import PostgresNIO
 import Taskworks
@@ -139,3 +140,4 @@ extension PostgresTaskStore {
         }
     }
 }
+#endif  // Postgres

@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import PostgresNIO
 
@@ -190,3 +191,4 @@ struct StatementTimedOut: Error, CustomStringConvertible {
 struct ConnectionClosedUnderStatement: Error, CustomStringConvertible {
     var description: String { "the connection closed under the statement" }
 }
+#endif  // Postgres

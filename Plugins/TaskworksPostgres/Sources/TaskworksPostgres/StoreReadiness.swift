@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import Taskworks
 
@@ -97,3 +98,4 @@ final class StoreReadiness: Sendable {
                     + "PostgresTaskStore(configuration:)) and check that the server accepts connections"))
     }
 }
+#endif  // Postgres

@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import PostgresNIO
 import Taskworks
@@ -189,3 +190,4 @@ struct StoreStatementTexts: Sendable {
             """
     }
 }
+#endif  // Postgres

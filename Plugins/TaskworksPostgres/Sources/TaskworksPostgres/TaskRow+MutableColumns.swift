@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import PostgresNIO
 import Taskworks
@@ -131,3 +132,4 @@ extension TaskRow {
         }
     }
 }
+#endif  // Postgres

@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import PostgresNIO
 import Taskworks
@@ -159,3 +160,4 @@ enum TaskRow {
         return (record, sequence)
     }
 }
+#endif  // Postgres

@@ -1,3 +1,4 @@
+#if Postgres
 import PostgresNIO
 import Taskworks
 
@@ -80,3 +81,4 @@ extension TaskService {
         }
     }
 }
+#endif  // Postgres

@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import Logging
 import PostgresNIO
@@ -92,3 +93,4 @@ final class WorkNotifications: Sendable {
         }
     }
 }
+#endif  // Postgres

@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import Taskworks
 
@@ -39,3 +40,4 @@ extension Workloads {
             ])
     }
 }
+#endif  // Postgres

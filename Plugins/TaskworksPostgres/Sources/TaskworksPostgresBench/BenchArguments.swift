@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import Taskworks
 
@@ -114,3 +115,4 @@ struct BenchArguments {
         return parsed
     }
 }
+#endif  // Postgres

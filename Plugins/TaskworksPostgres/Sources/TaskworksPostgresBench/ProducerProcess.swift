@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import Taskworks
 import TaskworksPostgres
@@ -32,3 +33,4 @@ enum ProducerProcess {
         await store.close()
     }
 }
+#endif  // Postgres

@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import Taskworks
 
@@ -50,3 +51,4 @@ extension Workloads {
             ])
     }
 }
+#endif  // Postgres

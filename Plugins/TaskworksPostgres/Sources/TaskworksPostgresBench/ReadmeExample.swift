@@ -1,3 +1,4 @@
+#if Postgres
 // The README's PostgreSQL-in-a-ServiceGroup example, compiled here so it cannot rot;
 // `.ci/check-readme-examples` checks that the README shows exactly the marked lines.
 import Logging
@@ -20,3 +21,4 @@ func runPostgresInServiceGroup(databaseURL: String, logger: Logger, poolService:
     try await group.run()  // SIGTERM: the pool drains, then the store closes its connections
     // readme:end postgres-service
 }
+#endif  // Postgres

@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import Taskworks
 import TaskworksPostgres
@@ -95,3 +96,4 @@ extension JSONValue {
         return nil
     }
 }
+#endif  // Postgres

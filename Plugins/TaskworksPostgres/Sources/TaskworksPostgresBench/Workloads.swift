@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import Taskworks
 import TaskworksPostgres
@@ -241,3 +242,4 @@ actor CompletionCounter {
         await withCheckedContinuation { waiter = (target, $0) }
     }
 }
+#endif  // Postgres

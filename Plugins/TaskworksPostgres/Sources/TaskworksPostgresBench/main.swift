@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import Taskworks
 
@@ -27,3 +28,4 @@ do {
     FileHandle.standardError.write(Data("taskworks-postgres-bench: \(error)\n".utf8))
     exit(2)
 }
+#endif  // Postgres

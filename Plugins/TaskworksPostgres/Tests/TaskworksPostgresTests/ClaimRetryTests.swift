@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import Taskworks
 import Testing
@@ -51,3 +52,4 @@ struct ClaimRetryTests {
         await store.close()
     }
 }
+#endif  // Postgres

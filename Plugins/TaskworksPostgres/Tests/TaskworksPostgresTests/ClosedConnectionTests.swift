@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import PostgresNIO
 import Taskworks
@@ -101,3 +102,4 @@ struct ClosedConnectionTests {
         }
     }
 }
+#endif  // Postgres

@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import Taskworks
 import TaskworksTesting
@@ -131,3 +132,4 @@ struct CombinedWritesBatchingTests {
         #expect(tries.withLock { $0 } == 3)
     }
 }
+#endif  // Postgres

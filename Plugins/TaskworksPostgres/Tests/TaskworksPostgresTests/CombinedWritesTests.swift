@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import Taskworks
 import Testing
@@ -108,3 +109,4 @@ struct CombinedWritesTests {
         await store.close()
     }
 }
+#endif  // Postgres

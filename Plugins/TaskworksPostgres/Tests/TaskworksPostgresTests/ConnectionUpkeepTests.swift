@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import PostgresNIO
 import Taskworks
@@ -51,3 +52,4 @@ struct ConnectionUpkeepTests {
         return 0
     }
 }
+#endif  // Postgres

@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import PostgresNIO
 import Taskworks
@@ -105,3 +106,4 @@ struct LockOrderTests {
         return false
     }
 }
+#endif  // Postgres

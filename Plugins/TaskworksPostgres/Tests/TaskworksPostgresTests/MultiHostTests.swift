@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import Taskworks
 import TaskworksTesting
@@ -215,3 +216,4 @@ final class EmptyClaimCountingStore: ForwardingTaskStore {
         return claimed
     }
 }
+#endif  // Postgres

@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import TaskStoreConformance
 import Taskworks
@@ -21,3 +22,4 @@ struct PostgresTestSetupTests {
         #expect(!TestDatabase.isCI || postgresIsConfigured, "\(TestDatabase.howToRun)")
     }
 }
+#endif  // Postgres

@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import Taskworks
 import Testing
@@ -80,3 +81,4 @@ struct PreparedStatementTests {
         await store.close()
     }
 }
+#endif  // Postgres

@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import PostgresNIO
 import Taskworks
@@ -83,3 +84,4 @@ struct ReadableSchemaTests {
         await store.close()
     }
 }
+#endif  // Postgres

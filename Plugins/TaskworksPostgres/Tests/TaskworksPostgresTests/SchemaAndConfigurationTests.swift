@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import PostgresNIO
 import Taskworks
@@ -283,3 +284,4 @@ struct SchemaTests {
         }
     }
 }
+#endif  // Postgres

@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -89,3 +90,4 @@ struct ServiceGroupTests {
         await other.close()
     }
 }
+#endif  // Postgres

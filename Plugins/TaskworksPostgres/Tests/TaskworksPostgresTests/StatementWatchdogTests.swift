@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import Testing
 
@@ -100,3 +101,4 @@ final class OneShot: Sendable {
         return state.withLock { $0.fired }
     }
 }
+#endif  // Postgres

@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import Logging
 import PostgresNIO
@@ -68,3 +69,4 @@ func waitForExit(_ process: Process, timeout: Duration = .seconds(120)) async th
     process.waitUntilExit()
     return process.terminationStatus
 }
+#endif  // Postgres

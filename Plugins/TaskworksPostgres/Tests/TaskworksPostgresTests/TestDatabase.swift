@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import TaskStoreConformance
 import Taskworks
@@ -46,3 +47,4 @@ enum TestDatabase {
 
 /// Whether the PostgreSQL tests can run here.
 let postgresIsConfigured = TestDatabase.url != nil
+#endif  // Postgres

@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import PostgresNIO
 import Taskworks
@@ -236,3 +237,4 @@ struct TransactionalEnqueueTests {
         }
     }
 }
+#endif  // Postgres

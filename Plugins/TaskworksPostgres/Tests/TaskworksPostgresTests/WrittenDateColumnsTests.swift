@@ -1,3 +1,4 @@
+#if Postgres
 import Foundation
 import PostgresNIO
 import Taskworks
@@ -145,3 +146,4 @@ struct WrittenDateColumnsTests {
         await store.close()
     }
 }
+#endif  // Postgres
