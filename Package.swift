@@ -44,9 +44,13 @@ let package = Package(
         .executable(name: "taskworks-postgres-bench", targets: ["TaskworksPostgresBench"]),
     ],
     traits: [
-        .trait(name: "Postgres", description: "PostgresTaskStore (postgres-nio), for many hosts sharing one queue"),
-        .trait(name: "ServiceLifecycle", description: "Worker pools and schedulers as ServiceLifecycle services"),
-        .trait(name: "Logging", description: "Taskworks' diagnostics and runners' log lines through swift-log"),
+        .trait(
+            name: "Postgres",
+            description: "PostgresTaskStore (postgres-nio), for many hosts sharing one queue"),
+        .trait(
+            name: "ServiceLifecycle", description: "Worker pools and schedulers as ServiceLifecycle services"),
+        .trait(
+            name: "Logging", description: "Taskworks' diagnostics and runners' log lines through swift-log"),
         .trait(name: "Metrics", description: "Task metrics through swift-metrics"),
         .trait(name: "Tracing", description: "A span per attempt through swift-distributed-tracing"),
         .default(enabledTraits: []),
@@ -99,7 +103,8 @@ let package = Package(
         .testTarget(
             name: "TaskworksTests",
             dependencies: [
-                "Taskworks", "TaskStoreConformance", "TaskworksTesting", "TaskworksStoreHelper", "TaskworksBench",
+                "Taskworks", "TaskStoreConformance", "TaskworksTesting", "TaskworksStoreHelper",
+                "TaskworksBench",
             ]
         ),
         // PostgreSQL (trait Postgres).
@@ -126,7 +131,8 @@ let package = Package(
         .testTarget(
             name: "TaskworksPostgresTests",
             dependencies: [
-                "TaskworksPostgres", "TaskworksPostgresBench", "Taskworks", "TaskStoreConformance", "TaskworksTesting",
+                "TaskworksPostgres", "TaskworksPostgresBench", "Taskworks", "TaskStoreConformance",
+                "TaskworksTesting",
                 product("PostgresNIO", of: "postgres-nio", when: "Postgres"),
                 product("Logging", of: "swift-log", when: "Postgres"),
                 product("ServiceLifecycle", of: "swift-service-lifecycle", when: "Postgres"),
@@ -136,7 +142,10 @@ let package = Package(
         // Integrations (traits ServiceLifecycle, Logging, Metrics, Tracing).
         .target(
             name: "TaskworksServiceLifecycle",
-            dependencies: ["Taskworks", product("ServiceLifecycle", of: "swift-service-lifecycle", when: "ServiceLifecycle")],
+            dependencies: [
+                "Taskworks",
+                product("ServiceLifecycle", of: "swift-service-lifecycle", when: "ServiceLifecycle"),
+            ],
             path: "Plugins/TaskworksIntegrations/Sources/TaskworksServiceLifecycle"
         ),
         .target(
@@ -151,8 +160,44 @@ let package = Package(
         ),
         .target(
             name: "TaskworksTracing",
-            dependencies: ["Taskworks", product("Tracing", of: "swift-distributed-tracing", when: "Tracing")],
+            dependencies: [
+                "Taskworks", product("Tracing", of: "swift-distributed-tracing", when: "Tracing"),
+            ],
             path: "Plugins/TaskworksIntegrations/Sources/TaskworksTracing"
+        ),
+        // The README's examples for the integrations, compiled (not a product).
+        .target(
+            name: "IntegrationReadmeExamples",
+            dependencies: [
+                "TaskworksServiceLifecycle", "TaskworksLogging", "TaskworksMetrics", "TaskworksTracing",
+                product("Logging", of: "swift-log", when: "Logging"),
+                product("ServiceLifecycle", of: "swift-service-lifecycle", when: "ServiceLifecycle"),
+            ],
+            path: "Plugins/TaskworksIntegrations/Sources/ReadmeExamples"
+        ),
+        // The tracing test's other process: runs a file store's tasks under an in-memory tracer
+        // and prints the spans it finished. Not a product.
+        .executableTarget(
+            name: "TracingProbe",
+            dependencies: [
+                "TaskworksTracing", "TaskworksTesting",
+                product("InMemoryTracing", of: "swift-distributed-tracing", when: "Tracing"),
+            ],
+            path: "Plugins/TaskworksIntegrations/Sources/TracingProbe"
+        ),
+        .testTarget(
+            name: "TaskworksIntegrationsTests",
+            dependencies: [
+                "TaskworksServiceLifecycle", "TaskworksLogging", "TaskworksMetrics", "TaskworksTracing",
+                "TaskworksTesting", "Taskworks",
+                product("Logging", of: "swift-log", when: "Logging"),
+                product("ServiceLifecycle", of: "swift-service-lifecycle", when: "ServiceLifecycle"),
+                product("ServiceLifecycleTestKit", of: "swift-service-lifecycle", when: "ServiceLifecycle"),
+                product("MetricsTestKit", of: "swift-metrics", when: "Metrics"),
+                product("Tracing", of: "swift-distributed-tracing", when: "Tracing"),
+                product("InMemoryTracing", of: "swift-distributed-tracing", when: "Tracing"),
+            ],
+            path: "Plugins/TaskworksIntegrations/Tests/TaskworksIntegrationsTests"
         ),
     ],
     swiftLanguageModes: [.v6]
