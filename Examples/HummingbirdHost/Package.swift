@@ -10,8 +10,7 @@ let package = Package(
         .executable(name: "hummingbird-host", targets: ["HummingbirdHost"])
     ],
     dependencies: [
-        .package(name: "Taskworks", path: "../.."),
-        .package(name: "TaskworksIntegrations", path: "../../Plugins/TaskworksIntegrations"),
+        .package(name: "Taskworks", path: "../..", traits: ["ServiceLifecycle", "Logging"]),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -22,8 +21,8 @@ let package = Package(
             dependencies: [
                 .product(name: "Taskworks", package: "Taskworks"),
                 .product(name: "TaskworksDemoHostKit", package: "Taskworks"),
-                .product(name: "TaskworksServiceLifecycle", package: "TaskworksIntegrations"),
-                .product(name: "TaskworksLogging", package: "TaskworksIntegrations"),
+                .product(name: "TaskworksServiceLifecycle", package: "Taskworks"),
+                .product(name: "TaskworksLogging", package: "Taskworks"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -10,8 +10,7 @@ let package = Package(
         .executable(name: "vapor-host", targets: ["VaporHost"])
     ],
     dependencies: [
-        .package(name: "Taskworks", path: "../.."),
-        .package(name: "TaskworksIntegrations", path: "../../Plugins/TaskworksIntegrations"),
+        .package(name: "Taskworks", path: "../..", traits: ["Logging"]),
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
     ],
     targets: [
@@ -20,7 +19,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Taskworks", package: "Taskworks"),
                 .product(name: "TaskworksDemoHostKit", package: "Taskworks"),
-                .product(name: "TaskworksLogging", package: "TaskworksIntegrations"),
+                .product(name: "TaskworksLogging", package: "Taskworks"),
                 .product(name: "Vapor", package: "vapor"),
             ]
         ),
