@@ -70,11 +70,15 @@ final class AttemptSupervisor: Sendable {
     /// ``WorkerPool/Configuration/effectiveRenewalInterval`` in nanoseconds, worked out once
     /// (`Duration` arithmetic is slow enough to show per attempt).
     private let renewalNanoseconds: UInt64
+    /// Half a renewal interval, in seconds, worked out once: how close to running out an
+    /// unanswered renewal may let the lease come before the runner is stopped.
+    private let renewalMarginSeconds: Double
 
     init(engine: TaskEngine, configuration: WorkerPool.Configuration) {
         self.engine = engine
         self.configuration = configuration
         self.renewalNanoseconds = MonotonicInstant.nanoseconds(of: configuration.effectiveRenewalInterval)
+        self.renewalMarginSeconds = configuration.effectiveRenewalInterval.timeInterval / 2
     }
 
     /// Watches `context`'s attempt; returns its slot, for ``unregister(slot:)``.
@@ -209,12 +213,6 @@ final class AttemptSupervisor: Sendable {
             return wake
         }
         return (wake, stops, renewals)
-    }
-
-    /// Half a renewal interval, in seconds: how close to running out an unanswered renewal may
-    /// let the lease come before the runner is stopped.
-    private var renewalMarginSeconds: Double {
-        configuration.effectiveRenewalInterval.timeInterval / 2
     }
 
     /// Marks the renewal of `context`'s attempt answered (stored or failed), keeping `stored`;

@@ -35,6 +35,13 @@
             /// The running statements on each open connection whose close is watched.
             var statementsOn: [PostgresConnection.ID: Set<UInt64>] = [:]
             var stopped = false
+
+            /// Forgets statement `id` (and which connection it ran on); returns it if it ran.
+            mutating func remove(_ id: UInt64) -> Running? {
+                guard let running = running.removeValue(forKey: id) else { return nil }
+                if let connection = running.connection { statementsOn[connection]?.remove(id) }
+                return running
+            }
         }
 
         private struct Running {
@@ -113,13 +120,7 @@
         }
 
         private func unregister(_ id: UInt64) {
-            state.withLock { state in
-                guard let running = state.running.removeValue(forKey: id), let connection = running.connection
-                else {
-                    return
-                }
-                state.statementsOn[connection]?.remove(id)
-            }
+            _ = state.withLock { $0.remove(id) }
         }
 
         /// Fails the statement the current task runs for (if it runs under a watchdog) as soon as
@@ -169,12 +170,10 @@
         private func expireOverdue() {
             let now = clock.now
             let overdue = state.withLock { state in
-                let due = state.running.filter { $0.value.deadline <= now }
-                for (id, running) in due {
-                    state.running[id] = nil
-                    if let connection = running.connection { state.statementsOn[connection]?.remove(id) }
+                let due = state.running.filter { $0.value.deadline <= now }.keys.compactMap {
+                    state.remove($0)
                 }
-                return due.values.map { ($0.expire, StatementTimedOut(limit: limit, what: $0.what)) }
+                return due.map { ($0.expire, StatementTimedOut(limit: limit, what: $0.what)) }
             }
             for (expire, error) in overdue { expire(error) }
         }
