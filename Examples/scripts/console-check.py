@@ -10,6 +10,7 @@ expect() retries for up to EXPECT_TIMEOUT ms, then fails).
 
 import json
 import sys
+import time
 import urllib.request
 
 from playwright.sync_api import expect, sync_playwright
@@ -39,12 +40,58 @@ def api(method, path, user, body=None):
         return error.code, json.loads(error.read().decode() or "null")
 
 
+# What the browser did, printed when a check fails: API requests and how they ended, script
+# errors, console messages (notices among them) and navigations.
+journal = []
+unanswered = {}
+
+
+def note(user, text):
+    journal.append(f"{time.monotonic():.2f} [{user}] {text}")
+
+
+def print_journal_on_failure(kind, value, traceback):
+    print("---- the browser's last 60 events before the failure ----", file=sys.stderr)
+    for line in journal[-60:]:
+        print(line, file=sys.stderr)
+    print("---- API requests not answered (event streams stay open):", file=sys.stderr)
+    for line in unanswered.values():
+        print(line, file=sys.stderr)
+    sys.__excepthook__(kind, value, traceback)
+
+
+sys.excepthook = print_journal_on_failure
+
+
+def watch(page, user):
+    def started(request):
+        if "/api/" in request.url:
+            unanswered[id(request)] = f"[{user}] {request.method} {request.url}"
+            note(user, f"-> {request.method} {request.url}")
+
+    def finished(request):
+        if unanswered.pop(id(request), None):
+            response = request.response()
+            note(user, f"<- {response.status if response else '?'} {request.method} {request.url}")
+
+    def failed(request):
+        if unanswered.pop(id(request), None):
+            note(user, f"<- failed ({request.failure}) {request.method} {request.url}")
+
+    page.on("request", started)
+    page.on("requestfinished", finished)
+    page.on("requestfailed", failed)
+    page.on("console", lambda message: note(user, f"console {message.type}: {message.text}"))
+    page.on("framenavigated", lambda frame: note(user, f"page {frame.url}") if frame == page.main_frame else None)
+
+
 def context(browser, user, width=1280, height=900):
     ctx = browser.new_context(viewport={"width": width, "height": height})
     ctx.add_cookies([{"name": "taskworks_demo_user", "value": user, "url": BASE}])
     page = ctx.new_page()
+    watch(page, user)
     errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("pageerror", lambda error: (errors.append(str(error)), note(user, f"script error: {error}")))
     page.errors = errors
     return page
 

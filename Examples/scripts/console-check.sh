@@ -26,5 +26,9 @@ fi
 # progress to watch.
 start_server "$binary" 3000 --export-page-delay-ms 200
 mkdir -p "$shots"
-python3 console-check.py "http://127.0.0.1:$port" "$shots" "$browser"
+python3 console-check.py "http://127.0.0.1:$port" "$shots" "$browser" || {
+    echo "---- the server's last 60 log lines ----"
+    tail -n 60 "$server_log"
+    exit 1
+}
 echo "screenshots: $shots/console-1280x900.png and $shots/console-390x844.png"

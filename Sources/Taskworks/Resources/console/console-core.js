@@ -64,6 +64,7 @@ function showNotice(message, kind) {
   notice.textContent = message;
   notice.className = "notice" + (kind === "info" ? " info" : "");
   notice.hidden = !message;
+  if (message) console.info("notice: " + message);
 }
 
 function progressBar(task) {
@@ -88,12 +89,24 @@ function statusText(task) {
 
 class SignedOut extends Error {}
 
+const requestTimeoutMilliseconds = 20000;
+
 async function call(method, path, body) {
   const options = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
   // The API takes POST and PUT as application/json only, an empty body included.
   if (method !== "GET" && method !== "DELETE") options.headers["Content-Type"] = "application/json";
   if (body !== undefined) options.body = JSON.stringify(body);
-  const response = await fetch(apiBase + path, options);
+  // A request the server never answers must not freeze a view: it fails after 20 s as a notice.
+  options.signal = AbortSignal.timeout(requestTimeoutMilliseconds);
+  let response;
+  try {
+    response = await fetch(apiBase + path, options);
+  } catch (error) {
+    if (error && error.name === "TimeoutError") {
+      throw new Error("the server did not answer " + method + " " + path + " within " + requestTimeoutMilliseconds / 1000 + " s");
+    }
+    throw error;
+  }
   if (response.status === 401) {
     signOut();
     throw new SignedOut("not signed in");
