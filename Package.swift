@@ -15,6 +15,9 @@ let dependencies: [Package.Dependency] = [
     .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+    .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
 ]
 
 /// A target dependency on `product` of `package`, present only when `trait` is enabled.
@@ -41,6 +44,8 @@ let package = Package(
         .library(name: "TaskworksLogging", targets: ["TaskworksLogging"]),
         .library(name: "TaskworksMetrics", targets: ["TaskworksMetrics"]),
         .library(name: "TaskworksTracing", targets: ["TaskworksTracing"]),
+        .library(name: "TaskworksHummingbird", targets: ["TaskworksHummingbird"]),
+        .library(name: "TaskworksVapor", targets: ["TaskworksVapor"]),
         .executable(name: "taskworks-postgres-bench", targets: ["TaskworksPostgresBench"]),
     ],
     traits: [
@@ -53,6 +58,12 @@ let package = Package(
             name: "Logging", description: "Taskworks' diagnostics and runners' log lines through swift-log"),
         .trait(name: "Metrics", description: "Task metrics through swift-metrics"),
         .trait(name: "Tracing", description: "A span per attempt through swift-distributed-tracing"),
+        .trait(
+            name: "Hummingbird",
+            description: "The API, events and console on a Hummingbird 2 router in one call (with ServiceLifecycle)",
+            enabledTraits: ["ServiceLifecycle"]),
+        .trait(
+            name: "Vapor", description: "The API, events and console as a Vapor 4 route collection, with lifecycle"),
         .default(enabledTraits: []),
     ],
     dependencies: dependencies,
@@ -164,6 +175,32 @@ let package = Package(
                 "Taskworks", product("Tracing", of: "swift-distributed-tracing", when: "Tracing"),
             ],
             path: "Plugins/TaskworksIntegrations/Sources/TaskworksTracing"
+        ),
+        // Web framework adapters (traits Hummingbird, Vapor).
+        .target(
+            name: "TaskworksHummingbird",
+            dependencies: [
+                "Taskworks",
+                product("Hummingbird", of: "hummingbird", when: "Hummingbird"),
+                product("HTTPTypes", of: "swift-http-types", when: "Hummingbird"),
+                product("NIOCore", of: "swift-nio", when: "Hummingbird"),
+                product("ServiceLifecycle", of: "swift-service-lifecycle", when: "Hummingbird"),
+            ]
+        ),
+        .target(
+            name: "TaskworksVapor",
+            dependencies: ["Taskworks", product("Vapor", of: "vapor", when: "Vapor")]
+        ),
+        .testTarget(
+            name: "TaskworksWebAdaptersTests",
+            dependencies: [
+                "TaskworksHummingbird", "TaskworksVapor", "Taskworks", "TaskworksTesting",
+                product("Hummingbird", of: "hummingbird", when: "Hummingbird"),
+                product("HummingbirdTesting", of: "hummingbird", when: "Hummingbird"),
+                product("HTTPTypes", of: "swift-http-types", when: "Hummingbird"),
+                product("Vapor", of: "vapor", when: "Vapor"),
+                product("VaporTesting", of: "vapor", when: "Vapor"),
+            ]
         ),
         // The README's examples for the integrations, compiled (not a product).
         .target(

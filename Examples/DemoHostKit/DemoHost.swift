@@ -4,8 +4,8 @@ import UserExportPlugin
 
 /// What both example web hosts run, whatever their framework: a file store, the user-export
 /// plugin, the role table of the task module Taskworks is modelled on, a nightly schedule, the
-/// HTTP API under `/api`, the task console at `/tasks`, and a worker pool. A host adds only its
-/// framework's glue: hand requests to ``api`` and ``console``, name the caller with
+/// HTTP API under `/tasks/api`, the task console at `/tasks` (one ``mount``), and a worker pool. A
+/// host adds only its framework's adapter: mount ``mount`` naming the caller with
 /// ``caller(named:)``, and run ``pool`` and ``scheduler`` for the app's lifetime.
 public struct DemoHost: Sendable {
     /// The names the demo knows: `alice` (an operator), `bob` (a viewer) and `admin`.
@@ -23,10 +23,8 @@ public struct DemoHost: Sendable {
     public let scheduler: TaskScheduler
     /// The worker pool (4 at once).
     public let pool: WorkerPool
-    /// The task API, under `/api`.
-    public let api: TaskHTTPAPI
-    /// The task console, at `/tasks`.
-    public let console: TaskConsole
+    /// The task API at `/tasks/api` and the task console at `/tasks`.
+    public let mount: TaskHTTPMount
     /// The command line it was made from.
     public let options: DemoHostOptions
 
@@ -62,19 +60,18 @@ public struct DemoHost: Sendable {
         var secret = [UInt8](repeating: 0, count: 32)
         var generator = SystemRandomNumberGenerator()
         for index in secret.indices { secret[index] = generator.next() }
-        api = TaskHTTPAPI(
+        mount = try TaskHTTPMount(
             service: service,
-            configuration: .init(
-                prefix: "/api", creatableTypes: [UserExportPlugin.taskType],
+            api: .init(
+                creatableTypes: [UserExportPlugin.taskType],
                 downloadLinks: try DownloadLinkSigner(secret: secret, lifetime: .seconds(300)),
                 scheduler: scheduler,
                 securityScheme: .object([
                     "type": .string("apiKey"), "in": .string("header"), "name": .string(DemoHost.userHeader),
                     "description": .string("Demo only: alice (operator), bob (viewer) or admin"),
-                ])))
-        console = try TaskConsole(
-            configuration: .init(
-                apiPrefix: "/api", title: "Tasks — Taskworks",
+                ])),
+            console: .init(
+                title: "Tasks — Taskworks",
                 createActions: [
                     .init(
                         label: "New user export", taskType: UserExportPlugin.taskType, path: "/users/export")
@@ -134,7 +131,7 @@ public final class DemoWorkers: Sendable {
     /// Ends open event streams, stops the scheduler, lets the pool finish its running tasks
     /// within its grace period (handing back the rest), and closes the store.
     public func stop() async {
-        host.api.finishEventStreams()
+        host.mount.finishEventStreams()
         scheduling.cancel()
         host.pool.shutdown()
         _ = try? await working.value

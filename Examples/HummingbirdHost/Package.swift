@@ -10,10 +10,9 @@ let package = Package(
         .executable(name: "hummingbird-host", targets: ["HummingbirdHost"])
     ],
     dependencies: [
-        .package(name: "Taskworks", path: "../..", traits: ["ServiceLifecycle", "Logging"]),
+        .package(name: "Taskworks", path: "../..", traits: ["Hummingbird", "Logging"]),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .executableTarget(
@@ -22,10 +21,10 @@ let package = Package(
                 .product(name: "Taskworks", package: "Taskworks"),
                 .product(name: "TaskworksDemoHostKit", package: "Taskworks"),
                 .product(name: "TaskworksServiceLifecycle", package: "Taskworks"),
+                .product(name: "TaskworksHummingbird", package: "Taskworks"),
                 .product(name: "TaskworksLogging", package: "Taskworks"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(

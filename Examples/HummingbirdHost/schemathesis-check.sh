@@ -9,7 +9,7 @@ python3 -c 'import schemathesis' 2>/dev/null || python3 -m pip install --quiet '
 
 . ../scripts/start-server.sh
 start_server .build/debug/hummingbird-host 200
-base="http://127.0.0.1:$port/api"
+base="http://127.0.0.1:$port/tasks/api"
 
 # POST /tasks documents `payload` as any JSON, but each task type checks its own payload
 # (user_export refuses unknown filter fields with 400), so there a schema-valid body can rightly

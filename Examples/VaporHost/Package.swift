@@ -10,7 +10,7 @@ let package = Package(
         .executable(name: "vapor-host", targets: ["VaporHost"])
     ],
     dependencies: [
-        .package(name: "Taskworks", path: "../..", traits: ["Logging"]),
+        .package(name: "Taskworks", path: "../..", traits: ["Vapor", "Logging"]),
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
     ],
     targets: [
@@ -20,6 +20,7 @@ let package = Package(
                 .product(name: "Taskworks", package: "Taskworks"),
                 .product(name: "TaskworksDemoHostKit", package: "Taskworks"),
                 .product(name: "TaskworksLogging", package: "Taskworks"),
+                .product(name: "TaskworksVapor", package: "Taskworks"),
                 .product(name: "Vapor", package: "vapor"),
             ]
         ),

@@ -28,7 +28,7 @@ def check(name):
 
 def api(method, path, user, body=None):
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(BASE + "/api" + path, data=data, method=method)
+    request = urllib.request.Request(BASE + "/tasks/api" + path, data=data, method=method)
     request.add_header("X-Demo-User", user)
     if data is not None:
         request.add_header("Content-Type", "application/json")
@@ -255,7 +255,7 @@ with sync_playwright() as playwright:
     assert page.locator("#detail-fields img").count() == 0
     check("markup in a payload is shown as text")
 
-    page.goto(BASE + "/admin")
+    page.goto(BASE + "/tasks/admin")
     expect(page.locator("#list-view")).to_be_visible()  # no admin view for an operator
     expect(page.locator("#admin-view")).to_be_hidden()
 

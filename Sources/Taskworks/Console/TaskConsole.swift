@@ -9,7 +9,9 @@ import Foundation
 ///
 /// Pages, under ``Configuration/prefix`` (default none): `/tasks` (the list; the URL holds the
 /// search, filters and page), `/tasks/{id}` (one task), `/admin` (for callers the policy lets
-/// view settings); `/` and the prefix itself serve the list too. Its files are under
+/// view settings); `/` and the prefix itself serve the list too. Under a prefix the console's
+/// own links use the prefix itself for the list and `PREFIX/{id}` for a task (as
+/// ``TaskHTTPMount`` mounts it: `/tasks`, `/tasks/{id}`, `/tasks/admin`). Its files are under
 /// `/console-assets/`. Every answer carries a strict ``contentSecurityPolicy`` (the console
 /// needs no inline script or style).
 ///
@@ -148,10 +150,12 @@ public struct TaskConsole: Sendable {
         case _ where assets[path] != nil:
             (body, contentType) = (assets[path]?.bytes ?? [], assets[path]?.contentType ?? "")
         default:
+            // `/tasks/{id}`, and under a prefix also `/{id}`.
             let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-            guard segments.count == 3, segments[1] == "tasks",
-                (try? TaskID(parsing: String(segments[2]))) != nil
-            else { return nil }
+            let isTaskPage =
+                (segments.count == 3 && segments[1] == "tasks" && TaskConsole.isTaskID(segments[2]))
+                || (!prefix.isEmpty && segments.count == 2 && TaskConsole.isTaskID(segments[1]))
+            guard isTaskPage else { return nil }
             (body, contentType) = (page, "text/html; charset=utf-8")
         }
         var headers = TaskHTTPAPI.securityHeaders
@@ -167,6 +171,10 @@ public struct TaskConsole: Sendable {
         headers["Content-Type"] = contentType
         let response = TaskHTTPResponse(status: 200, headers: headers, body: .bytes(body))
         return method == "HEAD" ? response.withoutBody() : response
+    }
+
+    private static func isTaskID(_ segment: Substring) -> Bool {
+        (try? TaskID(parsing: String(segment))) != nil
     }
 
     /// `path` without the prefix, when it is under it.

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import Taskworks
 import TaskworksDemoHostKit
+import TaskworksHummingbird
 import TaskworksLogging
 import TaskworksServiceLifecycle
 
@@ -16,10 +17,9 @@ let logger = Logger(label: "hummingbird-host")
 let host = try await DemoHost(
     options: options, diagnostics: TaskDiagnostics(logger: logger), runnerLogHandler: logger.taskLogHandler)
 let router = Router()
-router.middlewares.add(
-    TaskworksMiddleware(
-        api: host.api, console: host.console, prefix: "/api",
-        authentication: DemoAuthentication(allowsQueryCaller: options.allowsQueryCaller)))
+// The API at /tasks/api, its event stream and the console at /tasks, in one call.
+let authentication = DemoAuthentication(allowsQueryCaller: options.allowsQueryCaller)
+router.addTaskworks(host.mount) { request, _ in authentication.caller(of: request) }
 // The pool and the scheduler are services of the application's ServiceGroup: on SIGTERM or
 // SIGINT the server stops, the scheduler stops, and the pool lets running tasks finish within its
 // grace period and hands back the rest.

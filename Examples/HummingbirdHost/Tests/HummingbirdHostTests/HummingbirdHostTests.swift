@@ -17,50 +17,56 @@ struct HummingbirdHostTests {
         #expect(page.text.contains("<title>Tasks — Taskworks</title>"))
         #expect(page.headers["content-security-policy"]?.contains("script-src 'self'") == true)
         #expect(page.headers["x-frame-options"] == "DENY")
-        #expect(try http.send("GET", "/console-assets/console-live.js").status == 200)
+        #expect(try http.send("GET", "/tasks/console-assets/console-live.js").status == 200)
         #expect(try http.send("GET", "/nothing-here").status == 404)
-        let anonymous = try http.send("GET", "/api/tasks")
+        let anonymous = try http.send("GET", "/tasks/api/tasks")
         #expect(anonymous.status == 401)
         #expect(anonymous.headers["x-content-type-options"] == "nosniff")
-        #expect(try http.send("GET", "/api/tasks?as=alice").status == 401, "query auth is off by default")
+        #expect(
+            try http.send("GET", "/tasks/api/tasks?as=alice").status == 401, "query auth is off by default")
 
         // A cross-site form posts text/plain: refused before anything is created.
         let form = try http.send(
-            "POST", "/api/users/export", user: "alice", body: #"{"status":"active"}"#,
+            "POST", "/tasks/api/users/export", user: "alice", body: #"{"status":"active"}"#,
             contentType: "text/plain")
         #expect(form.status == 415)
         let typo = try http.send(
-            "POST", "/api/tasks", user: "alice", body: #"{"type":"user_export","paylod":{"status":"active"}}"#
+            "POST", "/tasks/api/tasks", user: "alice",
+            body: #"{"type":"user_export","paylod":{"status":"active"}}"#
         )
         #expect(typo.status == 400)
         #expect(typo.text.contains("paylod"))
         // bob is a viewer: no exports of the user directory.
-        #expect(try http.send("POST", "/api/users/export", user: "bob", body: "{}").status == 403)
+        #expect(try http.send("POST", "/tasks/api/users/export", user: "bob", body: "{}").status == 403)
         #expect(
-            try http.send("POST", "/api/tasks", user: "bob", body: #"{"type":"user_export"}"#).status == 403)
+            try http.send("POST", "/tasks/api/tasks", user: "bob", body: #"{"type":"user_export"}"#).status
+                == 403)
         #expect(
-            try http.send("PUT", "/api/settings", user: "alice", body: #"{"maxConcurrentTasks":2}"#).status
+            try http.send("PUT", "/tasks/api/settings", user: "alice", body: #"{"maxConcurrentTasks":2}"#)
+                .status
                 == 403)
         let settings = try http.send(
-            "PUT", "/api/settings", user: "admin", body: #"{"maxConcurrentTasks":3}"#)
+            "PUT", "/tasks/api/settings", user: "admin", body: #"{"maxConcurrentTasks":3}"#)
         #expect(settings.json?["maxConcurrentTasks"] as? Int == 3)
-        #expect(try http.send("HEAD", "/api/tasks", user: "alice").status == 200)
+        #expect(try http.send("HEAD", "/tasks/api/tasks", user: "alice").status == 200)
 
-        let created = try http.send("POST", "/api/users/export", user: "alice", body: #"{"status":"active"}"#)
+        let created = try http.send(
+            "POST", "/tasks/api/users/export", user: "alice", body: #"{"status":"active"}"#)
         #expect(created.status == 201, "\(created.text)")
         let id = try #require(created.json?["id"] as? String)
-        let refused = try http.send("POST", "/api/users/export", user: "alice", body: #"{"status":"gone"}"#)
+        let refused = try http.send(
+            "POST", "/tasks/api/users/export", user: "alice", body: #"{"status":"gone"}"#)
         #expect(refused.status == 400)
 
         let finished = try await ExampleServer.poll("the export to finish") { () -> [String: Any]? in
-            let task = try http.send("GET", "/api/tasks/\(id)", user: "alice").json
+            let task = try http.send("GET", "/tasks/api/tasks/\(id)", user: "alice").json
             return task?["status"] as? String == "succeeded" ? task : nil
         }
         #expect(finished["progress"] as? Int == 100)
-        #expect(try http.send("GET", "/api/tasks/\(id)", user: "bob").status == 404)
-        #expect(try http.send("GET", "/api/tasks/\(id)/artifact", user: "bob").status == 404)
+        #expect(try http.send("GET", "/tasks/api/tasks/\(id)", user: "bob").status == 404)
+        #expect(try http.send("GET", "/tasks/api/tasks/\(id)/artifact", user: "bob").status == 404)
 
-        let download = try http.send("GET", "/api/tasks/\(id)/artifact", user: "alice")
+        let download = try http.send("GET", "/tasks/api/tasks/\(id)/artifact", user: "alice")
         #expect(download.status == 200)
         #expect(
             download.headers["content-disposition"]?.hasPrefix("attachment; filename=\"users_export_") == true
@@ -72,7 +78,8 @@ struct HummingbirdHostTests {
         #expect(lines.count == 501)  // 2,000 users, a quarter of them active
 
         let link = try #require(
-            try http.send("POST", "/api/tasks/\(id)/artifact/link", user: "alice").json?["url"] as? String)
+            try http.send("POST", "/tasks/api/tasks/\(id)/artifact/link", user: "alice").json?["url"]
+                as? String)
         #expect(try http.send("GET", link).status == 200)  // no session: the signature is enough
         #expect(
             try http.send("GET", link.replacingOccurrences(of: "user%3Aalice", with: "user%3Abob")).status
@@ -92,10 +99,10 @@ struct HummingbirdHostTests {
         let first = try await ExampleServer.start(
             "hummingbird-host", users: 2000, arguments: ["--export-page-delay-ms", "100"])
         defer { first.cleanUp() }
-        let created = try first.http.send("POST", "/api/users/export", user: "alice", body: "{}")
+        let created = try first.http.send("POST", "/tasks/api/users/export", user: "alice", body: "{}")
         let id = try #require(created.json?["id"] as? String)
         _ = try await ExampleServer.poll("the export to be running") { () -> Bool? in
-            let task = try first.http.send("GET", "/api/tasks/\(id)", user: "alice").json
+            let task = try first.http.send("GET", "/tasks/api/tasks/\(id)", user: "alice").json
             return task?["status"] as? String == "running" ? true : nil
         }
         first.process.terminate()
@@ -106,7 +113,7 @@ struct HummingbirdHostTests {
         // Started again on the same data: the export finished before the server exited.
         let second = try await ExampleServer.start("hummingbird-host", users: 2000, reusing: first.scratch)
         defer { second.cleanUp() }
-        let task = try #require(try second.http.send("GET", "/api/tasks/\(id)", user: "alice").json)
+        let task = try #require(try second.http.send("GET", "/tasks/api/tasks/\(id)", user: "alice").json)
         #expect(task["status"] as? String == "succeeded")
         #expect(task["progress"] as? Int == 100)
     }

@@ -45,14 +45,14 @@ struct LoopbackHTTP {
         return try parse(received)
     }
 
-    /// Opens `GET /api/events` as `user` and reads until the stream's first event (a snapshot)
+    /// Opens `GET /tasks/api/events` as `user` and reads until the stream's first event (a snapshot)
     /// arrived; returns the open socket (the caller closes it). Reads time out after 10 s.
     func openEventStream(user: String) throws -> Int32 {
         let socket = try connectedSocket()
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         try write(
-            "GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Demo-User: \(user)\r\nAccept: text/event-stream\r\n\r\n",
+            "GET /tasks/api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Demo-User: \(user)\r\nAccept: text/event-stream\r\n\r\n",
             to: socket)
         var received = ""
         var buffer = [UInt8](repeating: 0, count: 4_096)

@@ -1,6 +1,7 @@
 import Taskworks
 import TaskworksDemoHostKit
 import TaskworksLogging
+import TaskworksVapor
 import Vapor
 
 // vapor-host: Taskworks' HTTP API and task console in a Vapor 4 app, with the user-export plugin
@@ -17,16 +18,19 @@ let host = try await DemoHost(
     runnerLogHandler: app.logger.taskLogHandler)
 app.http.server.configuration.hostname = "127.0.0.1"
 app.http.server.configuration.port = options.port
-app.middleware.use(TaskworksVaporMiddleware(api: host.api, console: host.console, prefix: "/api"))
-app.lifecycle.use(TaskworksLifecycle(host: host))
+// The API at /tasks/api, its event stream and the console at /tasks; the pool and the scheduler
+// run while the app does.
+try app.register(collection: TaskworksRoutes(mount: host.mount) { request in demoCaller(of: request) })
+app.lifecycle.use(TaskworksLifecycle(pool: host.pool, scheduler: host.scheduler, mount: host.mount))
 do {
     try await app.startup()
     DemoHost.announce(port: app.http.server.shared.localAddress?.port ?? options.port)
     // Until SIGTERM or SIGINT (Vapor's serve command handles both).
     try await app.running?.onStop.get()
     // Event streams never end by themselves: end them so the server's shutdown need not wait.
-    host.api.finishEventStreams()
+    host.mount.finishEventStreams()
     try await app.asyncShutdown()
+    await host.store.close()
 } catch {
     try? await app.asyncShutdown()
     throw error

@@ -20,25 +20,28 @@ struct VaporHostTests {
             page.headers["content-security-policy"]
                 == "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
         )
-        #expect(try http.send("GET", "/console-assets/console-live.js").status == 200)
-        #expect(try http.send("GET", "/api/tasks").status == 401)
-        #expect(try http.send("POST", "/api/users/export", user: "bob", body: "{}").status == 403)
+        #expect(try http.send("GET", "/tasks/console-assets/console-live.js").status == 200)
+        #expect(try http.send("GET", "/tasks/api/tasks").status == 401)
+        #expect(try http.send("POST", "/tasks/api/users/export", user: "bob", body: "{}").status == 403)
         #expect(
-            try http.send("POST", "/api/users/export", user: "alice", body: "{}", contentType: "text/plain")
-                .status == 415)
-        let caller = try http.send("GET", "/api/caller", user: "alice")
+            try http.send(
+                "POST", "/tasks/api/users/export", user: "alice", body: "{}", contentType: "text/plain"
+            )
+            .status == 415)
+        let caller = try http.send("GET", "/tasks/api/caller", user: "alice")
         #expect((caller.json?["permissions"] as? [String])?.contains("task:cancel") == true)
 
-        let created = try http.send("POST", "/api/users/export", user: "alice", body: #"{"status":"active"}"#)
+        let created = try http.send(
+            "POST", "/tasks/api/users/export", user: "alice", body: #"{"status":"active"}"#)
         #expect(created.status == 201, "\(created.text)")
         let id = try #require(created.json?["id"] as? String)
         let finished = try await ExampleServer.poll("the export to finish") { () -> [String: Any]? in
-            let task = try http.send("GET", "/api/tasks/\(id)", user: "alice").json
+            let task = try http.send("GET", "/tasks/api/tasks/\(id)", user: "alice").json
             return task?["status"] as? String == "succeeded" ? task : nil
         }
         #expect(finished["progress"] as? Int == 100)
-        #expect(try http.send("GET", "/api/tasks/\(id)", user: "bob").status == 404)
-        let download = try http.send("GET", "/api/tasks/\(id)/artifact", user: "alice")
+        #expect(try http.send("GET", "/tasks/api/tasks/\(id)", user: "bob").status == 404)
+        let download = try http.send("GET", "/tasks/api/tasks/\(id)/artifact", user: "alice")
         #expect(download.status == 200)
         #expect(download.text.split(separator: "\r\n").count == 501)  // 2,000 users, a quarter active
 

@@ -6,6 +6,10 @@
 const config = JSON.parse(document.querySelector('meta[name="taskworks-config"]').content);
 const apiBase = config.apiPrefix;
 const consoleBase = config.prefix;
+// Under a prefix the list is the prefix itself and a task's page is PREFIX/{id}; at the site
+// root they are /tasks and /tasks/{id}.
+const listPath = consoleBase ? "" : "/tasks";
+const taskPath = (id) => listPath + "/" + id;
 const activeStatuses = ["pending", "running"];
 const statuses = ["pending", "running", "paused", "succeeded", "failed", "cancelled"];
 const pageSize = 20;
@@ -194,7 +198,7 @@ function taskActions(task, { withView }) {
       else button.disabled = false;
     },
   }, label);
-  if (withView) actions.append(el("a", { class: "button", href: consoleURL("/tasks/" + task.id), "data-action": "view", text: "View" }));
+  if (withView) actions.append(el("a", { class: "button", href: consoleURL(taskPath(task.id)), "data-action": "view", text: "View" }));
   if (activeStatuses.includes(task.status) && !task.cancelRequested && may("task:cancel")) {
     actions.append(run("Cancel", "POST", "/cancel", taskChanged));
   }

@@ -22,7 +22,7 @@ function taskRemoved(id) {
   if (item) item.remove();
   if (state.view === "detail" && state.detailTask && state.detailTask.id === id) {
     showNotice("The task was deleted.", "info");
-    navigate("/tasks", true);
+    navigate(listPath, true);
     return;
   }
   if (state.view === "list") refreshSoon("list");
@@ -105,7 +105,7 @@ function schedulePolling() {
 
 function route() {
   const path = location.pathname.slice(consoleBase.length) || "/";
-  const detail = path.match(/^\/tasks\/([0-9a-fA-F-]{36})$/);
+  const detail = path.match(/^(?:\/tasks)?\/([0-9a-fA-F-]{36})$/);
   if (detail) return { view: "detail", id: detail[1] };
   if (path === "/admin" && may("settings:view")) return { view: "admin" };
   return { view: "list" };
@@ -170,7 +170,7 @@ function setUpCreateActions() {
 
 async function start() {
   setUpDemoUsers();
-  for (const [id, path] of [["brand", "/tasks"], ["nav-tasks", "/tasks"], ["nav-admin", "/admin"], ["back-to-list", "/tasks"], ["recent-all", "/tasks"]]) {
+  for (const [id, path] of [["brand", listPath], ["nav-tasks", listPath], ["nav-admin", "/admin"], ["back-to-list", listPath], ["recent-all", listPath]]) {
     $(id).href = consoleURL(path);
   }
   state.caller = await attempt(() => call("GET", "/caller"));
@@ -186,7 +186,7 @@ async function start() {
     const link = event.target.closest("a[href]");
     if (!link || link.target || link.hasAttribute("download") || event.ctrlKey || event.metaKey || event.shiftKey) return;
     const url = new URL(link.href, location.href);
-    if (url.origin !== location.origin || !url.pathname.startsWith(consoleBase + "/")) return;
+    if (url.origin !== location.origin || !(url.pathname === consoleBase || url.pathname.startsWith(consoleBase + "/"))) return;
     event.preventDefault();
     if (link.closest("#recent-panel")) setRecentOpen(false);
     history.pushState(null, "", url.pathname + url.search);

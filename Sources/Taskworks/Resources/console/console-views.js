@@ -20,7 +20,7 @@ function setListParameters(parameters, push) {
   if (parameters.status) search.set("status", parameters.status);
   if (parameters.type) search.set("type", parameters.type);
   if (parameters.page > 1) search.set("page", String(parameters.page));
-  const url = consoleURL("/tasks", search);
+  const url = consoleURL(listPath, search);
   if (push) history.pushState(null, "", url); else history.replaceState(null, "", url);
 }
 
@@ -28,7 +28,7 @@ function taskRow(task) {
   const row = el("tr", { "data-task-id": task.id, "data-status": task.status });
   row.append(
     el("td", { "data-label": "Type" },
-      el("a", { href: consoleURL("/tasks/" + task.id), text: task.type }), " ",
+      el("a", { href: consoleURL(taskPath(task.id)), text: task.type }), " ",
       el("span", { class: "muted short-id", title: task.id, text: task.id.slice(0, 8) })),
     el("td", { "data-label": "Status" }, statusText(task)),
     el("td", { "data-label": "Progress" }, progressBar(task)));
@@ -144,7 +144,7 @@ async function renderRecent() {
 
 function recentItem(task) {
   return el("li", { "data-task-id": task.id, "data-status": task.status },
-    el("a", { href: consoleURL("/tasks/" + task.id), text: task.type }),
+    el("a", { href: consoleURL(taskPath(task.id)), text: task.type }),
     statusText(task),
     progressBar(task),
     task.artifact && may("task:download")
@@ -172,7 +172,7 @@ async function renderAdmin() {
     el("td", { text: schedule.rule }),
     el("td", {}, el("time", { datetime: schedule.nextFire || "", text: localTime(schedule.nextFire) })),
     el("td", {}, schedule.lastRun
-      ? el("a", { href: consoleURL("/tasks/" + schedule.lastRun.id), text: schedule.lastOutcome + " · " + schedule.lastRun.status })
+      ? el("a", { href: consoleURL(taskPath(schedule.lastRun.id)), text: schedule.lastOutcome + " · " + schedule.lastRun.status })
       : el("span", { class: "muted", text: "not run here yet" })),
     el("td", {}, may("schedule:run") ? el("button", {
       type: "button", "data-action": "run-now",
@@ -191,5 +191,5 @@ async function renderAdmin() {
   $("worker-rows").replaceChildren(...groups.map((group) => el("tr", { "data-worker": group.workerID },
     el("td", { text: group.workerID || "(no lease)" }),
     el("td", {}, ...group.tasks.map((task) => el("div", {},
-      el("a", { href: consoleURL("/tasks/" + task.id), text: task.type + " " + task.id.slice(0, 8) }), " ", progressBar(task)))))));
+      el("a", { href: consoleURL(taskPath(task.id)), text: task.type + " " + task.id.slice(0, 8) }), " ", progressBar(task)))))));
 }
