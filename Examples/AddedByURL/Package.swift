@@ -13,6 +13,7 @@ let package = Package(
         .executableTarget(
             name: "host",
             dependencies: [
+                .product(name: "Taskworks", package: "taskworks"),
                 .product(name: "TaskworksPostgres", package: "taskworks"),
                 .product(name: "TaskworksHummingbird", package: "taskworks"),
                 .product(name: "TaskworksServiceLifecycle", package: "taskworks"),

@@ -213,6 +213,65 @@
             ]
         }
 
+        /// What every migration run starts with: the advisory lock that keeps hosts from racing, the
+        /// schema and the table of applied migrations.
+        static func preamble(_ schema: String) -> [String] {
+            [
+                "SELECT pg_advisory_xact_lock(hashtextextended('taskworks.migrate.\(schema)', 0))",
+                "CREATE SCHEMA IF NOT EXISTS \(schema)",
+                """
+                CREATE TABLE IF NOT EXISTS \(schema).taskworks_migrations (
+                    version integer PRIMARY KEY,
+                    description text NOT NULL,
+                    applied_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+            ]
+        }
+
+        /// The newest migration applied to `schema`: 0 when it has no migrations table.
+        static func appliedVersion(_ client: PostgresClient, schema: String, logger: Logger) async throws
+            -> Int
+        {
+            var exists = false
+            for try await row in try await client.query(
+                "SELECT to_regclass(\(schema + ".taskworks_migrations")) IS NOT NULL", logger: logger)
+            {
+                exists = try row.decode(Bool.self)
+            }
+            guard exists else { return 0 }
+            var version = 0
+            for try await row in try await client.query(
+                PostgresQuery(
+                    unsafeSQL: "SELECT coalesce(max(version), 0) FROM \(schema).taskworks_migrations"),
+                logger: logger)
+            {
+                version = try row.decode(Int.self)
+            }
+            return version
+        }
+
+        /// Throws unless `schema` is at exactly ``latestVersion`` (``PostgresTaskStore/MigrationPolicy/manual``).
+        static func requireCurrent(_ client: PostgresClient, schema: String, logger: Logger) async throws {
+            let version = try await appliedVersion(client, schema: schema, logger: logger)
+            if version > latestVersion {
+                throw TaskworksError(
+                    code: .corruptStore,
+                    message:
+                        "schema '\(schema)' is at migration \(version), newer than this TaskworksPostgres "
+                        + "knows (\(latestVersion)); upgrade the package on this host, or point it at another schema"
+                )
+            }
+            guard version == latestVersion else {
+                throw TaskworksError(
+                    code: .storageFailure,
+                    message: "schema '\(schema)' is at migration \(version) and this TaskworksPostgres needs "
+                        + "\(latestVersion); apply PostgresTaskStore.migrationSQL(schema: \"\(schema)\", after: \(version)) "
+                        + "with your migration tool, call PostgresTaskStore.migrate(client:configuration:), or set "
+                        + "configuration.migrations = .onOpen")
+            }
+        }
+
         /// The newest migration this code knows.
         static var latestVersion: Int { migrations.last?.version ?? 0 }
 
@@ -225,20 +284,9 @@
             _ client: PostgresClient, schema: String, logger: Logger, upTo target: Int = latestVersion
         ) async throws -> [Int] {
             try await client.withTransaction(logger: logger) { connection in
-                let lockKey = "taskworks.migrate.\(schema)"
-                _ = try await connection.query(
-                    "SELECT pg_advisory_xact_lock(hashtextextended(\(lockKey), 0))", logger: logger)
-                _ = try await connection.query(
-                    PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
-                _ = try await connection.query(
-                    PostgresQuery(
-                        unsafeSQL: """
-                            CREATE TABLE IF NOT EXISTS \(schema).taskworks_migrations (
-                                version integer PRIMARY KEY,
-                                description text NOT NULL,
-                                applied_at timestamptz NOT NULL DEFAULT now()
-                            )
-                            """), logger: logger)
+                for statement in preamble(schema) {
+                    _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
                 var current = 0
                 let rows = try await connection.query(
                     PostgresQuery(

@@ -48,8 +48,8 @@
         let pausedTypesTable: String
         let settingsTable: String
         let notificationChannel: String
-        /// The task running the client for a store opened on its own; `nil` when ``run()`` runs it.
-        private let clientTask: Task<Void, Never>?
+        /// Who runs the PostgreSQL client, and so who closes it.
+        let clientRole: ClientRole
         private let notifications: WorkNotifications
         let readiness: StoreReadiness
         /// Compare-and-set writes combined into batches while others are in flight.
@@ -81,7 +81,7 @@
                 throw error
             }
             self.init(
-                configuration: configuration, client: client, clientTask: clientTask,
+                configuration: configuration, client: client, clientRole: .runsOnItsOwn(clientTask),
                 readiness: StoreReadiness(readyWith: applied))
         }
 
@@ -103,11 +103,11 @@
         public convenience init(runningInServiceGroup configuration: Configuration) throws {
             self.init(
                 configuration: configuration, client: try PostgresTaskStore.makeClient(configuration),
-                clientTask: nil, readiness: StoreReadiness())
+                clientRole: .runsInService, readiness: StoreReadiness())
         }
 
-        private init(
-            configuration: Configuration, client: PostgresClient, clientTask: Task<Void, Never>?,
+        init(
+            configuration: Configuration, client: PostgresClient, clientRole: ClientRole,
             readiness: StoreReadiness
         ) {
             self.configuration = configuration
@@ -121,7 +121,7 @@
                 schema: configuration.schema, tasksTable: tasksTable, pausedTypesTable: pausedTypesTable)
             let channel = "taskworks_\(configuration.schema)"
             self.notificationChannel = channel
-            self.clientTask = clientTask
+            self.clientRole = clientRole
             self.readiness = readiness
             self.watchdog = StatementWatchdog(limit: configuration.statementTimeout)
             self.notifications = WorkNotifications(
@@ -130,7 +130,7 @@
         }
 
         /// The PostgreSQL client for `configuration`, not yet running.
-        private static func makeClient(_ configuration: Configuration) throws -> PostgresClient {
+        static func makeClient(_ configuration: Configuration) throws -> PostgresClient {
             try configuration.validate()
             return PostgresClient(
                 configuration: clientConfiguration(configuration), backgroundLogger: configuration.logger)
@@ -167,36 +167,45 @@
         /// - Throws: what opening the store throws (see ``init(configuration:)``); calls waiting for
         ///   the store get the same error.
         public func run() async throws {
-            guard clientTask == nil else {
+            switch clientRole {
+            case .runsOnItsOwn:
                 try? await gracefulShutdown()
                 await close()
-                return
-            }
-            let client = self.client
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await client.run() }
-                do {
-                    readiness.open(
-                        appliedMigrations: try await PostgresTaskStore.openSchema(
-                            client: client, configuration: configuration))
-                } catch {
-                    readiness.fail(error)
-                    group.cancelAll()
-                    throw error
-                }
+            case .shared:
+                await openSharedSchema()
+                try readiness.check()
                 try? await gracefulShutdown()
-                notifications.stop()
-                watchdog.stop()
-                group.cancelAll()
+                await close()
+            case .runsInService:
+                let client = self.client
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { await client.run() }
+                    do {
+                        readiness.open(
+                            appliedMigrations: try await PostgresTaskStore.openSchema(
+                                client: client, configuration: configuration))
+                    } catch {
+                        readiness.fail(error)
+                        group.cancelAll()
+                        throw error
+                    }
+                    try? await gracefulShutdown()
+                    notifications.stop()
+                    watchdog.stop()
+                    group.cancelAll()
+                }
             }
         }
 
-        /// Stops listening and closes every connection. Calls made after this fail.
+        /// Stops listening and, unless the host shares its client with the store, closes every
+        /// connection. Calls made after this fail.
         public func close() async {
             notifications.stop()
             watchdog.stop()
-            clientTask?.cancel()
-            await clientTask?.value
+            if case .runsOnItsOwn(let clientTask) = clientRole {
+                clientTask.cancel()
+                await clientTask.value
+            }
         }
 
         /// A stream that yields whenever another host (or this one) created a task or put one back
@@ -268,7 +277,13 @@
                 return try await openWithDeadline(
                     .seconds(15), what: "connecting to \(configuration.host):\(configuration.port)"
                 ) {
-                    try await PostgresSchema.migrate(client, schema: schema, logger: logger)
+                    switch configuration.migrations {
+                    case .onOpen:
+                        return try await PostgresSchema.migrate(client, schema: schema, logger: logger)
+                    case .manual:
+                        try await PostgresSchema.requireCurrent(client, schema: schema, logger: logger)
+                        return []
+                    }
                 }
             } catch {
                 throw storeError(error, while: "opening the store", configuration: configuration)

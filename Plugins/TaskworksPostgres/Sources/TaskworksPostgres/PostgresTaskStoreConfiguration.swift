@@ -66,6 +66,11 @@
             public var diagnostics: TaskDiagnostics
             /// Receives each report's text instead of ``diagnostics``, when set. Default `nil`.
             public var logHandler: (@Sendable (String) -> Void)?
+            /// When the schema is created and migrated: ``MigrationPolicy/onOpen`` (the default) or
+            /// ``MigrationPolicy/manual``, for a host whose own migration tool applies
+            /// ``PostgresTaskStore/migrationSQL(schema:after:)`` or which calls
+            /// ``PostgresTaskStore/migrate(client:configuration:)`` itself.
+            public var migrations: MigrationPolicy
             /// The swift-log `Logger` the PostgreSQL client logs to: its connection pool's background
             /// messages and each statement's (postgres-nio logs at `debug` and `trace`, errors at
             /// `error`). Default: a logger that drops everything. Give it your app's logger, e.g.
@@ -101,6 +106,7 @@
                 self.preparesStatements = true
                 self.keepsConnectionsOpen = true
                 self.statementTimeout = .seconds(5)
+                self.migrations = .onOpen
                 self.diagnostics = .standardError
                 self.logHandler = nil
                 self.logger = Logger(label: "taskworks.postgres") { _ in SwiftLogNoOpLogHandler() }

@@ -32,6 +32,19 @@
             }
         }
 
+        /// Whether the gate has neither opened nor failed yet.
+        var isWaiting: Bool {
+            state.withLock { state in
+                if case .waiting = state { return true }
+                return false
+            }
+        }
+
+        /// Throws what opening the store failed with, if it failed.
+        func check() throws {
+            if case .failed(let error) = state.withLock({ $0 }) { throw error }
+        }
+
         func open(appliedMigrations: [Int]) {
             resumeAll(becoming: .ready(appliedMigrations: appliedMigrations), with: .success(()))
         }
