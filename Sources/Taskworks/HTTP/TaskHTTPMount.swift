@@ -35,6 +35,7 @@ public struct TaskHTTPMount: Sendable {
     /// Mounts the API over `service` and, unless `console` is `nil`, the console.
     ///
     /// - Parameters:
+    ///   - service: The service the API and the console act through, as each request's caller.
     ///   - prefix: Where everything lives, e.g. `/tasks` (the default) or `/admin/jobs`.
     ///   - api: The API's options; its ``TaskHTTPAPI/Configuration/prefix`` is replaced by
     ///     `prefix` + `/api`.
