@@ -30,6 +30,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Taskworks", targets: ["Taskworks"]),
+        .library(name: "TaskworksHTTP", targets: ["TaskworksHTTP"]),
         .library(name: "UserExportPlugin", targets: ["UserExportPlugin"]),
         .library(name: "TaskStoreConformance", targets: ["TaskStoreConformance"]),
         .library(name: "TaskworksTesting", targets: ["TaskworksTesting"]),
@@ -68,7 +69,12 @@ let package = Package(
     ],
     dependencies: dependencies,
     targets: [
-        .target(name: "Taskworks", resources: [.copy("Resources/openapi.json"), .copy("Resources/console")]),
+        .target(name: "Taskworks"),
+        // The framework-neutral HTTP API, its OpenAPI document, live events, signed links, the
+        // console and the mount the web adapters serve.
+        .target(
+            name: "TaskworksHTTP", dependencies: ["Taskworks"],
+            resources: [.copy("Resources/openapi.json"), .copy("Resources/console")]),
         // The TaskStore contract as runnable checks, for any store in any package.
         .target(name: "TaskStoreConformance", dependencies: ["Taskworks", "TaskworksTesting"]),
         // Helpers for host apps' and our own tests: waits with deadlines, a manual clock, a
@@ -82,7 +88,7 @@ let package = Package(
         ),
         .target(
             name: "TaskworksDemoHostKit",
-            dependencies: ["Taskworks", "UserExportPlugin"],
+            dependencies: ["Taskworks", "TaskworksHTTP", "UserExportPlugin"],
             path: "Examples/DemoHostKit"
         ),
         .executableTarget(
@@ -97,7 +103,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "TaskworksBench",
-            dependencies: ["Taskworks"],
+            dependencies: ["Taskworks", "TaskworksHTTP"],
             path: "Benchmarks/TaskworksBench"
         ),
         // A child process for the file store's crash and multi-process tests.
@@ -108,13 +114,13 @@ let package = Package(
         ),
         .testTarget(
             name: "UserExportPluginTests",
-            dependencies: ["UserExportPlugin", "Taskworks", "TaskworksTesting", "TaskworksDemo"],
+            dependencies: ["UserExportPlugin", "Taskworks", "TaskworksHTTP", "TaskworksTesting", "TaskworksDemo"],
             path: "Plugins/UserExport/Tests/UserExportPluginTests"
         ),
         .testTarget(
             name: "TaskworksTests",
             dependencies: [
-                "Taskworks", "TaskStoreConformance", "TaskworksTesting", "TaskworksStoreHelper",
+                "Taskworks", "TaskworksHTTP", "TaskStoreConformance", "TaskworksTesting", "TaskworksStoreHelper",
                 "TaskworksBench",
             ]
         ),
@@ -180,7 +186,7 @@ let package = Package(
         .target(
             name: "TaskworksHummingbird",
             dependencies: [
-                "Taskworks",
+                "Taskworks", "TaskworksHTTP",
                 product("Hummingbird", of: "hummingbird", when: "Hummingbird"),
                 product("HTTPTypes", of: "swift-http-types", when: "Hummingbird"),
                 product("NIOCore", of: "swift-nio", when: "Hummingbird"),
@@ -189,12 +195,12 @@ let package = Package(
         ),
         .target(
             name: "TaskworksVapor",
-            dependencies: ["Taskworks", product("Vapor", of: "vapor", when: "Vapor")]
+            dependencies: ["Taskworks", "TaskworksHTTP", product("Vapor", of: "vapor", when: "Vapor")]
         ),
         .testTarget(
             name: "TaskworksWebAdaptersTests",
             dependencies: [
-                "TaskworksHummingbird", "TaskworksVapor", "Taskworks", "TaskworksTesting",
+                "TaskworksHummingbird", "TaskworksVapor", "Taskworks", "TaskworksHTTP", "TaskworksTesting",
                 product("Hummingbird", of: "hummingbird", when: "Hummingbird"),
                 product("HummingbirdTesting", of: "hummingbird", when: "Hummingbird"),
                 product("HTTPTypes", of: "swift-http-types", when: "Hummingbird"),

@@ -1,5 +1,6 @@
 import Foundation
 import Taskworks
+import TaskworksHTTP
 
 /// `--workload http`: `GET /tasks` answered by ``TaskHTTPAPI`` in-process (no sockets), over a
 /// store holding `--n` tasks (at least 1,000) with a small payload each. Reports requests per

@@ -1,5 +1,6 @@
 import Foundation
 import Taskworks
+import TaskworksHTTP
 import UserExportPlugin
 
 /// What both example web hosts run, whatever their framework: a file store, the user-export

@@ -5,6 +5,7 @@
     import NIOCore
     import ServiceLifecycle
     import Taskworks
+    import TaskworksHTTP
 
     extension Router {
         /// Mounts Taskworks' HTTP API, its event stream and the task console on this router, under

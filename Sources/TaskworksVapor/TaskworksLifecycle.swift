@@ -1,6 +1,7 @@
 #if Vapor
     import NIOConcurrencyHelpers
     import Taskworks
+    import TaskworksHTTP
     import Vapor
 
     /// Runs a worker pool (and a scheduler, if any) for as long as a Vapor application runs:

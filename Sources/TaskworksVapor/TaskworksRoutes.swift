@@ -1,6 +1,7 @@
 #if Vapor
     import Foundation
     import Taskworks
+    import TaskworksHTTP
     import Vapor
 
     /// Taskworks' HTTP API, its event stream and the task console as Vapor routes under a

@@ -4,6 +4,7 @@
     import Hummingbird
     import HummingbirdTesting
     import Taskworks
+    import TaskworksHTTP
     import TaskworksHummingbird
     import Testing
 

@@ -1,6 +1,7 @@
 #if Vapor
     import Foundation
     import Taskworks
+    import TaskworksHTTP
     import TaskworksTesting
     import TaskworksVapor
     import Testing

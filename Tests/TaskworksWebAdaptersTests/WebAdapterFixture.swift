@@ -1,5 +1,6 @@
 import Foundation
 import Taskworks
+import TaskworksHTTP
 
 /// A task that returns its payload.
 struct Echo: TaskDefinition {

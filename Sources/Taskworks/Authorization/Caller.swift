@@ -75,7 +75,7 @@ public struct Caller: Sendable, Hashable, CustomStringConvertible {
 
     /// Checks that the id is usable: 1–200 bytes, no control characters, and not the reserved
     /// creator id `"system"` (so no user can see the system's tasks by taking its name).
-    func validated() throws -> Caller {
+    package func validated() throws -> Caller {
         guard kind != .system else { return self }
         let id = creatorID
         guard !id.isEmpty, id.utf8.count <= 200, !id.containsControlCharacters else {

@@ -1,4 +1,4 @@
-/// Decides what each caller may do: consulted by ``TaskService`` (and so by ``TaskHTTPAPI``)
+/// Decides what each caller may do: consulted by ``TaskService`` (and so by `TaskHTTPAPI` (TaskworksHTTP))
 /// for every operation. Set it in ``TaskService/Configuration/authorization``.
 ///
 /// Per-creator visibility sits on top: a caller sees another creator's task only when

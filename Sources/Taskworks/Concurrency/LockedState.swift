@@ -19,10 +19,10 @@
 /// as POSIX requires), so a copy guards the same value with the same mutex. The value is reached
 /// through the storage's pointer, so a locked access costs no dynamic exclusivity check (the
 /// mutex already gives exclusivity).
-struct LockedState<State: Sendable>: @unchecked Sendable {
+package struct LockedState<State: Sendable>: @unchecked Sendable {
     private let storage: LockedStateStorage<State>
 
-    init(_ initial: State) {
+    package init(_ initial: State) {
         let buffer = LockedStateStorage<State>.create(minimumCapacity: 1) { _ in initial }
         // `create` makes an instance of the class it is called on.
         storage = unsafeDowncast(buffer, to: LockedStateStorage<State>.self)
@@ -35,7 +35,7 @@ struct LockedState<State: Sendable>: @unchecked Sendable {
 
     /// Runs `body` with exclusive access to the value. Never call it re-entrantly, and never
     /// suspend inside (the closure is synchronous, so the compiler enforces the latter).
-    func withLock<Result>(_ body: (inout State) throws -> Result) rethrows -> Result {
+    package func withLock<Result>(_ body: (inout State) throws -> Result) rethrows -> Result {
         try storage.withUnsafeMutablePointers { value, mutex in
             pthread_mutex_lock(mutex)
             defer { pthread_mutex_unlock(mutex) }

@@ -5,9 +5,9 @@ import Foundation
 /// fraction of its cost (rounded to the nearest millisecond, as it does). Dates outside years
 /// 1583–9999 (no stored date is; the formatter switches to the Julian calendar before 1583) go
 /// through the formatter.
-enum InternetDateText {
+package enum InternetDateText {
     /// Appends `date` as RFC 3339 text, in double quotes when `quoted` (a JSON string).
-    static func append(_ date: Date, quoted: Bool = false, to bytes: inout [UInt8]) {
+    package static func append(_ date: Date, quoted: Bool = false, to bytes: inout [UInt8]) {
         let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
         // Years 1583 to 9999, in milliseconds since 1970.
         guard milliseconds >= -12_212_553_600_000, milliseconds < 253_402_300_800_000 else {
@@ -56,7 +56,7 @@ enum InternetDateText {
         }
     }
 
-    static func string(_ date: Date) -> String {
+    package static func string(_ date: Date) -> String {
         var bytes: [UInt8] = []
         append(date, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)

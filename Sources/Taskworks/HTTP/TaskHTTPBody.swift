@@ -3,8 +3,8 @@ import Foundation
 /// Request bodies, read strictly: Taskworks' own JSON parser (nesting bounded), a key given
 /// twice anywhere is refused, and so is a top-level key the route does not know, so a typo such
 /// as `"paylod"` is an error rather than a silently ignored field.
-enum TaskHTTPBody {
-    static func object(_ body: [UInt8], allowing allowed: Set<String>) throws -> [String: JSONValue] {
+package enum TaskHTTPBody {
+    package static func object(_ body: [UInt8], allowing allowed: Set<String>) throws -> [String: JSONValue] {
         guard !body.isEmpty else { return [:] }
         let value: JSONValue
         do {
@@ -30,7 +30,7 @@ enum TaskHTTPBody {
     }
 
     /// Whether a `Content-Type` value is `application/json` (any parameters, any case).
-    static func isJSON(contentType: String?) -> Bool {
+    package static func isJSON(contentType: String?) -> Bool {
         guard let contentType else { return false }
         let mediaType = contentType.split(separator: ";", maxSplits: 1).first ?? ""
         return mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"

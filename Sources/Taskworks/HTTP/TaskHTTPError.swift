@@ -23,7 +23,7 @@ public struct TaskHTTPError: Error, Sendable, Hashable {
         status: 401, code: "unauthenticated", message: "sign in first: this route needs a caller")
 
     /// 405 with the methods the path serves.
-    static func methodNotAllowed(_ method: String, allowed: [String]) -> TaskHTTPError {
+    package static func methodNotAllowed(_ method: String, allowed: [String]) -> TaskHTTPError {
         var error = TaskHTTPError(
             status: 405, code: "methodNotAllowed",
             message: "\(method.prefix(10)) is not allowed here; use \(allowed.joined(separator: " or "))")
@@ -32,7 +32,7 @@ public struct TaskHTTPError: Error, Sendable, Hashable {
     }
 
     /// 400 for a malformed body.
-    static func badBody(_ message: String) -> TaskHTTPError {
+    package static func badBody(_ message: String) -> TaskHTTPError {
         TaskHTTPError(status: 400, code: "invalidInput", message: message)
     }
 }

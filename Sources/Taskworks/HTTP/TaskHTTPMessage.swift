@@ -1,6 +1,6 @@
 import Foundation
 
-/// A request for ``TaskHTTPAPI``, in plain values any web framework can fill in.
+/// A request for `TaskHTTPAPI` (TaskworksHTTP), in plain values any web framework can fill in.
 public struct TaskHTTPRequest: Sendable {
     /// `GET`, `POST`, `DELETE`…
     public var method: String
@@ -34,18 +34,18 @@ public struct TaskHTTPRequest: Sendable {
         return headers.first { $0.key.caseInsensitiveCompare(name) == .orderedSame }?.value
     }
 
-    func queryValues(_ name: String) -> [String] {
+    package func queryValues(_ name: String) -> [String] {
         query.filter { $0.name == name }.compactMap(\.value).flatMap {
             $0.split(separator: ",").map(String.init)
         }
     }
 
-    func queryValue(_ name: String) -> String? {
+    package func queryValue(_ name: String) -> String? {
         query.last { $0.name == name }?.value
     }
 }
 
-/// A response from ``TaskHTTPAPI`` or ``TaskConsole``: a status, headers, and a JSON body, a
+/// A response from `TaskHTTPAPI` (TaskworksHTTP) or `TaskConsole` (TaskworksHTTP): a status, headers, and a JSON body, a
 /// stream (an artifact's bytes, server-sent events) or a console file.
 public struct TaskHTTPResponse: Sendable {
     /// The body.
@@ -90,11 +90,11 @@ public struct TaskHTTPResponse: Sendable {
         return TaskHTTPResponse(status: status, headers: TaskHTTPResponse.jsonHeaders, body: .json(bytes))
     }
 
-    static let jsonHeaders = ["Content-Type": "application/json; charset=utf-8"]
+    package static let jsonHeaders = ["Content-Type": "application/json; charset=utf-8"]
 
     /// The same status and headers with no body, for `HEAD`: `Content-Length` says how long the
     /// body would have been when that is known.
-    func withoutBody() -> TaskHTTPResponse {
+    package func withoutBody() -> TaskHTTPResponse {
         var response = TaskHTTPResponse(status: status, headers: headers, body: .empty)
         switch body {
         case .json(let bytes), .bytes(let bytes): response.headers["Content-Length"] = String(bytes.count)

@@ -1,4 +1,4 @@
-/// One route of ``TaskHTTPAPI``: a method, a path under the API's prefix (segments in braces are
+/// One route of `TaskHTTPAPI` (TaskworksHTTP): a method, a path under the API's prefix (segments in braces are
 /// parameters, e.g. `/reports/{name}/rebuild`) and a handler. Taskworks' own routes are built
 /// this way, and a ``TaskPlugin`` contributes its own through ``TaskPlugin/httpRoutes``; the API
 /// routes, authenticates, checks bodies and answers errors the same way for all of them.
@@ -28,10 +28,10 @@ public struct TaskHTTPRoute: Sendable {
     /// Whether anonymous requests reach the handler (else they get 401 first).
     public let allowsAnonymous: Bool
     /// The OpenAPI 3.1 operation object of this route, merged into
-    /// ``TaskHTTPAPI/servedOpenAPIDocument``; `nil` documents nothing.
+    /// `TaskHTTPAPI/servedOpenAPIDocument` (TaskworksHTTP); `nil` documents nothing.
     public let openAPIOperation: JSONValue?
-    let segments: [String]
-    let handler: Handler
+    package let segments: [String]
+    package let handler: Handler
 
     /// Makes a route. The method is upper-cased; the path is split at `/`.
     public init(
@@ -47,12 +47,12 @@ public struct TaskHTTPRoute: Sendable {
     }
 
     /// Whether `segment` of the template is a parameter such as `{id}`.
-    static func isParameter(_ segment: String) -> Bool {
+    package static func isParameter(_ segment: String) -> Bool {
         segment.count > 2 && segment.hasPrefix("{") && segment.hasSuffix("}")
     }
 
     /// Checks the method and path shape.
-    func validate() throws {
+    package func validate() throws {
         guard ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(method) else {
             throw TaskworksError.invalidInput(
                 "route method '\(method.prefix(20))' is not one of GET, POST, PUT, PATCH, DELETE")
@@ -76,6 +76,13 @@ public struct TaskHTTPRouteRequest: Sendable {
     public let service: TaskService
     /// Path parameters by name, percent-decoded once.
     public let parameters: [String: String]
+
+    /// Makes the request a route handler gets (the API does, for each matched route).
+    package init(request: TaskHTTPRequest, service: TaskService, parameters: [String: String]) {
+        self.request = request
+        self.service = service
+        self.parameters = parameters
+    }
 
     /// Who is asking (`nil` only on routes that allow anonymous requests).
     public var caller: Caller? { request.caller }

@@ -3,8 +3,8 @@ import Foundation
 /// A task as the HTTP API shows it (the OpenAPI `Task` schema), written member by member into
 /// the response buffer in a fixed order, with dates as RFC 3339 text: no intermediate
 /// ``JSONValue``, no formatter, no key sorting.
-enum TaskJSON {
-    static func append(_ task: TaskRecord, to bytes: inout [UInt8]) {
+package enum TaskJSON {
+    package static func append(_ task: TaskRecord, to bytes: inout [UInt8]) {
         var object = JSONObjectWriter(appendingTo: &bytes)
         // The fields are read in place: passed on borrowed, never captured, so never copied.
         task.readFields { fields in appendMembers(of: fields, to: &object) }

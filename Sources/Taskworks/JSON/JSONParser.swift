@@ -5,24 +5,24 @@ import Foundation
 /// ``JSONValue/maximumNestingDepth`` so no input exhausts the stack, and typed reads (`string()`,
 /// `integer()`, `value()`) that record readers build on. ``JSONValue/init(jsonText:)``, the file
 /// store and the HTTP API all read through it.
-struct JSONParser {
-    let bytes: UnsafeBufferPointer<UInt8>
-    var position = 0
+package struct JSONParser {
+    package let bytes: UnsafeBufferPointer<UInt8>
+    package var position = 0
     /// Arrays and objects open around the current position.
-    var nesting = 0
+    package var nesting = 0
     /// Whether a key given twice in one object is an error (HTTP bodies) rather than the last
     /// one winning.
-    var rejectsDuplicateKeys = false
+    package var rejectsDuplicateKeys = false
 
-    init(bytes: UnsafeBufferPointer<UInt8>) {
+    package init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
-    func fail(_ reason: String) -> JSONSyntaxError {
+    package func fail(_ reason: String) -> JSONSyntaxError {
         JSONSyntaxError(offset: position, reason: reason)
     }
 
-    mutating func skipSpace() {
+    package mutating func skipSpace() {
         while position < bytes.count {
             switch bytes[position] {
             case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
@@ -32,7 +32,7 @@ struct JSONParser {
         }
     }
 
-    mutating func expect(_ byte: UInt8) throws {
+    package mutating func expect(_ byte: UInt8) throws {
         skipSpace()
         guard position < bytes.count, bytes[position] == byte else {
             throw fail("expected '\(Character(Unicode.Scalar(byte)))'")
@@ -40,18 +40,18 @@ struct JSONParser {
         position += 1
     }
 
-    mutating func peek() -> UInt8? {
+    package mutating func peek() -> UInt8? {
         skipSpace()
         return position < bytes.count ? bytes[position] : nil
     }
 
-    mutating func end() throws {
+    package mutating func end() throws {
         skipSpace()
         guard position == bytes.count else { throw fail("trailing bytes") }
     }
 
     /// Calls `member` for each key of an object, with the parser at the key's value.
-    mutating func object(_ member: (inout JSONParser, String) throws -> Void) throws {
+    package mutating func object(_ member: (inout JSONParser, String) throws -> Void) throws {
         try expect(UInt8(ascii: "{"))
         if peek() == UInt8(ascii: "}") {
             position += 1
@@ -70,7 +70,7 @@ struct JSONParser {
         }
     }
 
-    mutating func string() throws -> String {
+    package mutating func string() throws -> String {
         try expect(UInt8(ascii: "\""))
         let start = position
         var isASCII = true
@@ -192,19 +192,19 @@ struct JSONParser {
         }
     }
 
-    mutating func integer() throws -> Int64 {
+    package mutating func integer() throws -> Int64 {
         let (text, isInteger) = try numberText()
         guard isInteger, let value = Int64(text) else { throw fail("expected an integer") }
         return value
     }
 
-    mutating func double() throws -> Double {
+    package mutating func double() throws -> Double {
         let (text, _) = try numberText()
         guard let value = Double(text), value.isFinite else { throw fail("expected a number") }
         return value
     }
 
-    mutating func bool() throws -> Bool {
+    package mutating func bool() throws -> Bool {
         if try literal("true") { return true }
         if try literal("false") { return false }
         throw fail("expected true or false")
@@ -219,7 +219,7 @@ struct JSONParser {
         return true
     }
 
-    mutating func value() throws -> JSONValue {
+    package mutating func value() throws -> JSONValue {
         switch peek() {
         case UInt8(ascii: "{"), UInt8(ascii: "["):
             // Bounded recursion: no stored value nests deeper (create refuses it).
@@ -279,7 +279,8 @@ struct JSONParser {
 
     /// Runs `body` over `bytes`, requires that it read them to the end, and turns any error into
     /// a ``JSONSyntaxError`` with the position it stopped at.
-    static func parseWhole<T>(_ bytes: ArraySlice<UInt8>, _ body: (inout JSONParser) throws -> T) throws -> T
+    package static func parseWhole<T>(_ bytes: ArraySlice<UInt8>, _ body: (inout JSONParser) throws -> T)
+        throws -> T
     {
         try bytes.withUnsafeBytes { buffer in
             var parser = JSONParser(bytes: buffer.bindMemory(to: UInt8.self))
@@ -297,9 +298,9 @@ struct JSONParser {
 }
 
 /// Where and why bytes stopped being the JSON expected.
-struct JSONSyntaxError: Error, CustomStringConvertible {
+package struct JSONSyntaxError: Error, CustomStringConvertible {
     /// The 0-based byte offset the parser stopped at.
-    let offset: Int
-    let reason: String
-    var description: String { "\(reason) at byte \(offset + 1)" }
+    package let offset: Int
+    package let reason: String
+    package var description: String { "\(reason) at byte \(offset + 1)" }
 }

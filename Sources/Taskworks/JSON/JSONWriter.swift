@@ -4,8 +4,8 @@ import Foundation
 /// integers as integers, doubles in Swift's shortest round-trip form. ``JSONValue/jsonText``, the
 /// file store's records and the HTTP API's responses are all written through it; what it writes,
 /// ``JSONParser`` reads back to an equal value.
-enum JSONWriter {
-    static func appendValue(_ value: JSONValue, to bytes: inout [UInt8]) {
+package enum JSONWriter {
+    package static func appendValue(_ value: JSONValue, to bytes: inout [UInt8]) {
         switch value {
         case .null: bytes += "null".utf8
         case .bool(let flag): bytes += (flag ? "true" : "false").utf8
@@ -35,7 +35,7 @@ enum JSONWriter {
 
     /// Finite doubles in Swift's shortest round-trip form (valid JSON); a non-finite one, which
     /// no JSONValue made by JSONEncoder holds, becomes `null`.
-    static func appendDouble(_ number: Double, to bytes: inout [UInt8]) {
+    package static func appendDouble(_ number: Double, to bytes: inout [UInt8]) {
         guard number.isFinite else {
             bytes += "null".utf8
             return
@@ -44,12 +44,12 @@ enum JSONWriter {
     }
 
     /// Appends `text` as a JSON string. Runs of bytes that need no escape are copied whole.
-    static func appendString(_ text: String, to bytes: inout [UInt8]) {
+    package static func appendString(_ text: String, to bytes: inout [UInt8]) {
         var text = text
         text.withUTF8 { utf8 in appendString(utf8: utf8, to: &bytes) }
     }
 
-    static func appendString(utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+    package static func appendString(utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         var runStart = 0
         for (offset, byte) in utf8.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
@@ -73,7 +73,7 @@ enum JSONWriter {
 
     /// Appends the decimal digits of `number` (with a leading `-` when negative), without
     /// making a `String`.
-    static func appendInteger(_ number: Int64, to bytes: inout [UInt8]) {
+    package static func appendInteger(_ number: Int64, to bytes: inout [UInt8]) {
         if number < 0 { bytes.append(UInt8(ascii: "-")) }
         // The magnitude is unsigned, so Int64.min has one too.
         let magnitude = number.magnitude
@@ -96,7 +96,7 @@ enum JSONWriter {
 
     /// Appends exactly `width` bytes, all of which `write` fills in a scratch buffer on the
     /// stack: one copy into `bytes` instead of one append per byte.
-    static func appendFixedWidth(
+    package static func appendFixedWidth(
         _ width: Int, to bytes: inout [UInt8], _ write: (UnsafeMutableBufferPointer<UInt8>) -> Void
     ) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: width) { scratch in

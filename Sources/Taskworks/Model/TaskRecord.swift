@@ -249,7 +249,7 @@ extension Duration {
     }
 
     /// The duration in seconds, as a `TimeInterval`.
-    var timeInterval: TimeInterval {
+    package var timeInterval: TimeInterval {
         let parts = components
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }

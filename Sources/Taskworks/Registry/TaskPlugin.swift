@@ -17,7 +17,7 @@ public protocol TaskPlugin: Sendable {
     /// Registers the plugin's task types and observers.
     func register(into registry: TaskRegistry) throws
 
-    /// HTTP routes the plugin serves through ``TaskHTTPAPI`` (for example `POST /users/export`),
+    /// HTTP routes the plugin serves through `TaskHTTPAPI` (TaskworksHTTP) (for example `POST /users/export`),
     /// each checking its own permission. Default: none.
     var httpRoutes: [TaskHTTPRoute] { get }
 }

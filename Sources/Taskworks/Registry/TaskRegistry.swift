@@ -120,7 +120,7 @@ public final class TaskRegistry: Sendable {
         state.withLock { $0.creationPermissions[typeName] } ?? .create
     }
 
-    /// The HTTP routes installed plugins contribute, served by every ``TaskHTTPAPI`` over this
+    /// The HTTP routes installed plugins contribute, served by every `TaskHTTPAPI` (TaskworksHTTP) over this
     /// registry.
     public var httpRoutes: [TaskHTTPRoute] {
         state.withLock { $0.routes }

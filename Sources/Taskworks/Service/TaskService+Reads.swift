@@ -97,7 +97,7 @@ extension TaskService {
 
     /// Opens the artifact behind a signed link: the link was issued to a caller who could
     /// download it (``artifact(of:as:)``), so only the task's existence is checked here.
-    func openArtifactForSignedLink(of id: TaskID) async throws -> ArtifactDownload {
+    package func openArtifactForSignedLink(of id: TaskID) async throws -> ArtifactDownload {
         guard let task = try await store.task(id: id), task.deletedAt == nil else {
             throw TaskworksError.taskNotFound(id)
         }

@@ -64,7 +64,7 @@ public final class TaskService: Sendable {
     public var clock: any TaskClock { engine.clock }
     /// Where runners' artifacts are stored, if anywhere.
     public var artifacts: (any ArtifactStore)? { engine.artifacts }
-    let configuration: Configuration
+    package let configuration: Configuration
     /// What runs underneath: writes, events, callbacks, this process's pools. Worker pools and
     /// schedulers serving this service use it directly; host code goes through the service.
     let engine: TaskEngine
@@ -160,7 +160,7 @@ public final class TaskService: Sendable {
             type, json: nil, options: options, createdBy: createdBy, onComplete: onComplete)
     }
 
-    nonisolated(nonsending) func createReportingDuplicate(
+    nonisolated(nonsending) package func createReportingDuplicate(
         _ type: String, json: JSONValue?, options: TaskOptions, createdBy caller: Caller,
         onComplete: TaskCompletionHandler?
     ) async throws -> TaskCreation {

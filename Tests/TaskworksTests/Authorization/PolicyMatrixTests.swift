@@ -4,6 +4,7 @@ import Testing
 
 @testable import TaskStoreConformance
 @testable import Taskworks
+@testable import TaskworksHTTP
 
 /// Every operation × every role × the caller's own task or another creator's, through the HTTP
 /// API (and so through the service): allowed is 2xx, refused on a visible task is 403, and another

@@ -4,6 +4,7 @@ import Testing
 
 @testable import TaskStoreConformance
 @testable import Taskworks
+@testable import TaskworksHTTP
 
 /// The routes a console reads besides tasks: `GET /caller`, `GET /schedules`, `GET /workers`.
 @Suite("Console routes")

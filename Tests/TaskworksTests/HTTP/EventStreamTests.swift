@@ -4,6 +4,7 @@ import Testing
 
 @testable import TaskStoreConformance
 @testable import Taskworks
+@testable import TaskworksHTTP
 
 /// `GET /events`: server-sent events a console can rely on. Each caller gets only what it may
 /// see, reconnecting with the last id replays exactly what was missed, and an id that cannot be

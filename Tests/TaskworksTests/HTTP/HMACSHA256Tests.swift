@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Taskworks
+@testable import TaskworksHTTP
 
 @Suite("HMAC-SHA256")
 struct HMACSHA256Tests {

@@ -4,6 +4,7 @@ import Testing
 
 @testable import TaskStoreConformance
 @testable import Taskworks
+@testable import TaskworksHTTP
 
 /// The API's edges: bodies, content types, methods, paths, links and headers.
 @Suite("HTTP hardening")

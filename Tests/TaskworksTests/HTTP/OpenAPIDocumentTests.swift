@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Taskworks
+@testable import TaskworksHTTP
 
 /// The shipped OpenAPI document and the handlers agree: every documented operation answers
 /// with a documented status, and every route the handlers serve is documented.

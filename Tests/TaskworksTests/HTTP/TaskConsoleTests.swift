@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Taskworks
+@testable import TaskworksHTTP
 
 /// The console's files as a host serves them: the right pages at the right paths, a strict
 /// policy on each, and configuration text that cannot break out of the page.

@@ -4,6 +4,7 @@ import Testing
 
 @testable import TaskStoreConformance
 @testable import Taskworks
+@testable import TaskworksHTTP
 
 /// ``TaskHTTPMount``: the API and the console under one prefix, as the web adapters use it.
 @Suite("HTTP mount")

@@ -4,6 +4,7 @@ import Testing
 
 @testable import TaskStoreConformance
 @testable import Taskworks
+@testable import TaskworksHTTP
 
 /// Task metadata: the limits, where it comes from at create, what runners see and what the HTTP
 /// API shows and accepts.

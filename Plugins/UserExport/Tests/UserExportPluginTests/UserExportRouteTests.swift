@@ -1,5 +1,6 @@
 import Foundation
 import Taskworks
+import TaskworksHTTP
 import TaskworksTesting
 import Testing
 import UserExportPlugin

@@ -1,4 +1,5 @@
 import Foundation
+import Taskworks
 
 /// Makes and checks signed, expiring artifact download links: the link carries the task id,
 /// the caller it was issued to, an expiry, and an HMAC-SHA256 over the three, so it can be
@@ -16,7 +17,7 @@ public struct DownloadLinkSigner: Sendable {
 
     /// Makes a signer.
     ///
-    /// - Throws: ``TaskworksError/Code/invalidInput`` when the secret is shorter than 32 bytes or
+    /// - Throws: `TaskworksError/Code/invalidInput` when the secret is shorter than 32 bytes or
     ///   the lifetime is not positive.
     public init(secret: [UInt8], lifetime: Duration = .seconds(600)) throws {
         guard secret.count >= 32 else {

@@ -1,4 +1,5 @@
 import Foundation
+import Taskworks
 
 /// `GET /events`: the caller's task events as server-sent events (`text/event-stream`), for
 /// requests that accept `text/event-stream` (others get 406).
@@ -24,7 +25,7 @@ extension TaskHTTPAPI {
                 message: "GET /events answers a stream that stays open; send Accept: text/event-stream "
                     + "(as EventSource does) to open it")
         }
-        journal.start(from: service.engine)
+        journal.start(from: service)
         let lastEventID = input.request.header("Last-Event-ID") ?? input.request.queryValue("lastEventId")
         let subscription = journal.subscribe(after: lastEventID)
         let chunks = ArtifactChunks(bufferingPolicy: .bufferingNewest(1_024)) { continuation in

@@ -1,4 +1,5 @@
 import Foundation
+import Taskworks
 
 /// The task console: a task list, a task detail page, a header dropdown of the caller's recent
 /// tasks and admin views (schedules, the concurrency setting, running tasks by worker), live over
@@ -12,7 +13,7 @@ import Foundation
 /// view settings); `/` and the prefix itself serve the list too. Under a prefix the console's
 /// own links use the prefix itself for the list and `PREFIX/{id}` for a task (as
 /// ``TaskHTTPMount`` mounts it: `/tasks`, `/tasks/{id}`, `/tasks/admin`). Its files are under
-/// `/console-assets/`. Every answer carries a strict ``contentSecurityPolicy`` (the console
+/// `/console-assets/`. Every answer carries a strict `contentSecurityPolicy` (the console
 /// needs no inline script or style).
 ///
 /// ```swift
@@ -55,7 +56,7 @@ public struct TaskConsole: Sendable {
         /// Where the "Sign in" link of an expired session goes; `nil` shows no link.
         public var signInURL: String?
         /// **Demo only**: names offered in a "signed in as" picker that sets the cookie
-        /// ``demoUserCookie``, for example hosts without a sign-in. Empty (the default) shows none.
+        /// `demoUserCookie`, for example hosts without a sign-in. Empty (the default) shows none.
         public var demoUsers: [String]
         /// The cookie the demo picker sets. Default `taskworks_demo_user`.
         public var demoUserCookie: String
@@ -99,9 +100,9 @@ public struct TaskConsole: Sendable {
 
     /// Loads the console's files and fills in `configuration`.
     ///
-    /// - Throws: ``TaskworksError/Code/invalidInput`` when a prefix does not start with `/` (or is
+    /// - Throws: `TaskworksError/Code/invalidInput` when a prefix does not start with `/` (or is
     ///   not empty, for the console's own) or holds characters a path cannot;
-    ///   ``TaskworksError/Code/storageFailure`` when the library's resources are missing.
+    ///   `TaskworksError/Code/storageFailure` when the library's resources are missing.
     public init(configuration: Configuration = Configuration()) throws {
         let prefix = try TaskConsole.normalized(configuration.prefix, name: "prefix", allowsEmpty: true)
         let apiPrefix = try TaskConsole.normalized(

@@ -1,7 +1,8 @@
 import Foundation
+import Taskworks
 
-/// The task API over HTTP, framework-neutral: give it a ``TaskHTTPRequest`` (with the caller
-/// your app authenticated) and send back the ``TaskHTTPResponse``. Mount it in Hummingbird,
+/// The task API over HTTP, framework-neutral: give it a `TaskHTTPRequest` (with the caller
+/// your app authenticated) and send back the `TaskHTTPResponse`. Mount it in Hummingbird,
 /// Vapor or anything else with a few lines.
 ///
 /// Routes, under ``Configuration/prefix`` (default `/api`):
@@ -25,11 +26,11 @@ import Foundation
 /// | `GET /tasks/{id}/artifact` | download (session or signed link) |
 /// | `POST /tasks/{id}/artifact/link` | a signed, expiring download link |
 /// | `POST /schedules/{name}/run` | run a schedule now |
-/// | `GET /settings`, `PUT /settings` | the shared ``TaskSettings`` |
+/// | `GET /settings`, `PUT /settings` | the shared `TaskSettings` |
 /// | `GET /openapi.json` | the OpenAPI document of this API, plugin routes included |
 ///
-/// Plus every route installed plugins contribute (``TaskPlugin/httpRoutes``). Each operation is checked by the service's
-/// ``TaskAuthorizationPolicy``.
+/// Plus every route installed plugins contribute (`TaskPlugin/httpRoutes`). Each operation is checked by the service's
+/// `TaskAuthorizationPolicy`.
 ///
 /// Status codes: 200, 201 on create, 204 on delete; 400 with
 /// `{"error": {"code": …, "message": …}}` for bad input (an unknown or repeated body field
@@ -38,7 +39,7 @@ import Foundation
 /// an invalid transition; 410 for an expired link; 413 for a body over
 /// ``Configuration/maximumBodySize``; 415 for a `POST`/`PUT` whose `Content-Type` is not
 /// `application/json`; 5xx only for server faults. Every response carries
-/// ``securityHeaders``.
+/// `securityHeaders`.
 public final class TaskHTTPAPI: Sendable {
     /// What the API allows.
     public struct Configuration: Sendable {
@@ -95,7 +96,7 @@ public final class TaskHTTPAPI: Sendable {
     let eventJournal: TaskEventJournal
 
     /// Makes the API over `service`, serving Taskworks' routes and those of the plugins installed
-    /// in the service's registry (``TaskRegistry/httpRoutes``, checked when installed).
+    /// in the service's registry (`TaskRegistry/httpRoutes`, checked when installed).
     public init(service: TaskService, configuration: Configuration = Configuration()) {
         self.service = service
         self.configuration = configuration

@@ -1,4 +1,5 @@
 import Foundation
+import Taskworks
 
 /// The OpenAPI document: the one shipped in the package's resources, with the host's security
 /// scheme and the plugins' routes merged in, served at `GET {prefix}/openapi.json`.
@@ -15,10 +16,10 @@ extension TaskHTTPAPI {
         }
     }
 
-    /// The document this API serves: ``openAPIDocument`` with ``Configuration/securityScheme``
+    /// The document this API serves: `openAPIDocument` with ``Configuration/securityScheme``
     /// as its `callerAuth` scheme, the prefix as its server, only the routes this API serves
     /// (`routes`, plus `GET /openapi.json` itself), and each plugin route's
-    /// ``TaskHTTPRoute/openAPIOperation``.
+    /// `TaskHTTPRoute/openAPIOperation`.
     static func servedDocument(routes: [TaskHTTPRoute], configuration: Configuration) -> JSONValue {
         let shipped = (try? openAPIDocument).flatMap { data in
             try? JSONParser.parseWhole(Array(data)[...]) { try $0.value() }

@@ -1,4 +1,5 @@
 import Foundation
+import Taskworks
 
 /// Taskworks' own routes, as a table: the router, the `Allow` header and the OpenAPI check all
 /// read this one list.

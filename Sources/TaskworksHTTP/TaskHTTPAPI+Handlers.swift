@@ -1,4 +1,5 @@
 import Foundation
+import Taskworks
 
 /// The route handlers that read more than an id: each reads its request, calls the service and
 /// answers.

@@ -1,3 +1,5 @@
+import Taskworks
+
 /// Finds the route for a method and path: segments are split at `/` and then percent-decoded
 /// once each (so `%2F` stays inside its segment and `%2541` is `%41`, not `A`); of the
 /// templates matching the path, the most specific wins (a literal segment beats a parameter),
@@ -58,7 +60,7 @@ struct TaskHTTPRouter: Sendable {
     /// The path's segments under `prefix`, each percent-decoded once; `nil` when the path is not
     /// under the prefix.
     ///
-    /// - Throws: ``TaskHTTPError`` 400 for a malformed escape or bytes that are not UTF-8.
+    /// - Throws: `TaskHTTPError` 400 for a malformed escape or bytes that are not UTF-8.
     static func segments(of path: String, under prefix: String) throws -> [String]? {
         guard path == prefix || path.hasPrefix(prefix + "/") else { return nil }
         return try path.utf8.dropFirst(prefix.utf8.count).split(separator: UInt8(ascii: "/")).map {

@@ -1,3 +1,5 @@
+import Taskworks
+
 /// SHA-256 (FIPS 180-4) and HMAC-SHA256 (RFC 2104), written here because the root package has
 /// no dependencies; used only to sign download links. Checked against the FIPS and RFC 4231
 /// test vectors.

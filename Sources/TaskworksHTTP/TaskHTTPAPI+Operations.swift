@@ -1,4 +1,5 @@
 import Foundation
+import Taskworks
 
 /// The routes a console reads besides tasks: who the caller is and what it may do
 /// (`GET /caller`), the schedules (`GET /schedules`) and the running tasks by worker

@@ -1,8 +1,9 @@
 import Foundation
+import Taskworks
 
 /// The recent task events of one ``TaskHTTPAPI``, numbered, for its server-sent-events route:
 /// a stream that reconnects with the last number it saw gets exactly the events it missed, as
-/// long as they are still among the newest ``capacity``; otherwise it is told to reload.
+/// long as they are still among the newest `capacity`; otherwise it is told to reload.
 ///
 /// One subscription to the engine's events (every task, no caller) feeds it, started by the
 /// first stream and ended with the API. Each stream filters what it forwards by its own caller.
@@ -52,11 +53,11 @@ final class TaskEventJournal: Sendable {
         for continuation in subscribers { continuation.finish() }
     }
 
-    /// Starts feeding from `engine` unless already fed.
-    func start(from engine: TaskEngine) {
+    /// Starts feeding from `service`'s events unless already fed.
+    func start(from service: TaskService) {
         state.withLock { state in
             guard state.pump == nil else { return }
-            let events = engine.events.subscribe(creator: nil, bufferSize: capacity)
+            let events = service.everyEvent(bufferSize: capacity)
             state.pump = Task { [weak self] in
                 for await event in events {
                     guard let self else { return }
