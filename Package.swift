@@ -6,18 +6,32 @@ import PackageDescription
 // package guarded by its trait, so a build without a trait resolves nothing for it. Code behind a
 // trait is wrapped in `#if <Trait>`.
 //
-// Minimum versions: TODO(issue 34) the lowest release whose API the code uses, with the reason;
-// for now this machine's versions.
+// Minimum versions: the lowest release whose API the code (tests included) uses, not the newest,
+// so that a host need not upgrade for us. The trait code was built with -warnings-as-errors
+// against these versions where a comment says "built" (CONTRIBUTING.md says how).
 let dependencies: [Package.Dependency] = [
-    .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
-    .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
-    .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
-    .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
-    .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
-    .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
-    .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
-    .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
-    .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+    // PostgresConnection.listen(on:consume:) (1.31.0; PostgresClient.withTransaction came in
+    // 1.25.0); built.
+    .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.31.0"),
+    // NIOTooManyBytesError, which Hummingbird's collectBody(upTo:) throws (2.38.0). postgres-nio and
+    // Hummingbird ask for more themselves; SwiftPM takes the highest floor.
+    .package(url: "https://github.com/apple/swift-nio.git", from: "2.38.0"),
+    // Logger.MetadataProvider (1.5.0); built with 1.5.0 (Logging) and 1.5.2 (the floor of
+    // ServiceLifecycle 2.5.0).
+    .package(url: "https://github.com/apple/swift-log.git", from: "1.5.0"),
+    // cancelWhenGracefulShutdown (2.5.0); built.
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.5.0"),
+    // Counter, Timer and Gauge made with an explicit `factory:` (2.7.0); built.
+    .package(url: "https://github.com/apple/swift-metrics.git", from: "2.7.0"),
+    // InMemoryTracing for the tracing test (1.3.0); built.
+    .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.3.0"),
+    // Hummingbird 2's RouterMiddleware, Request.collectBody(upTo:), ResponseBody (2.0.0); built.
+    .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
+    // HTTPField.Name and HTTPFields (1.0.0); Hummingbird 2.0.0 asks for a later 1.x itself.
+    .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+    // VaporTesting for the adapter's tests (4.110.0); the adapter itself needs async lifecycle
+    // handlers and Response.Body(managedAsyncStream:), both older.
+    .package(url: "https://github.com/vapor/vapor.git", from: "4.110.0"),
 ]
 
 /// A target dependency on `product` of `package`, present only when `trait` is enabled.
