@@ -6,7 +6,8 @@ let package = Package(
     name: "host",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(url: "…/Taskworks.git", branch: "main", traits: ["Postgres", "Hummingbird"]),
+        .package(
+            url: "…/Taskworks.git", branch: "main", traits: ["Postgres", "Hummingbird", "ServiceLifecycle"]),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
     ],
     targets: [
