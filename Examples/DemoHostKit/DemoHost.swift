@@ -103,39 +103,9 @@ public struct DemoHost: Sendable {
         }
     }
 
-    /// Starts the pool and the scheduler; ``DemoWorkers/stop()`` ends them.
-    public func startWorkers() -> DemoWorkers {
-        DemoWorkers(host: self)
-    }
-
     /// Prints `listening on http://127.0.0.1:PORT` (what the tests and scripts wait for).
     public static func announce(port: Int) {
         print("listening on http://127.0.0.1:\(port)")
         fflush(nil)
-    }
-}
-
-/// The demo's pool and scheduler while they run.
-public final class DemoWorkers: Sendable {
-    private let host: DemoHost
-    private let working: Task<Void, any Error>
-    private let scheduling: Task<Void, any Error>
-
-    init(host: DemoHost) {
-        self.host = host
-        let pool = host.pool
-        let scheduler = host.scheduler
-        working = Task { try await pool.run() }
-        scheduling = Task { try await scheduler.run() }
-    }
-
-    /// Ends open event streams, stops the scheduler, lets the pool finish its running tasks
-    /// within its grace period (handing back the rest), and closes the store.
-    public func stop() async {
-        host.mount.finishEventStreams()
-        scheduling.cancel()
-        host.pool.shutdown()
-        _ = try? await working.value
-        await host.store.close()
     }
 }

@@ -16,7 +16,7 @@ extension TaskHTTPAPI {
         }
     }
 
-    /// The document this API serves: `openAPIDocument` with ``Configuration/securityScheme``
+    /// The document this API serves: ``openAPIDocument`` with ``Configuration/securityScheme``
     /// as its `callerAuth` scheme, the prefix as its server, only the routes this API serves
     /// (`routes`, plus `GET /openapi.json` itself), and each plugin route's
     /// `TaskHTTPRoute/openAPIOperation`.

@@ -39,7 +39,7 @@ import Taskworks
 /// an invalid transition; 410 for an expired link; 413 for a body over
 /// ``Configuration/maximumBodySize``; 415 for a `POST`/`PUT` whose `Content-Type` is not
 /// `application/json`; 5xx only for server faults. Every response carries
-/// `securityHeaders`.
+/// ``securityHeaders``.
 public final class TaskHTTPAPI: Sendable {
     /// What the API allows.
     public struct Configuration: Sendable {
@@ -127,10 +127,7 @@ public final class TaskHTTPAPI: Sendable {
         do {
             response = try await route(request)
         } catch let error as TaskHTTPError {
-            response = TaskHTTPAPI.error(error.status, error.code, error.message)
-            if let allowed = error.allowedMethods {
-                response.headers["Allow"] = allowed.joined(separator: ", ")
-            }
+            response = TaskHTTPAPI.response(for: error)
         } catch let error as TaskworksError {
             response = TaskHTTPAPI.error(TaskHTTPAPI.status(for: error.code), error.code.name, error.message)
         } catch {
@@ -138,6 +135,16 @@ public final class TaskHTTPAPI: Sendable {
         }
         response.headers.merge(TaskHTTPAPI.securityHeaders) { own, _ in own }
         if request.method.uppercased() == "HEAD" { response = response.withoutBody() }
+        return response
+    }
+
+    /// The JSON error response for `error` (with `Allow` for a 405), and the security headers.
+    static func response(for error: TaskHTTPError) -> TaskHTTPResponse {
+        var response = TaskHTTPAPI.error(error.status, error.code, error.message)
+        if let allowed = error.allowedMethods {
+            response.headers["Allow"] = allowed.joined(separator: ", ")
+        }
+        response.headers.merge(TaskHTTPAPI.securityHeaders) { own, _ in own }
         return response
     }
 
@@ -172,10 +179,8 @@ public final class TaskHTTPAPI: Sendable {
         case .found(let route, let parameters):
             if !route.allowsAnonymous && request.caller == nil { throw TaskHTTPError.unauthenticated }
             if request.body.count > configuration.maximumBodySize {
-                throw TaskHTTPError(
-                    status: 413, code: "payloadTooLarge",
-                    message: "the request body has \(request.body.count) bytes; at most "
-                        + "\(configuration.maximumBodySize) are accepted")
+                throw TaskHTTPError.payloadTooLarge(
+                    count: request.body.count, limit: configuration.maximumBodySize)
             }
             if ["POST", "PUT", "PATCH"].contains(method),
                 !TaskHTTPBody.isJSON(contentType: request.header("Content-Type"))

@@ -14,7 +14,7 @@ import Taskworks
 /// | `P/api/…` | ``TaskHTTPAPI``, `P/api/events` and `P/api/openapi.json` included |
 ///
 /// An adapter asks ``isAPI(_:)`` of each request's path: API requests get a caller and a body
-/// (at most `maximumBodySize` bytes; ``bodyTooLarge()`` otherwise) and go to `api`; other
+/// (at most ``maximumBodySize`` bytes; ``bodyTooLarge()`` otherwise) and go to ``api``; other
 /// requests go to ``page(_:)``, and on to the host's own routes when it answers `nil`.
 ///
 /// ```swift
@@ -29,7 +29,7 @@ public struct TaskHTTPMount: Sendable {
 
     /// The prefix everything lives under, without a trailing `/`.
     public let prefix: String
-    /// The API, mounted at `prefix` + `/api`.
+    /// The API, mounted at ``prefix`` + `/api`.
     public let api: TaskHTTPAPI
     /// The console, or `nil` when the host mounts none.
     public let console: TaskConsole?
@@ -70,7 +70,7 @@ public struct TaskHTTPMount: Sendable {
     /// The largest request body the API takes (its ``TaskHTTPAPI/Configuration/maximumBodySize``).
     public var maximumBodySize: Int { api.configuration.maximumBodySize }
 
-    /// Whether `path` (as sent, without the query) is under `prefix` at all.
+    /// Whether `path` (as sent, without the query) is under ``prefix`` at all.
     public func owns(_ path: String) -> Bool {
         path == prefix || path.hasPrefix(prefix + "/")
     }
@@ -88,12 +88,9 @@ public struct TaskHTTPMount: Sendable {
         return console?.handle(request)
     }
 
-    /// The API's answer to a body over `maximumBodySize`: 413 with a JSON error.
+    /// The API's answer to a body over ``maximumBodySize``: 413 with a JSON error.
     public func bodyTooLarge() -> TaskHTTPResponse {
-        var response = TaskHTTPAPI.error(
-            413, "payloadTooLarge", "the request body is over \(maximumBodySize) bytes: send a smaller one")
-        response.headers.merge(TaskHTTPAPI.securityHeaders) { own, _ in own }
-        return response
+        TaskHTTPAPI.response(for: .payloadTooLarge(count: nil, limit: maximumBodySize))
     }
 
     /// Ends every open event stream (``TaskHTTPAPI/finishEventStreams()``): call it at graceful

@@ -17,7 +17,12 @@
         public let scheduler: TaskScheduler?
         /// The mount whose event streams end at shutdown, if any.
         public let mount: TaskHTTPMount?
-        private let running = NIOLockedValueBox<[Task<Void, any Error>]>([])
+        /// The running pool and scheduler, between boot and shutdown.
+        private struct Running {
+            var pool: Task<Void, any Error>
+            var scheduler: Task<Void, any Error>?
+        }
+        private let running = NIOLockedValueBox<Running?>(nil)
 
         /// Makes the handler; nothing runs until the application boots.
         public init(pool: WorkerPool, scheduler: TaskScheduler? = nil, mount: TaskHTTPMount? = nil) {
@@ -29,21 +34,24 @@
         /// Starts the pool and the scheduler.
         public func didBootAsync(_ application: Application) async throws {
             let pool = self.pool
-            var tasks = [Task { try await pool.run() }]
-            if let scheduler { tasks.append(Task { try await scheduler.run() }) }
-            running.withLockedValue { $0 = tasks }
+            let scheduler = self.scheduler
+            let started = Running(
+                pool: Task { try await pool.run() },
+                scheduler: scheduler.map { scheduler in Task { try await scheduler.run() } })
+            running.withLockedValue { $0 = started }
         }
 
         /// Ends event streams, stops the scheduler, then the pool (within its grace period).
         public func shutdownAsync(_ application: Application) async {
             mount?.finishEventStreams()
-            let tasks = running.withLockedValue { running in
-                defer { running = [] }
+            let stopping = running.withLockedValue { running in
+                defer { running = nil }
                 return running
             }
-            if tasks.count > 1 { tasks[1].cancel() }
+            stopping?.scheduler?.cancel()
             pool.shutdown()
-            for task in tasks { _ = try? await task.value }
+            _ = try? await stopping?.scheduler?.value
+            _ = try? await stopping?.pool.value
         }
     }
 #endif

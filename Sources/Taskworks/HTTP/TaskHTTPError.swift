@@ -31,6 +31,14 @@ public struct TaskHTTPError: Error, Sendable, Hashable {
         return error
     }
 
+    /// 413 for a body over `limit` bytes; `count` is its size when it was read whole.
+    package static func payloadTooLarge(count: Int?, limit: Int) -> TaskHTTPError {
+        let size = count.map { "has \($0) bytes" } ?? "is larger"
+        return TaskHTTPError(
+            status: 413, code: "payloadTooLarge",
+            message: "the request body \(size); at most \(limit) are accepted")
+    }
+
     /// 400 for a malformed body.
     package static func badBody(_ message: String) -> TaskHTTPError {
         TaskHTTPError(status: 400, code: "invalidInput", message: message)

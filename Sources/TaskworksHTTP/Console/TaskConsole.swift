@@ -13,7 +13,7 @@ import Taskworks
 /// view settings); `/` and the prefix itself serve the list too. Under a prefix the console's
 /// own links use the prefix itself for the list and `PREFIX/{id}` for a task (as
 /// ``TaskHTTPMount`` mounts it: `/tasks`, `/tasks/{id}`, `/tasks/admin`). Its files are under
-/// `/console-assets/`. Every answer carries a strict `contentSecurityPolicy` (the console
+/// `/console-assets/`. Every answer carries a strict ``contentSecurityPolicy`` (the console
 /// needs no inline script or style).
 ///
 /// ```swift
@@ -56,7 +56,7 @@ public struct TaskConsole: Sendable {
         /// Where the "Sign in" link of an expired session goes; `nil` shows no link.
         public var signInURL: String?
         /// **Demo only**: names offered in a "signed in as" picker that sets the cookie
-        /// `demoUserCookie`, for example hosts without a sign-in. Empty (the default) shows none.
+        /// ``demoUserCookie``, for example hosts without a sign-in. Empty (the default) shows none.
         public var demoUsers: [String]
         /// The cookie the demo picker sets. Default `taskworks_demo_user`.
         public var demoUserCookie: String

@@ -3,7 +3,7 @@ import Taskworks
 
 /// The recent task events of one ``TaskHTTPAPI``, numbered, for its server-sent-events route:
 /// a stream that reconnects with the last number it saw gets exactly the events it missed, as
-/// long as they are still among the newest `capacity`; otherwise it is told to reload.
+/// long as they are still among the newest ``capacity``; otherwise it is told to reload.
 ///
 /// One subscription to the engine's events (every task, no caller) feeds it, started by the
 /// first stream and ended with the API. Each stream filters what it forwards by its own caller.

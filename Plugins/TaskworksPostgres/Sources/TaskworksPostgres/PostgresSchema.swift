@@ -241,11 +241,7 @@
             }
             guard exists else { return 0 }
             var version = 0
-            for try await row in try await client.query(
-                PostgresQuery(
-                    unsafeSQL: "SELECT coalesce(max(version), 0) FROM \(schema).taskworks_migrations"),
-                logger: logger)
-            {
+            for try await row in try await client.query(newestApplied(schema), logger: logger) {
                 version = try row.decode(Int.self)
             }
             return version
@@ -254,14 +250,7 @@
         /// Throws unless `schema` is at exactly ``latestVersion`` (``PostgresTaskStore/MigrationPolicy/manual``).
         static func requireCurrent(_ client: PostgresClient, schema: String, logger: Logger) async throws {
             let version = try await appliedVersion(client, schema: schema, logger: logger)
-            if version > latestVersion {
-                throw TaskworksError(
-                    code: .corruptStore,
-                    message:
-                        "schema '\(schema)' is at migration \(version), newer than this TaskworksPostgres "
-                        + "knows (\(latestVersion)); upgrade the package on this host, or point it at another schema"
-                )
-            }
+            if version > latestVersion { throw newerThanKnown(schema, version: version) }
             guard version == latestVersion else {
                 throw TaskworksError(
                     code: .storageFailure,
@@ -270,6 +259,20 @@
                         + "with your migration tool, call PostgresTaskStore.migrate(client:configuration:), or set "
                         + "configuration.migrations = .onOpen")
             }
+        }
+
+        /// The newest migration recorded in `schema`'s `taskworks_migrations` table (0 when empty).
+        static func newestApplied(_ schema: String) -> PostgresQuery {
+            PostgresQuery(unsafeSQL: "SELECT coalesce(max(version), 0) FROM \(schema).taskworks_migrations")
+        }
+
+        /// Opening a store on a schema migrated by newer code is refused, with nothing written.
+        static func newerThanKnown(_ schema: String, version: Int) -> TaskworksError {
+            TaskworksError(
+                code: .corruptStore,
+                message: "schema '\(schema)' is at migration \(version), newer than this TaskworksPostgres "
+                    + "knows (\(latestVersion)); upgrade the package on this host, or point it at another schema. "
+                    + "Nothing was written.")
         }
 
         /// The newest migration this code knows.
@@ -288,19 +291,9 @@
                     _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
                 var current = 0
-                let rows = try await connection.query(
-                    PostgresQuery(
-                        unsafeSQL: "SELECT coalesce(max(version), 0) FROM \(schema).taskworks_migrations"),
-                    logger: logger)
+                let rows = try await connection.query(newestApplied(schema), logger: logger)
                 for try await row in rows { current = try row.decode(Int.self) }
-                guard current <= latestVersion else {
-                    throw TaskworksError(
-                        code: .corruptStore,
-                        message:
-                            "schema '\(schema)' is at migration \(current), newer than this TaskworksPostgres "
-                            + "knows (\(latestVersion)); upgrade the package on this host, or point it at another schema. "
-                            + "Nothing was written.")
-                }
+                guard current <= latestVersion else { throw newerThanKnown(schema, version: current) }
                 var applied: [Int] = []
                 for migration in migrations where migration.version > current && migration.version <= target {
                     for statement in migration.statements(schema) {

@@ -49,9 +49,7 @@
         ///   or a `version` outside 0…``schemaVersion``.
         public static func migrationSQL(schema: String = "taskworks", after version: Int = 0) throws -> String
         {
-            var configuration = Configuration(host: "localhost", username: "taskworks")
-            configuration.schema = schema
-            try configuration.validate()
+            try Configuration.validate(schema: schema)
             guard (0...schemaVersion).contains(version) else {
                 throw TaskworksError.invalidInput(
                     "migrations run from 0 to \(schemaVersion); cannot start after migration \(version)")

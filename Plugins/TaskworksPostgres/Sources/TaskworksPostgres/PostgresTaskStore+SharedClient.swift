@@ -54,18 +54,5 @@
                 configuration: configuration, client: client, clientRole: .shared, readiness: StoreReadiness()
             )
         }
-
-        /// For a shared client whose store ``run()`` runs: opens the schema unless that was done at
-        /// init, and opens (or fails) the gate statements wait at.
-        func openSharedSchema() async {
-            guard readiness.isWaiting else { return }
-            do {
-                readiness.open(
-                    appliedMigrations: try await PostgresTaskStore.openSchema(
-                        client: client, configuration: configuration))
-            } catch {
-                readiness.fail(error)
-            }
-        }
     }
 #endif  // Postgres

@@ -172,8 +172,8 @@
                 try? await gracefulShutdown()
                 await close()
             case .shared:
-                await openSharedSchema()
-                try readiness.check()
+                // Opened already when made with init(sharing:configuration:).
+                if readiness.isWaiting { try await openGate() }
                 try? await gracefulShutdown()
                 await close()
             case .runsInService:
@@ -181,11 +181,8 @@
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { await client.run() }
                     do {
-                        readiness.open(
-                            appliedMigrations: try await PostgresTaskStore.openSchema(
-                                client: client, configuration: configuration))
+                        try await openGate()
                     } catch {
-                        readiness.fail(error)
                         group.cancelAll()
                         throw error
                     }
@@ -194,6 +191,19 @@
                     watchdog.stop()
                     group.cancelAll()
                 }
+            }
+        }
+
+        /// For a store whose ``run()`` opens the schema: opens it, then opens the gate statements
+        /// wait at, or fails them with the same error.
+        func openGate() async throws {
+            do {
+                readiness.open(
+                    appliedMigrations: try await PostgresTaskStore.openSchema(
+                        client: client, configuration: configuration))
+            } catch {
+                readiness.fail(error)
+                throw error
             }
         }
 

@@ -161,17 +161,7 @@
                 guard (1...65_535).contains(port) else {
                     throw TaskworksError.invalidInput("port must be 1–65535; got \(port)")
                 }
-                guard
-                    let first = schema.unicodeScalars.first, first == "_" || ("a"..."z").contains(first),
-                    schema.utf8.count <= 48,
-                    schema.unicodeScalars.allSatisfy({
-                        $0 == "_" || ("a"..."z").contains($0) || ("0"..."9").contains($0)
-                    })
-                else {
-                    throw TaskworksError.invalidInput(
-                        "schema '\(schema.prefix(60))' is not usable: give lowercase letters, digits and _ "
-                            + "(starting with a letter or _), at most 48 bytes")
-                }
+                try Configuration.validate(schema: schema)
                 guard (1...1_000).contains(maximumConnections) else {
                     throw TaskworksError.invalidInput(
                         "maximumConnections must be 1–1000; got \(maximumConnections)")
@@ -184,6 +174,24 @@
                     throw TaskworksError.invalidInput(
                         "statementTimeout must be more than zero and at most 24 hours; got \(statementTimeout)"
                     )
+                }
+            }
+
+            /// Checks a schema name: lowercase letters, digits and `_`, starting with a letter or
+            /// `_`, at most 48 bytes (it is written into SQL as is).
+            ///
+            /// - Throws: ``TaskworksError/Code/invalidInput`` naming the schema.
+            static func validate(schema: String) throws {
+                guard
+                    let first = schema.unicodeScalars.first, first == "_" || ("a"..."z").contains(first),
+                    schema.utf8.count <= 48,
+                    schema.unicodeScalars.allSatisfy({
+                        $0 == "_" || ("a"..."z").contains($0) || ("0"..."9").contains($0)
+                    })
+                else {
+                    throw TaskworksError.invalidInput(
+                        "schema '\(schema.prefix(60))' is not usable: give lowercase letters, digits and _ "
+                            + "(starting with a letter or _), at most 48 bytes")
                 }
             }
         }

@@ -40,11 +40,6 @@
             }
         }
 
-        /// Throws what opening the store failed with, if it failed.
-        func check() throws {
-            if case .failed(let error) = state.withLock({ $0 }) { throw error }
-        }
-
         func open(appliedMigrations: [Int]) {
             resumeAll(becoming: .ready(appliedMigrations: appliedMigrations), with: .success(()))
         }
