@@ -162,6 +162,7 @@ public final class TaskHTTPAPI: Sendable {
         case .invalidTransition, .duplicateTaskID: 409
         case .permissionDenied: 403
         case .contention: 503
+        case .unsupported: 501
         default: 500  // alreadyRunning, storageFailure, corruptStore, and codes added later
         }
     }

@@ -87,7 +87,7 @@ enum EngineChecks {
             try expectEqual(rescued.leaseOwner, nil, "lease owner after rescue")
             try expectEqual(rescued.version, claimed[0].version + 1, "version after rescue")
         },
-        StoreCheck("engine.schedulersOnTwoHandlesFireOncePerTick") { context in
+        StoreCheck("engine.schedulersOnTwoHandlesFireOncePerTick", requires: .scheduleTicks) { context in
             let clock = ManualTaskClock(Date(timeIntervalSince1970: 1_795_687_230))  // 10:00:30 UTC
             var services: [TaskService] = []
             var schedulers: [TaskScheduler] = []

@@ -2,12 +2,15 @@ import Foundation
 import Taskworks
 import TaskworksTesting
 
-/// Work-available notifications, for a store that declares them
-/// (`TaskStore/workAvailableNotifications()` not `nil`); a store without them passes.
+/// Work-available notifications, for a store that declares them (`WorkAvailableNotifyingStore`,
+/// its `workAvailableNotifications()` not `nil`); a store without them passes.
 enum NotificationChecks {
     static let all: [StoreCheck] = [
-        StoreCheck("notifications.aTaskCreatedOnAnotherHandleIsAnnounced") { context in
-            guard let notifications = context.store.workAvailableNotifications() else { return }
+        StoreCheck("notifications.aTaskCreatedOnAnotherHandleIsAnnounced", requires: .notifications) {
+            context in
+            let notifier = try require(
+                StoreCapabilities(of: context.store).notifications, "a notifying store")
+            guard let notifications = notifier.workAvailableNotifications() else { return }
             let other = try await context.openAnotherHandle()
             let inserter = Task { () async throws -> Void in
                 // Until the listener hears one: its subscription may start after the first insert.

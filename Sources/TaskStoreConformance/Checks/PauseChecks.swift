@@ -22,9 +22,9 @@ enum PauseChecks {
                 try await second.claim(Sample.claim("worker-b", limit: 5)).map(\.id), [task.id],
                 "claimed once resumed")
         },
-        StoreCheck("pause.aPausedTypeIsNotClaimedOnAnyHandle") { context in
-            let store = context.store
-            let second = try await context.openAnotherHandle()
+        StoreCheck("pause.aPausedTypeIsNotClaimedOnAnyHandle", requires: .typePauses) { context in
+            let store = try typePauses(context.store)
+            let second = try typePauses(try await context.openAnotherHandle())
             let emails = [
                 try await store.insert(Sample.record(type: "email")),
                 try await store.insert(Sample.record(type: "email")),
@@ -45,7 +45,7 @@ enum PauseChecks {
             try expectEqual(
                 Set(try await store.claim(Sample.claim(limit: 10)).map(\.id)), Set(emails.map(\.id)),
                 "claimed once email is resumed")
-            let reopened = try await context.openAnotherHandle()
+            let reopened = try typePauses(try await context.openAnotherHandle())
             _ = try await second.setTaskType("report", paused: true)
             try expectEqual(try await reopened.pausedTaskTypes(), ["report"], "paused types read anew")
         },

@@ -5,21 +5,21 @@ import TaskworksTesting
 /// Shared settings: defaults until saved, saved for every handle, and applied by pools.
 enum SettingsChecks {
     static let all: [StoreCheck] = [
-        StoreCheck("settings.defaultsUntilSavedThenTheSameOnEveryHandle") { context in
-            let store = context.store
+        StoreCheck("settings.defaultsUntilSavedThenTheSameOnEveryHandle", requires: .settings) { context in
+            let store = try sharedSettings(context.store)
             try expectEqual(try await store.settings(), TaskSettings(), "settings before any save")
             try await store.saveSettings(TaskSettings(maxConcurrentTasks: 3))
             try expectEqual(
                 try await store.settings().maxConcurrentTasks, 3, "settings read back on the same handle")
-            let second = try await context.openAnotherHandle()
+            let second = try sharedSettings(try await context.openAnotherHandle())
             try expectEqual(try await second.settings().maxConcurrentTasks, 3, "settings on a second handle")
             try await second.saveSettings(TaskSettings(maxConcurrentTasks: 7))
             try expectEqual(
                 try await store.settings().maxConcurrentTasks, 7, "a second handle's save seen by the first")
-            let reopened = try await context.openAnotherHandle()
+            let reopened = try sharedSettings(try await context.openAnotherHandle())
             try expectEqual(try await reopened.settings().maxConcurrentTasks, 7, "settings read anew")
         },
-        StoreCheck("settings.aPoolRunsNoMoreThanTheSharedLimit") { context in
+        StoreCheck("settings.aPoolRunsNoMoreThanTheSharedLimit", requires: .settings) { context in
             let store = context.store
             let registry = TaskRegistry()
             let gate = TestGate()

@@ -29,7 +29,7 @@ extension TaskEngine {
             deletedBefore: now.addingTimeInterval(-policy.keepDeletedFor.timeInterval))
         var removed = 0
         for _ in 0..<maximumBatches {
-            let batch = try await store.removableTasks(criteria, limit: policy.batchSize)
+            let batch = try await readModel.removableTasks(criteria, limit: policy.batchSize)
             guard !batch.isEmpty else { break }
             let count = try await store.remove(batch)
             removed += count

@@ -6,16 +6,21 @@ import Synchronization
 /// attempts running here. It enforces no visibility; ``TaskService`` is the façade that does, and
 /// the one way host code reaches it.
 ///
-/// Every write of a task's state goes through ``mutate(_:startingFrom:_:)``, so every stored
-/// change publishes its event and, when the task just became terminal, starts its callbacks.
+/// The engine is the only code that calls the store: every write of a task's state goes through
+/// ``mutate(_:startingFrom:_:)`` (or a creation, claim, rescue or removal here), so every stored
+/// change publishes its event and, when the task just became terminal, starts its callbacks; the
+/// pool, the scheduler and the service reach claims, settings, paused types and schedule ticks
+/// through the engine's methods (`.ci/check-layout` holds them to it).
 final class TaskEngine: Sendable {
     /// How often a compare-and-set write is retried against concurrent writers before giving up
     /// with ``TaskworksError/Code/contention``.
     static let maximumWriteAttempts = 64
 
     let store: any TaskStore
+    /// What the store can do beyond its core, discovered once.
+    let capabilities: StoreCapabilities
     /// The store's own read model, or ``ScanningTaskReadModel`` over its core.
-    let readModel: any TaskReadModel
+    var readModel: any TaskReadModel { capabilities.readModel }
     let registry: TaskRegistry
     let clock: any TaskClock
     let artifacts: (any ArtifactStore)?
@@ -43,7 +48,7 @@ final class TaskEngine: Sendable {
         self.runnerLogHandler = runnerLogHandler
         self.diagnostics = diagnostics
         self.store = store
-        self.readModel = store.readModel ?? ScanningTaskReadModel(store: store)
+        self.capabilities = StoreCapabilities(of: store)
         self.registry = registry
         self.artifacts = artifacts
         self.clock = clock

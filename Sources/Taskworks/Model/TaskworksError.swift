@@ -55,6 +55,9 @@ public struct TaskworksError: Error, Sendable, Hashable, CustomStringConvertible
         /// ``TaskworksError/path`` and ``TaskworksError/line``, and the store's documented
         /// recovery path.
         public static let corruptStore = Code("corruptStore")
+        /// The store cannot do this: it does not declare the capability the call needs (a store
+        /// that keeps no paused task types, say). Use a store that does; see ``TaskStore``.
+        public static let unsupported = Code("unsupported")
     }
 
     /// What kind of failure this is.
@@ -135,5 +138,15 @@ public struct TaskworksError: Error, Sendable, Hashable, CustomStringConvertible
     /// A store file that is not what the store wrote.
     public static func corruptStore(_ message: String, path: String, line: Int? = nil) -> TaskworksError {
         TaskworksError(code: .corruptStore, message: message, path: path, line: line)
+    }
+}
+
+extension TaskworksError {
+    /// A call the store cannot serve because it does not conform to `capability`.
+    static func unsupported(_ action: String, needs capability: String) -> TaskworksError {
+        TaskworksError(
+            code: .unsupported,
+            message: "\(action) needs a store that conforms to \(capability), and this one does not; "
+                + "use the memory, file or PostgreSQL store, or add the conformance to yours")
     }
 }

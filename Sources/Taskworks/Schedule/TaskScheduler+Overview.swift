@@ -36,10 +36,10 @@ extension TaskScheduler {
             switch outcomes[schedule.name] {
             case .fired(_, _, let task)?:
                 overview.lastOutcome = "fired"
-                overview.lastRun = try await engine.store.task(id: task.id) ?? task
+                overview.lastRun = try await engine.storedTask(task.id) ?? task
             case .skipped(_, _, let running)?:
                 overview.lastOutcome = "skipped"
-                overview.lastRun = try await engine.store.task(id: running.id) ?? running
+                overview.lastRun = try await engine.storedTask(running.id) ?? running
             case nil:
                 break
             }

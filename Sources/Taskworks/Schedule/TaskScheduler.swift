@@ -9,7 +9,7 @@ import Foundation
 /// - **No burst after downtime**: a scheduler that was down or asleep for many ticks fires once,
 ///   for the latest tick that passed, not once per missed tick.
 /// - **Once per tick across processes**: each tick is claimed in the store
-///   (``TaskStore/claimScheduleTick(_:tick:)``, schedule state kept apart from tasks), so of
+///   (``TaskScheduleTickStore/claimScheduleTick(_:tick:)``, schedule state kept apart from tasks), so of
 ///   several processes with the same schedules exactly one creates each tick's task.
 /// - **Run now**: ``runNow(_:)`` creates a run on demand (still never overlapping).
 ///
@@ -125,7 +125,11 @@ public final class TaskScheduler: Sendable {
     }
 
     /// Fires due schedules until the calling task is cancelled, sleeping until the next tick.
+    ///
+    /// - Throws: ``TaskworksError/Code/unsupported`` at once when the store records no schedule
+    ///   ticks (``TaskScheduleTickStore``); what the store throws.
     public func run() async throws {
+        _ = try engine.scheduleTickStore()
         while !Task.isCancelled {
             try await tick()
             let now = engine.clock.now()
@@ -173,6 +177,6 @@ public final class TaskScheduler: Sendable {
     /// Records `tick` as `schedule`'s last in the store: `true` when this call moved it forward,
     /// `false` when a process already fired this tick (or a later one).
     private func claim(_ tick: Date, of schedule: TaskSchedule) async throws -> Bool {
-        try await engine.store.claimScheduleTick(schedule.name, tick: tick)
+        try await engine.claimScheduleTick(schedule.name, tick: tick)
     }
 }

@@ -37,11 +37,13 @@ extension TaskService {
     ///
     /// - Returns: Whether this call paused it (`false`: it already was).
     /// - Throws: ``TaskworksError/Code/permissionDenied`` when the policy refuses;
-    ///   ``TaskworksError/Code/invalidInput`` for a malformed type name.
+    ///   ``TaskworksError/Code/invalidInput`` for a malformed type name;
+    ///   ``TaskworksError/Code/unsupported`` when the store keeps no paused types
+    ///   (``TaskTypePauseStore``).
     @discardableResult
     public func pauseTaskType(_ type: String, as caller: Caller) async throws -> Bool {
         try checkMayPauseTypes(caller, type)
-        return try await store.setTaskType(type, paused: true)
+        return try await engine.setTaskType(type, paused: true)
     }
 
     /// Resumes a paused task type: its pending tasks are claimable again, at once.
@@ -51,9 +53,7 @@ extension TaskService {
     @discardableResult
     public func resumeTaskType(_ type: String, as caller: Caller) async throws -> Bool {
         try checkMayPauseTypes(caller, type)
-        let resumed = try await store.setTaskType(type, paused: false)
-        if resumed { engine.pools.wake() }
-        return resumed
+        return try await engine.setTaskType(type, paused: false)
     }
 
     /// The task types paused now, for any caller who may list tasks (it explains why their
@@ -62,7 +62,7 @@ extension TaskService {
     /// - Throws: ``TaskworksError/Code/permissionDenied`` when the policy does not allow listing.
     public func pausedTaskTypes(as caller: Caller) async throws -> Set<String> {
         try authorize(.list, as: caller)
-        return try await store.pausedTaskTypes()
+        return try await engine.pausedTaskTypes()
     }
 
     private func checkMayPauseTypes(_ caller: Caller, _ type: String) throws {

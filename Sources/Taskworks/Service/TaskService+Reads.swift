@@ -15,7 +15,7 @@ extension TaskService {
     func visibleTask(_ id: TaskID, as caller: Caller, for operation: TaskOperation) async throws -> TaskRecord
     {
         let caller = try caller.validated()
-        guard let task = try await store.task(id: id), isVisible(task, to: caller) else {
+        guard let task = try await engine.storedTask(id), isVisible(task, to: caller) else {
             throw TaskworksError.taskNotFound(id)
         }
         try authorize(operation, as: caller, on: task)
@@ -98,7 +98,7 @@ extension TaskService {
     /// Opens the artifact behind a signed link: the link was issued to a caller who could
     /// download it (``artifact(of:as:)``), so only the task's existence is checked here.
     package func openArtifactForSignedLink(of id: TaskID) async throws -> ArtifactDownload {
-        guard let task = try await store.task(id: id), task.deletedAt == nil else {
+        guard let task = try await engine.storedTask(id), task.deletedAt == nil else {
             throw TaskworksError.taskNotFound(id)
         }
         return try await open(try TaskService.artifact(of: task), of: id)

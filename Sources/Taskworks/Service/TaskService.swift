@@ -56,8 +56,9 @@ public final class TaskService: Sendable {
         }
     }
 
-    /// The store this service reads and writes.
-    public var store: any TaskStore { engine.store }
+    /// The store this service reads and writes. Not public: host code goes through the service,
+    /// so every change is checked, published and called back; tests in this package may reach it.
+    package var store: any TaskStore { engine.store }
     /// The registry of task types.
     public var registry: TaskRegistry { engine.registry }
     /// The clock stamped on every stored date.

@@ -1,9 +1,11 @@
 import Foundation
 
-/// A store that wraps another and passes every call through, so a wrapper (metrics, tracing, a
-/// test double) writes only the methods it changes. Forgetting one, such as
-/// ``TaskStore/workAvailableNotifications()`` or the base's ``TaskStore/readModel``, cannot
-/// silently turn a feature off.
+/// A store that wraps another and passes the core contract through, so a wrapper (metrics,
+/// tracing, a test double) writes only the methods it changes. A capability the wrapper does not
+/// declare itself is its base's (its ``TaskReadModel``, schedule ticks, pauses, settings and
+/// notifications), so wrapping cannot silently turn a feature off; a wrapper that wants to see
+/// those calls conforms to the capability's protocol and implements it. The
+/// ``ImmediateTaskStore`` hint is never lent: a wrapper may wait where its base does not.
 ///
 /// ```swift
 /// struct ClaimCounting: ForwardingTaskStore {
@@ -53,41 +55,5 @@ extension ForwardingTaskStore {
     }
 
     /// Forwards to ``base``.
-    public func removableTasks(_ criteria: RemovalCriteria, limit: Int) async throws -> [TaskRecord] {
-        try await base.removableTasks(criteria, limit: limit)
-    }
-
-    /// Forwards to ``base``.
     public func remove(_ tasks: [TaskRecord]) async throws -> Int { try await base.remove(tasks) }
-
-    /// Forwards to ``base``.
-    public func claimScheduleTick(_ name: String, tick: Date) async throws -> Bool {
-        try await base.claimScheduleTick(name, tick: tick)
-    }
-
-    /// Forwards to ``base``.
-    public func lastScheduleTick(_ name: String) async throws -> Date? {
-        try await base.lastScheduleTick(name)
-    }
-
-    /// Forwards to ``base``.
-    public func setTaskType(_ type: String, paused: Bool) async throws -> Bool {
-        try await base.setTaskType(type, paused: paused)
-    }
-
-    /// Forwards to ``base``.
-    public func pausedTaskTypes() async throws -> Set<String> { try await base.pausedTaskTypes() }
-
-    /// Forwards to the base store.
-    public func settings() async throws -> TaskSettings { try await base.settings() }
-
-    /// Forwards to the base store.
-    public func saveSettings(_ settings: TaskSettings) async throws { try await base.saveSettings(settings) }
-
-    /// Forwards to ``base``.
-    public func workAvailableNotifications() -> AsyncStream<Void>? { base.workAvailableNotifications() }
-
-    /// ``base``'s read model: lists, counts and recent tasks go straight to it. A wrapper that
-    /// wants to see them conforms to ``TaskReadModel`` itself and returns `self`.
-    public var readModel: (any TaskReadModel)? { base.readModel }
 }

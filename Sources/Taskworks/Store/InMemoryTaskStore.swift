@@ -7,7 +7,9 @@ import Synchronization
 /// Safe from any number of threads: every call takes one lock for a short, bounded time and
 /// never suspends while holding it. A claim costs O(log n); the default newest-first page and
 /// counts never scan the whole store.
-public final class InMemoryTaskStore: TaskStore, TaskReadModel {
+public final class InMemoryTaskStore: TaskStore, TaskReadModel, TaskScheduleTickStore, TaskTypePauseStore,
+    TaskSettingsStore, ImmediateTaskStore
+{
     private let index = LockedState(InMemoryTaskIndex())
 
     /// Makes an empty store.
@@ -65,37 +67,37 @@ public final class InMemoryTaskStore: TaskStore, TaskReadModel {
         index.withLock { $0.scan(after: id, limit: limit) }
     }
 
-    /// Tasks the criteria allow removing. See ``TaskStore/removableTasks(_:limit:)``.
+    /// Tasks the criteria allow removing. See ``TaskReadModel/removableTasks(_:limit:)``.
     public func removableTasks(_ criteria: RemovalCriteria, limit: Int) async throws -> [TaskRecord] {
         index.withLock { $0.removableTasks(criteria, limit: limit) }
     }
 
-    /// Records a schedule's tick. See ``TaskStore/claimScheduleTick(_:tick:)``.
+    /// Records a schedule's tick. See ``TaskScheduleTickStore/claimScheduleTick(_:tick:)``.
     public func claimScheduleTick(_ name: String, tick: Date) async throws -> Bool {
         index.withLock { $0.claimScheduleTick(name, tick: tick) }
     }
 
-    /// A schedule's last tick. See ``TaskStore/lastScheduleTick(_:)``.
+    /// A schedule's last tick. See ``TaskScheduleTickStore/lastScheduleTick(_:)``.
     public func lastScheduleTick(_ name: String) async throws -> Date? {
         index.withLock { $0.scheduleTicks[name] }
     }
 
-    /// Pauses or resumes a task type. See ``TaskStore/setTaskType(_:paused:)``.
+    /// Pauses or resumes a task type. See ``TaskTypePauseStore/setTaskType(_:paused:)``.
     public func setTaskType(_ type: String, paused: Bool) async throws -> Bool {
         index.withLock { $0.setTaskType(type, paused: paused) }
     }
 
-    /// The paused task types. See ``TaskStore/pausedTaskTypes()``.
+    /// The paused task types. See ``TaskTypePauseStore/pausedTaskTypes()``.
     public func pausedTaskTypes() async throws -> Set<String> {
         index.withLock { $0.pausedTypes }
     }
 
-    /// The shared settings. See ``TaskStore/settings()``.
+    /// The shared settings. See ``TaskSettingsStore/settings()``.
     public func settings() async throws -> TaskSettings {
         index.withLock { $0.settings } ?? TaskSettings()
     }
 
-    /// Saves the shared settings. See ``TaskStore/saveSettings(_:)``.
+    /// Saves the shared settings. See ``TaskSettingsStore/saveSettings(_:)``.
     public func saveSettings(_ settings: TaskSettings) async throws {
         try settings.validate()
         index.withLock { $0.settings = settings }

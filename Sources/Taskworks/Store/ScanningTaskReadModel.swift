@@ -1,7 +1,7 @@
 import Foundation
 
 /// The default read model for a store that has only the core contract: it answers lists,
-/// counts and recent tasks by walking every task with ``TaskStore/scanTasks(after:limit:)``.
+/// counts, recent tasks and retention's removable tasks by walking every task with ``TaskStore/scanTasks(after:limit:)``.
 ///
 /// Each call reads the whole store, so it suits stores of up to some tens of thousands of tasks
 /// (a dashboard, an embedded queue); beyond that, conform the store to ``TaskReadModel`` and
@@ -52,13 +52,26 @@ public struct ScanningTaskReadModel: TaskReadModel {
         return Array(found.prefix(limit))
     }
 
+    /// The oldest tasks `criteria` allows removing, deleted ones included.
+    public func removableTasks(_ criteria: RemovalCriteria, limit: Int) async throws -> [TaskRecord] {
+        guard limit > 0 else { return [] }
+        var found = try await scannedTasks { criteria.allows($0) }
+        found.sort { ScanningTaskReadModel.precedes($0, $1, in: .createdAscending) }
+        return Array(found.prefix(limit))
+    }
+
     /// Every task that is not deleted and passes `filter`.
     private func visibleTasks(_ filter: (TaskRecord) -> Bool) async throws -> [TaskRecord] {
+        try await scannedTasks { $0.deletedAt == nil && filter($0) }
+    }
+
+    /// Every task, deleted or not, that passes `filter`.
+    private func scannedTasks(_ filter: (TaskRecord) -> Bool) async throws -> [TaskRecord] {
         var found: [TaskRecord] = []
         var cursor: TaskID?
         while true {
             let page = try await store.scanTasks(after: cursor, limit: ScanningTaskReadModel.scanPageSize)
-            for task in page where task.deletedAt == nil && filter(task) { found.append(task) }
+            for task in page where filter(task) { found.append(task) }
             guard page.count == ScanningTaskReadModel.scanPageSize, let last = page.last else { return found }
             cursor = last.id
         }

@@ -4,12 +4,21 @@ import Foundation
 /// (PostgreSQL, Redis, SQLite…). A store that passes the conformance suite (the
 /// `TaskStoreConformance` product) is correct.
 ///
-/// The contract is split by capability. This protocol is the core: insert, read, compare-and-set,
-/// claim, leases, removal, a scan, the schedules' last ticks and paused task types. Listing, counting and the recent-tasks view are the read
-/// model, ``TaskReadModel``: a store that also conforms to it answers them itself (with its own
-/// indexes); one that does not gets ``ScanningTaskReadModel``, which answers them from
-/// ``scanTasks(after:limit:)``. Work-available notifications are an optional capability with a
-/// default of none.
+/// The contract is split by capability. This protocol is the core, eight requirements every store
+/// has: insert (one or a batch), read, compare-and-set, claim, expired leases, a scan and
+/// removal. What a store can do beyond that it declares by conforming to a capability protocol,
+/// and Taskworks discovers it by that conformance:
+///
+/// | capability | protocol | without it |
+/// |---|---|---|
+/// | lists, counts, recent tasks, retention queries | ``TaskReadModel`` | ``ScanningTaskReadModel`` walks ``scanTasks(after:limit:)`` |
+/// | schedules' last ticks | ``TaskScheduleTickStore`` | ``TaskScheduler/run()`` throws ``TaskworksError/Code/unsupported`` |
+/// | paused task types | ``TaskTypePauseStore`` | no type is paused; pausing one throws ``TaskworksError/Code/unsupported`` |
+/// | shared settings | ``TaskSettingsStore`` | the defaults; saving throws ``TaskworksError/Code/unsupported`` |
+/// | work-available notifications | ``WorkAvailableNotifyingStore`` | pools poll for work made elsewhere |
+/// | writes that never wait (a hint) | ``ImmediateTaskStore`` | outcome writes may leave the worker loop |
+///
+/// A ``ForwardingTaskStore`` that does not conform to a capability itself lends its base's.
 ///
 /// ## Contract
 /// - **Atomic single-task writes.** Every method is atomic with respect to every other call on
@@ -50,7 +59,7 @@ public protocol TaskStore: Sendable {
     /// Atomically claims up to `request.limit` eligible tasks and returns them as stored.
     ///
     /// Eligible: `pending`, not deleted, `runAfter <= request.now`, of a type that is not paused
-    /// (``setTaskType(_:paused:)``), and of one of `request.types` when that is set. Order: highest `priority` first, then oldest
+    /// (when the store is a ``TaskTypePauseStore``), and of one of `request.types` when that is set. Order: highest `priority` first, then oldest
     /// `createdAt`, then insertion order. Each claimed task is stored with status `running`,
     /// `leaseOwner = request.owner`, `leaseExpiresAt = request.now + request.leaseDuration`,
     /// `attempts + 1`, `startedAt = updatedAt = request.now`, version + 1 — in the same atomic
@@ -68,62 +77,8 @@ public protocol TaskStore: Sendable {
     /// existed for the whole walk exactly once; tasks created or removed during it may be missed.
     func scanTasks(after id: TaskID?, limit: Int) async throws -> [TaskRecord]
 
-    /// Up to `limit` tasks that `criteria` allows removing (``RemovalCriteria/allows(_:)``),
-    /// deleted ones included, oldest first. Reading them changes nothing.
-    func removableTasks(_ criteria: RemovalCriteria, limit: Int) async throws -> [TaskRecord]
-
     /// Removes each given task for good — only if its stored version still equals the given
     /// copy's (a task retried meanwhile stays) — and returns how many were removed. A removed task
     /// is gone from every read, as if it never existed.
     func remove(_ tasks: [TaskRecord]) async throws -> Int
-
-    /// Records that schedule `name` fired for `tick` — unless a tick at or after `tick` is
-    /// already recorded for it — and says whether this call recorded it. Atomic across every
-    /// handle and process, so of several schedulers firing the same tick exactly one gets `true`.
-    /// Schedule state is not a task: no read, list, count, claim or retention ever sees it.
-    func claimScheduleTick(_ name: String, tick: Date) async throws -> Bool
-
-    /// The last tick recorded for schedule `name`, or `nil` when it never fired.
-    func lastScheduleTick(_ name: String) async throws -> Date?
-
-    /// Pauses (`paused: true`) or resumes every task of `type`, for every handle and process:
-    /// while a type is paused, ``claim(_:)`` hands out none of its tasks; they stay `pending`.
-    /// Returns whether this call changed anything. Atomic like every other write.
-    func setTaskType(_ type: String, paused: Bool) async throws -> Bool
-
-    /// The task types paused now.
-    func pausedTaskTypes() async throws -> Set<String>
-
-    /// The shared ``TaskSettings`` as last saved by any handle or process, or the defaults when
-    /// none were saved.
-    func settings() async throws -> TaskSettings
-
-    /// Saves shared settings (already validated) for every handle and process, durably like
-    /// every other write.
-    func saveSettings(_ settings: TaskSettings) async throws
-
-    /// Notifications that tasks may have become claimable through another process or host (a task
-    /// created or put back to pending there), so idle pools claim at once instead of waiting
-    /// for their next poll. Each call returns a new stream for one pool; the stream ends when its
-    /// consumer stops. `nil`, the default, means the store cannot tell: pools then rely on their
-    /// poll interval for work from elsewhere (work made in this process always wakes them).
-    func workAvailableNotifications() -> AsyncStream<Void>?
-
-    /// The store's own read model, or `nil` (the default for a store that does not conform to
-    /// ``TaskReadModel``): the service then answers lists, counts and recent tasks with
-    /// ``ScanningTaskReadModel``. A store conforming to ``TaskReadModel`` returns itself.
-    var readModel: (any TaskReadModel)? { get }
-}
-
-extension TaskStore {
-    /// No notifications: pools poll for work from other processes.
-    public func workAvailableNotifications() -> AsyncStream<Void>? { nil }
-
-    /// No read model of its own: see ``ScanningTaskReadModel``.
-    public var readModel: (any TaskReadModel)? { nil }
-}
-
-extension TaskStore where Self: TaskReadModel {
-    /// The store itself.
-    public var readModel: (any TaskReadModel)? { self }
 }

@@ -15,7 +15,7 @@ extension WorkerPool {
         _ claimed: TaskRecord, claimEpoch: Int, supervisor: AttemptSupervisor, inline: WorkerLoopHandle?,
         writes: inout DiscardingTaskGroup
     ) async -> Bool {
-        engine.events.publish(.started, claimed)
+        engine.attemptStarted(claimed)
         let (outcome, latest, progress, context, retire) = await attempt(
             claimed, claimEpoch: claimEpoch, supervisor: supervisor, inline: inline)
         let wakeDrain = state.withLock { state -> Bool in

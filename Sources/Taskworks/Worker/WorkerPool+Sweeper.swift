@@ -6,7 +6,7 @@ extension WorkerPool {
     /// ``Configuration/storeErrorHandler`` and the last known settings stay).
     func readSharedSettings() async {
         do {
-            applySharedSettings(try await engine.store.settings())
+            applySharedSettings(try await engine.sharedSettings())
         } catch {
             configuration.storeErrorHandler?(error)
         }

@@ -35,8 +35,8 @@ public final class WorkerPool: Sendable {
     private let loopsChanged = WakeUpCall()
     /// How long outcome writes take; slow stores get them off the worker loop.
     let writeLatency = WriteLatency()
-    /// The store answers every write without waiting (memory): outcomes are always written
-    /// inline, whatever a clock says (under a profiler every write looks slow).
+    /// The store declared that no call waits (``ImmediateTaskStore``, as memory does): outcomes
+    /// are always written inline, whatever a clock says (under a profiler every write looks slow).
     let writesNeverWait: Bool
     /// ``Configuration/effectiveRenewalInterval`` in seconds, worked out once.
     let renewalSeconds: TimeInterval
@@ -55,7 +55,7 @@ public final class WorkerPool: Sendable {
     public init(service: TaskService, configuration: Configuration = Configuration()) {
         self.service = service
         self.engine = service.engine
-        self.writesNeverWait = service.engine.store is InMemoryTaskStore
+        self.writesNeverWait = service.engine.writesNeverWait
         var configuration = configuration
         let diagnostics = service.engine.diagnostics
         let workerID = configuration.workerID
@@ -154,7 +154,7 @@ public final class WorkerPool: Sendable {
     private func runLoops(_ supervisor: AttemptSupervisor) async {
         let sweeperStop = WakeUpCall()
         // Work made by other processes or hosts, when the store can tell (PostgreSQL's NOTIFY).
-        let remoteWork = engine.store.workAvailableNotifications().map { notifications in
+        let remoteWork = engine.workAvailableNotifications().map { notifications in
             Task { [wakeUp] in
                 for await _ in notifications { wakeUp.notify() }
             }
@@ -218,7 +218,7 @@ public final class WorkerPool: Sendable {
                 let dueMark = dueDates.withLock { $0.mark }
                 let claimTime = engine.clock.now()
                 do {
-                    claimed = try await engine.store.claim(
+                    claimed = try await engine.claim(
                         TaskClaimRequest(
                             owner: configuration.workerID, now: claimTime,
                             leaseDuration: configuration.leaseDuration, types: configuration.taskTypes,

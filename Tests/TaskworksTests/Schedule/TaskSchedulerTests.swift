@@ -148,7 +148,8 @@ struct TaskSchedulerTests {
 
     @Test func scheduleStateIsNoTaskAndReadsBack() async throws {
         let clock = ManualTaskClock(TaskSchedulerTests.start)
-        let service = TaskService(store: InMemoryTaskStore(), registry: try Sample.registry(), clock: clock)
+        let store = InMemoryTaskStore()
+        let service = TaskService(store: store, registry: try Sample.registry(), clock: clock)
         let scheduler = TaskScheduler(service: service)
         try scheduler.add(TaskSchedulerTests.minuteSchedule(runAtStart: true))
         try await scheduler.tick()
@@ -157,7 +158,7 @@ struct TaskSchedulerTests {
         #expect(try await service.counts(for: .system).byType == ["noop": 1])
         let alignedStart = Date(
             timeIntervalSince1970: (TaskSchedulerTests.start.timeIntervalSince1970 / 60).rounded(.down) * 60)
-        #expect(try await service.store.lastScheduleTick("every-minute") == alignedStart)
+        #expect(try await store.lastScheduleTick("every-minute") == alignedStart)
         #expect(LegacyScheduleMarker.id(for: "a") == LegacyScheduleMarker.id(for: "a"))
         #expect(LegacyScheduleMarker.id(for: "a") != LegacyScheduleMarker.id(for: "b"))
     }

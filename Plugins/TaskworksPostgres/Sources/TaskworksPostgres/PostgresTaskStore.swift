@@ -33,7 +33,9 @@
     /// let store = try await PostgresTaskStore(url: "postgres://app:secret@db.internal:5432/app")
     /// let service = TaskService(store: store, registry: registry)
     /// ```
-    public final class PostgresTaskStore: TaskStore, TaskReadModel, Service {
+    public final class PostgresTaskStore: TaskStore, TaskReadModel, TaskScheduleTickStore, TaskTypePauseStore,
+        TaskSettingsStore, WorkAvailableNotifyingStore, Service
+    {
         /// What the store was opened with.
         public let configuration: Configuration
         /// The migration versions opening the store applied (empty when the schema was current, or

@@ -32,7 +32,9 @@ import Foundation
 ///                                     options: .init(createDirectory: true))
 /// let service = TaskService(store: store, registry: registry)
 /// ```
-public final class FileTaskStore: TaskStore, TaskReadModel {
+public final class FileTaskStore: TaskStore, TaskReadModel, TaskScheduleTickStore, TaskTypePauseStore,
+    TaskSettingsStore
+{
     /// When a write counts as done.
     public enum Durability: Sendable, Hashable {
         /// Every acknowledged write is on disk; concurrent writes share one `fsync`.
@@ -252,7 +254,7 @@ public final class FileTaskStore: TaskStore, TaskReadModel {
         try await perform(.read) { index in (index.scan(after: id, limit: limit), .none) }
     }
 
-    /// Tasks the criteria allow removing. See ``TaskStore/removableTasks(_:limit:)``.
+    /// Tasks the criteria allow removing. See ``TaskReadModel/removableTasks(_:limit:)``.
     public func removableTasks(_ criteria: RemovalCriteria, limit: Int) async throws -> [TaskRecord] {
         try await perform(.read) { index in (index.removableTasks(criteria, limit: limit), .none) }
     }
@@ -267,7 +269,7 @@ public final class FileTaskStore: TaskStore, TaskReadModel {
     }
 
     /// Records a schedule's tick durably, journaled as `{"schedule": name, "lastTick": …}`. See
-    /// ``TaskStore/claimScheduleTick(_:tick:)``.
+    /// ``TaskScheduleTickStore/claimScheduleTick(_:tick:)``.
     public func claimScheduleTick(_ name: String, tick: Date) async throws -> Bool {
         try await perform(.write) { index in
             guard index.claimScheduleTick(name, tick: tick) else { return (false, .none) }
@@ -276,7 +278,7 @@ public final class FileTaskStore: TaskStore, TaskReadModel {
     }
 
     /// Pauses or resumes a task type durably, journaled as `{"taskType": name, "paused": …}`. See
-    /// ``TaskStore/setTaskType(_:paused:)``.
+    /// ``TaskTypePauseStore/setTaskType(_:paused:)``.
     public func setTaskType(_ type: String, paused: Bool) async throws -> Bool {
         try await perform(.write) { index in
             guard index.setTaskType(type, paused: paused) else { return (false, .none) }
@@ -285,18 +287,18 @@ public final class FileTaskStore: TaskStore, TaskReadModel {
     }
 
     /// The paused task types, after applying other processes' changes. See
-    /// ``TaskStore/pausedTaskTypes()``.
+    /// ``TaskTypePauseStore/pausedTaskTypes()``.
     public func pausedTaskTypes() async throws -> Set<String> {
         try await perform(.read) { index in (index.pausedTypes, .none) }
     }
 
-    /// The shared settings, after applying other processes' changes. See ``TaskStore/settings()``.
+    /// The shared settings, after applying other processes' changes. See ``TaskSettingsStore/settings()``.
     public func settings() async throws -> TaskSettings {
         try await perform(.read) { index in (index.settings ?? TaskSettings(), .none) }
     }
 
     /// Saves the shared settings durably, journaled as `{"settings": {…}}`. See
-    /// ``TaskStore/saveSettings(_:)``.
+    /// ``TaskSettingsStore/saveSettings(_:)``.
     public func saveSettings(_ settings: TaskSettings) async throws {
         try settings.validate()
         try await perform(.write) { index in
@@ -306,7 +308,7 @@ public final class FileTaskStore: TaskStore, TaskReadModel {
     }
 
     /// A schedule's last tick, after applying other processes' changes. See
-    /// ``TaskStore/lastScheduleTick(_:)``.
+    /// ``TaskScheduleTickStore/lastScheduleTick(_:)``.
     public func lastScheduleTick(_ name: String) async throws -> Date? {
         try await perform(.read) { index in (index.scheduleTicks[name], .none) }
     }
