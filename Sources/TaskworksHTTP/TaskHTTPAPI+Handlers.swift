@@ -50,7 +50,7 @@ extension TaskHTTPAPI {
         let caller = try input.signedInCaller()
         let fields = try input.jsonObject(allowing: ["type", "payload", "metadata"])
         guard case .string(let type)? = fields["type"] else {
-            throw TaskHTTPError.badBody(
+            throw TaskworksError.invalidInput(
                 "the request body needs a \"type\" string: {\"type\": …, \"payload\": …}")
         }
         guard creatableTypes.contains(type) else {
@@ -70,7 +70,7 @@ extension TaskHTTPAPI {
     static func metadata(_ value: JSONValue?) throws -> [String: String]? {
         guard let value, value != .null else { return nil }
         guard let metadata = value.stringMembers else {
-            throw TaskHTTPError.badBody(
+            throw TaskworksError.invalidInput(
                 "metadata must be an object whose values are strings: {\"metadata\": {\"key\": \"value\"}}")
         }
         return metadata
@@ -165,7 +165,7 @@ extension TaskHTTPAPI {
             case .double(let number) where number.rounded() == number && abs(number) <= 1e9:
                 settings.maxConcurrentTasks = Int(number)
             default:
-                throw TaskHTTPError.badBody("maxConcurrentTasks must be a whole number")
+                throw TaskworksError.invalidInput("maxConcurrentTasks must be a whole number")
             }
         }
         return .json(200, settingsJSON(try await input.service.updateSettings(settings, as: caller)))

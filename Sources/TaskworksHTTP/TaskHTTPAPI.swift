@@ -161,6 +161,7 @@ public final class TaskHTTPAPI: Sendable {
         case .invalidInput, .invalidQuery, .unknownTaskType, .duplicateTaskType: 400
         case .invalidTransition, .duplicateTaskID: 409
         case .permissionDenied: 403
+        case .unauthenticated: 401
         case .contention: 503
         case .unsupported: 501
         default: 500  // alreadyRunning, storageFailure, corruptStore, and codes added later
@@ -178,7 +179,7 @@ public final class TaskHTTPAPI: Sendable {
         case .methodNotAllowed(let allowed):
             throw TaskHTTPError.methodNotAllowed(method, allowed: allowed)
         case .found(let route, let parameters):
-            if !route.allowsAnonymous && request.caller == nil { throw TaskHTTPError.unauthenticated }
+            if !route.allowsAnonymous && request.caller == nil { throw TaskworksError.unauthenticated }
             if request.body.count > configuration.maximumBodySize {
                 throw TaskHTTPError.payloadTooLarge(
                     count: request.body.count, limit: configuration.maximumBodySize)

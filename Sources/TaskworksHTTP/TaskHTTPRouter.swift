@@ -60,7 +60,7 @@ struct TaskHTTPRouter: Sendable {
     /// The path's segments under `prefix`, each percent-decoded once; `nil` when the path is not
     /// under the prefix.
     ///
-    /// - Throws: `TaskHTTPError` 400 for a malformed escape or bytes that are not UTF-8.
+    /// - Throws: `TaskworksError` `invalidInput` (400) for a malformed escape or bytes that are not UTF-8.
     static func segments(of path: String, under prefix: String) throws -> [String]? {
         guard path == prefix || path.hasPrefix(prefix + "/") else { return nil }
         return try path.utf8.dropFirst(prefix.utf8.count).split(separator: UInt8(ascii: "/")).map {
@@ -85,14 +85,14 @@ struct TaskHTTPRouter: Sendable {
             guard let high, let low, low < bytes.endIndex, let upper = hexValue(bytes[high]),
                 let lower = hexValue(bytes[low])
             else {
-                throw TaskHTTPError.badBody(
+                throw TaskworksError.invalidInput(
                     "the path has a malformed percent escape; write %XX with two hex digits")
             }
             decoded.append(upper << 4 | lower)
             index = bytes.index(after: low)
         }
         guard let text = String(validating: decoded, as: UTF8.self) else {
-            throw TaskHTTPError.badBody("the path's percent escapes are not UTF-8")
+            throw TaskworksError.invalidInput("the path's percent escapes are not UTF-8")
         }
         return text
     }

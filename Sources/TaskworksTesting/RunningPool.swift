@@ -29,7 +29,7 @@ extension TaskStore {
     ///
     /// - Throws: `TaskworksError/Code/taskNotFound` when no task has this id.
     @discardableResult
-    public func force(_ id: TaskID, _ change: (inout TaskRecord) -> Void) async throws -> TaskRecord {
+    package func force(_ id: TaskID, _ change: (inout TaskRecord) -> Void) async throws -> TaskRecord {
         while true {
             guard let current = try await task(id: id) else { throw TaskworksError.taskNotFound(id) }
             var next = current

@@ -67,6 +67,7 @@ final class LocalPools: Sendable {
     /// runner or the pool finds the cancel.
     func stopRunner(of id: TaskID) {
         cancelEpoch.add(1, ordering: .sequentiallyConsistent)
-        pools.withLock { $0 }.lazy.compactMap { $0.runningAttempt(id) }.first?.requestStop(.cancelRequested)
+        pools.withLock { $0 }.lazy.compactMap { $0.runningAttempt(id) }.first?.control.requestStop(
+            .cancelRequested)
     }
 }

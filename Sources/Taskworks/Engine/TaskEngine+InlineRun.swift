@@ -18,7 +18,9 @@ extension TaskEngine {
                 let attempt = TaskContext(
                     task: claimed, artifactStore: artifacts, logHandler: runnerLogHandler)
                 context = attempt
-                outcome = TaskAttempt.outcome(of: await attempt.run(runner), context: attempt) ?? .released
+                outcome =
+                    TaskAttempt.outcome(of: await attempt.control.run(runner, in: attempt), context: attempt)
+                    ?? .released
             } catch {
                 outcome = TaskAttempt.failureOutcome(for: error)
             }

@@ -23,7 +23,7 @@ extension TaskEngine {
         if !wrote { reportRefusedOutcome(outcome, of: stored, owner: owner) }
         if let context {
             let kept = stored.status == .succeeded ? stored.artifact : nil
-            let unkept = context.artifactsToDiscard(keeping: kept)
+            let unkept = context.control.artifactsToDiscard(keeping: kept)
             if !unkept.isEmpty { await discardArtifacts(unkept) }
         }
         return stored

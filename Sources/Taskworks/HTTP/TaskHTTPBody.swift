@@ -13,16 +13,16 @@ package enum TaskHTTPBody {
                 return try parser.value()
             }
         } catch {
-            throw TaskHTTPError.badBody(
+            throw TaskworksError.invalidInput(
                 "the request body is not valid JSON (\(error)); send one JSON object as UTF-8, nested at "
                     + "most \(JSONValue.maximumNestingDepth) deep, each key once")
         }
         guard case .object(let fields) = value else {
-            throw TaskHTTPError.badBody("the request body must be a JSON object")
+            throw TaskworksError.invalidInput("the request body must be a JSON object")
         }
         if let unknown = fields.keys.sorted().first(where: { !allowed.contains($0) }) {
             let known = allowed.isEmpty ? "none" : allowed.sorted().joined(separator: ", ")
-            throw TaskHTTPError.badBody(
+            throw TaskworksError.invalidInput(
                 "the request body has an unknown field \"\(unknown.prefix(60))\"; the fields here are: \(known)"
             )
         }

@@ -87,16 +87,17 @@ public struct TaskHTTPRouteRequest: Sendable {
     /// Who is asking (`nil` only on routes that allow anonymous requests).
     public var caller: Caller? { request.caller }
 
-    /// The caller, or a 401 error for an anonymous request.
+    /// The caller, or ``TaskworksError/Code/unauthenticated`` (answered 401) for an anonymous
+    /// request.
     public func signedInCaller() throws -> Caller {
-        guard let caller = request.caller else { throw TaskHTTPError.unauthenticated }
+        guard let caller = request.caller else { throw TaskworksError.unauthenticated }
         return caller
     }
 
     /// The body as a JSON object whose top-level keys are all in `allowed`; an empty body is an
     /// empty object.
     ///
-    /// - Throws: ``TaskHTTPError`` 400 `invalidInput` for a body that is not JSON, not an object,
+    /// - Throws: ``TaskworksError/Code/invalidInput`` (answered 400) for a body that is not JSON, not an object,
     ///   gives a key twice (anywhere), or has a key not in `allowed` (named in the message).
     public func jsonObject(allowing allowed: Set<String>) throws -> [String: JSONValue] {
         try TaskHTTPBody.object(request.body, allowing: allowed)

@@ -1,29 +1,42 @@
 /// Something that happened to a task, delivered by ``TaskService/events(for:bufferSize:)``.
 public struct TaskEvent: Sendable, Hashable {
-    /// What happened.
-    public enum Kind: String, Sendable, Hashable {
+    /// What happened. Compare it with the static members (`event.kind == .finished`, or `case
+    /// .finished:` in a `switch` with a `default`). New kinds are added as new static members in
+    /// minor releases (workflows and flow control will add some), so code that handles today's
+    /// kinds keeps compiling: there is no exhaustive `switch` to break. Ignore kinds you do not
+    /// know.
+    public struct Kind: Sendable, Hashable, CustomStringConvertible {
+        /// The kind's stable name, as the HTTP API's event stream reports it: `created`,
+        /// `finished`…
+        public let rawValue: String
+
+        private init(_ rawValue: String) { self.rawValue = rawValue }
+
+        /// The kind's ``rawValue``.
+        public var description: String { rawValue }
+
         /// The task was created.
-        case created
+        public static let created = Kind("created")
         /// A worker started an attempt.
-        case started
+        public static let started = Kind("started")
         /// The runner's progress was stored.
-        case progress
+        public static let progress = Kind("progress")
         /// An attempt failed and the task waits for an automatic retry.
-        case retryScheduled
+        public static let retryScheduled = Kind("retryScheduled")
         /// A cancel was requested for the running task.
-        case cancelRequested
+        public static let cancelRequested = Kind("cancelRequested")
         /// A caller retried a failed or cancelled task; it is pending again.
-        case retried
+        public static let retried = Kind("retried")
         /// A worker stopped during shutdown or died, and the task is pending again.
-        case requeued
+        public static let requeued = Kind("requeued")
         /// The task reached a terminal state.
-        case finished
+        public static let finished = Kind("finished")
         /// A caller deleted the task.
-        case deleted
+        public static let deleted = Kind("deleted")
         /// A caller paused the pending task.
-        case paused
+        public static let paused = Kind("paused")
         /// A caller resumed the paused task; it is pending again.
-        case resumed
+        public static let resumed = Kind("resumed")
     }
 
     /// What happened.

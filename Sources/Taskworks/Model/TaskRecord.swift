@@ -10,135 +10,135 @@ public struct TaskRecord: Sendable, Codable, Hashable, Identifiable {
     private var storage: TaskRecordStorage
 
     /// The task's id.
-    public var id: TaskID {
+    public package(set) var id: TaskID {
         get { storage.read { $0.id } }
         set { storage.write { $0.id = newValue } }
     }
     /// The registered task type name that runs it, e.g. `user_export`.
-    public var type: String {
+    public package(set) var type: String {
         get { storage.read { $0.type } }
         set { storage.write { $0.type = newValue } }
     }
     /// Where the task is in its life.
-    public var status: TaskStatus {
+    public package(set) var status: TaskStatus {
         get { storage.read { $0.status } }
         set { storage.write { $0.status = newValue } }
     }
     /// 1 (lowest) to 10 (highest); higher-priority tasks are claimed first. Default 5.
-    public var priority: Int {
+    public package(set) var priority: Int {
         get { storage.read { $0.priority } }
         set { storage.write { $0.priority = newValue } }
     }
     /// The input given at create, as JSON, or `nil` when none was given.
-    public var payload: JSONValue? {
+    public package(set) var payload: JSONValue? {
         get { storage.read { $0.payload } }
         set { storage.write { $0.payload = newValue } }
     }
     /// What the runner returned, as JSON, once it succeeded.
-    public var result: JSONValue? {
+    public package(set) var result: JSONValue? {
         get { storage.read { $0.result } }
         set { storage.write { $0.result = newValue } }
     }
     /// Why the last attempt failed (kept while a retry waits, so users can see it).
-    public var errorMessage: String? {
+    public package(set) var errorMessage: String? {
         get { storage.read { $0.errorMessage } }
         set { storage.write { $0.errorMessage = newValue } }
     }
     /// 0 to 100; never moves backwards within an attempt, and is 100 once succeeded.
-    public var progress: Int {
+    public package(set) var progress: Int {
         get { storage.read { $0.progress } }
         set { storage.write { $0.progress = newValue } }
     }
     /// Who created the task: a user or admin id, or `"system"`.
-    public var createdBy: String {
+    public package(set) var createdBy: String {
         get { storage.read { $0.createdBy } }
         set { storage.write { $0.createdBy = newValue } }
     }
     /// The file the runner attached, if any.
-    public var artifact: TaskArtifact? {
+    public package(set) var artifact: TaskArtifact? {
         get { storage.read { $0.artifact } }
         set { storage.write { $0.artifact = newValue } }
     }
     /// How many times a worker has started this task since it was created or last retried by a
     /// caller.
-    public var attempts: Int {
+    public package(set) var attempts: Int {
         get { storage.read { $0.attempts } }
         set { storage.write { $0.attempts = newValue } }
     }
     /// How many automatic retries a failing attempt gets (0 means one attempt only).
-    public var maxRetries: Int {
+    public package(set) var maxRetries: Int {
         get { storage.read { $0.maxRetries } }
         set { storage.write { $0.maxRetries = newValue } }
     }
     /// How many times a caller retried the task by hand (``TaskService/retry(_:as:)``).
-    public var manualRetries: Int {
+    public package(set) var manualRetries: Int {
         get { storage.read { $0.manualRetries } }
         set { storage.write { $0.manualRetries = newValue } }
     }
     /// The longest one attempt may run, in milliseconds; `nil` means no limit.
-    public var timeoutMilliseconds: Int64? {
+    public package(set) var timeoutMilliseconds: Int64? {
         get { storage.read { $0.timeoutMilliseconds } }
         set { storage.write { $0.timeoutMilliseconds = newValue } }
     }
     /// The task is not claimed before this date (delays and retry backoff set it).
-    public var runAfter: Date {
+    public package(set) var runAfter: Date {
         get { storage.read { $0.runAfter } }
         set { storage.write { $0.runAfter = newValue } }
     }
     /// When the task was created.
-    public var createdAt: Date {
+    public package(set) var createdAt: Date {
         get { storage.read { $0.createdAt } }
         set { storage.write { $0.createdAt = newValue } }
     }
     /// When the current or last attempt started.
-    public var startedAt: Date? {
+    public package(set) var startedAt: Date? {
         get { storage.read { $0.startedAt } }
         set { storage.write { $0.startedAt = newValue } }
     }
     /// When the task reached a terminal state.
-    public var finishedAt: Date? {
+    public package(set) var finishedAt: Date? {
         get { storage.read { $0.finishedAt } }
         set { storage.write { $0.finishedAt = newValue } }
     }
     /// When anything about the task last changed.
-    public var updatedAt: Date {
+    public package(set) var updatedAt: Date {
         get { storage.read { $0.updatedAt } }
         set { storage.write { $0.updatedAt = newValue } }
     }
     /// When a caller deleted the task; deleted tasks are hidden from every read.
-    public var deletedAt: Date? {
+    public package(set) var deletedAt: Date? {
         get { storage.read { $0.deletedAt } }
         set { storage.write { $0.deletedAt = newValue } }
     }
     /// A caller asked to cancel the running task; its runner is being stopped.
-    public var cancelRequested: Bool {
+    public package(set) var cancelRequested: Bool {
         get { storage.read { $0.cancelRequested } }
         set { storage.write { $0.cancelRequested = newValue } }
     }
     /// The worker that holds the task while it runs.
-    public var leaseOwner: String? {
+    public package(set) var leaseOwner: String? {
         get { storage.read { $0.leaseOwner } }
         set { storage.write { $0.leaseOwner = newValue } }
     }
     /// When the lease runs out unless renewed; an expired lease means the worker is gone.
-    public var leaseExpiresAt: Date? {
+    public package(set) var leaseExpiresAt: Date? {
         get { storage.read { $0.leaseExpiresAt } }
         set { storage.write { $0.leaseExpiresAt = newValue } }
     }
     /// Increases by one on every stored change; used for compare-and-set.
-    public var version: UInt64 {
+    public package(set) var version: UInt64 {
         get { storage.read { $0.version } }
         set { storage.write { $0.version = newValue } }
     }
     /// At most one pending or running task holds a given unique key.
-    public var uniqueKey: String? {
+    public package(set) var uniqueKey: String? {
         get { storage.read { $0.uniqueKey } }
         set { storage.write { $0.uniqueKey = newValue } }
     }
 
     /// Strings set at create (see ``TaskMetadata`` for the rules), e.g. a tenant or the
     /// creator's trace context; empty when none were given.
-    public var metadata: [String: String] {
+    public package(set) var metadata: [String: String] {
         get { storage.read { $0.metadata } ?? [:] }
         set { storage.write { $0.metadata = newValue.isEmpty ? nil : newValue } }
     }
@@ -222,6 +222,15 @@ public struct TaskRecord: Sendable, Codable, Hashable, Identifiable {
                 version: 0,
                 uniqueKey: uniqueKey,
                 metadata: metadata.isEmpty ? nil : metadata))
+    }
+
+    /// This record as a store keeps it as version `version`: version 1 on insert, the expected
+    /// version + 1 on a compare-and-set update. Nothing else changes.
+    public func stored(asVersion version: UInt64) -> TaskRecord {
+        guard self.version != version else { return self }
+        var stored = self
+        stored.version = version
+        return stored
     }
 
     /// Decodes this task's payload as `T`.

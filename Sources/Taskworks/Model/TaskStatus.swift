@@ -4,6 +4,11 @@
 /// A running task whose attempt fails goes back to `pending` while retries remain; a retry
 /// requested by a caller moves a `failed` or `cancelled` task back to `pending`. A caller may
 /// pause a pending task (`paused`: never claimed) and resume it (`pending` again).
+///
+/// **Frozen**: these six statuses are the whole life of a task, stored by every store and
+/// answered by the HTTP API; no minor release adds one (a new status would be a new major
+/// version), so an exhaustive `switch` over them is safe. New facts about a task (why it waits,
+/// say) come as new fields, not new statuses.
 public enum TaskStatus: String, Sendable, Codable, Hashable, CaseIterable, Comparable {
     /// Waiting to be claimed by a worker (possibly not before its `runAfter` date).
     case pending

@@ -35,6 +35,9 @@ public struct TaskworksError: Error, Sendable, Hashable, CustomStringConvertible
         public static let duplicateTaskType = Code("duplicateTaskType")
         /// A store already holds a task with the id being inserted; nothing was written.
         public static let duplicateTaskID = Code("duplicateTaskID")
+        /// The call needs a signed-in caller and none was given (an anonymous HTTP request to a
+        /// route that needs one; the HTTP API answers 401).
+        public static let unauthenticated = Code("unauthenticated")
         /// The caller may see what they asked about but may not do this (pausing a whole task
         /// type as a user, say).
         public static let permissionDenied = Code("permissionDenied")
@@ -119,6 +122,10 @@ public struct TaskworksError: Error, Sendable, Hashable, CustomStringConvertible
         TaskworksError(
             code: .permissionDenied, message: "\(action) is not allowed for this caller; \(allowed)")
     }
+
+    /// No signed-in caller where one is needed.
+    public static let unauthenticated = TaskworksError(
+        code: .unauthenticated, message: "sign in first: this needs a caller")
 
     /// A malformed or out-of-range value.
     public static func invalidInput(_ message: String) -> TaskworksError {

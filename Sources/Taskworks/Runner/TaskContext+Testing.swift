@@ -23,8 +23,8 @@ extension TaskContext {
     /// Runs `runner` to its end and says how the pool would end the attempt: a requested cancel
     /// ends it `cancelled` whatever the runner did, a result that cannot be stored fails it.
     package func runForTesting(_ runner: any TaskRunner) async -> TestEnding {
-        let result = await run(runner)
-        let cancelled = stopReason == .cancelRequested
+        let result = await control.run(runner, in: self)
+        let cancelled = control.stopReason == .cancelRequested
         switch TaskAttempt.outcome(of: result, context: self) {
         case .succeeded(let value, _)?:
             return TestEnding(
@@ -43,7 +43,7 @@ extension TaskContext {
 
     /// Asks the runner to stop, as a caller's cancel does.
     package func cancelForTesting() {
-        requestStop(.cancelRequested)
+        control.requestStop(.cancelRequested)
     }
 }
 

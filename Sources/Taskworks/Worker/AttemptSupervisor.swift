@@ -149,7 +149,7 @@ final class AttemptSupervisor: Sendable {
             while true {
                 let now = MonotonicInstant.now()
                 let (wake, stops, renewals) = plan(at: now, wallClock: engine.clock.now())
-                for (context, reason) in stops { context.requestStop(reason) }
+                for (context, reason) in stops { context.control.requestStop(reason) }
                 for renewal in renewals {
                     renewalsUnderWay.addTask {
                         await self.renew(renewal.context, from: renewal.latest, progress: renewal.progress)
@@ -167,9 +167,9 @@ final class AttemptSupervisor: Sendable {
     /// once stopped).
     private func plan(
         at now: MonotonicInstant, wallClock: Date
-    ) -> (wake: MonotonicInstant?, stops: [(TaskContext, TaskContext.StopReason)], renewals: [Renewal]) {
+    ) -> (wake: MonotonicInstant?, stops: [(TaskContext, AttemptControl.StopReason)], renewals: [Renewal]) {
         rounds.add(1, ordering: .relaxed)
-        var stops: [(TaskContext, TaskContext.StopReason)] = []
+        var stops: [(TaskContext, AttemptControl.StopReason)] = []
         var renewals: [Renewal] = []
         let wake: MonotonicInstant? = state.withLock { state in
             guard !state.isStopped else { return nil }
@@ -178,14 +178,14 @@ final class AttemptSupervisor: Sendable {
             // wake the supervisor (only a timeout shorter than the interval does).
             var wake = now.advanced(by: renewalNanoseconds)
             for slot in state.attempts.indices {
-                guard var attempt = state.attempts[slot], attempt.context.stopReason == nil else {
+                guard var attempt = state.attempts[slot], attempt.context.control.stopReason == nil else {
                     continue
                 }
                 if let timeout = attempt.timeout, now >= timeout.deadline {
                     stops.append((attempt.context, .timedOut(timeout.limit)))
                     continue
                 }
-                if let progress = attempt.context.takeDirtyProgress() {
+                if let progress = attempt.context.control.takeDirtyProgress() {
                     attempt.unwrittenProgress = progress
                 }
                 if attempt.renewing {
@@ -254,16 +254,16 @@ final class AttemptSupervisor: Sendable {
             configuration.storeErrorHandler?(error)
             if configuration.leaseRunsOutBeforeNextRenewal(of: latest, at: engine.clock.now()) {
                 // No renewal can be stored in time: stop rather than run on beside a rescuer.
-                context.requestStop(.leaseLost)
+                context.control.requestStop(.leaseLost)
             }
             return
         }
         // The attempt may have ended while the write was under way.
         guard renewalEnded(context, stored: stored) else { return }
         if !TaskTransitions.holdsLease(stored, owner: owner, attempt: attemptNumber) {
-            context.requestStop(.leaseLost)
+            context.control.requestStop(.leaseLost)
         } else if stored.cancelRequested {
-            context.requestStop(.cancelRequested)
+            context.control.requestStop(.cancelRequested)
         }
     }
 }

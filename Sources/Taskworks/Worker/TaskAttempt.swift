@@ -7,7 +7,7 @@ enum TaskAttempt {
     static func outcome(
         of result: Result<(any Encodable & Sendable)?, any Error>, context: TaskContext
     ) -> TaskTransitions.AttemptOutcome? {
-        switch context.stopReason {
+        switch context.control.stopReason {
         case .leaseLost:
             return nil
         case .timedOut(let limit):

@@ -25,7 +25,7 @@ extension WorkerPool {
         if wakeDrain { wakeUp.notify() }
         guard let outcome else {
             // Lease lost: another worker owns the task now; nothing this attempt wrote is kept.
-            let unkept = context?.artifactsToDiscard(keeping: nil) ?? []
+            let unkept = context?.control.artifactsToDiscard(keeping: nil) ?? []
             if retire {
                 await Task { await self.engine.discardArtifacts(unkept) }.value
             } else {
@@ -85,18 +85,18 @@ extension WorkerPool {
         if mustReadBeforeStart(claimed, claimEpoch: claimEpoch) {
             await renewBeforeStart(claimed, context: context, supervisor: supervisor)
         }
-        guard context.stopReason == nil else {
+        guard context.control.stopReason == nil else {
             // Cancelled (or taken over) between the claim and now: the runner never starts and the
             // attempt is not counted.
             let latest = supervisor.unregister(slot: slot) ?? claimed
-            return (context.stopReason == .leaseLost ? nil : .released, latest, 0, context, false)
+            return (context.control.stopReason == .leaseLost ? nil : .released, latest, 0, context, false)
         }
         let result: Result<(any Encodable & Sendable)?, any Error>
         var retire = false
         if let inline {
-            (result, retire) = await context.runInline(runner, cancelling: inline)
+            (result, retire) = await context.control.runInline(runner, in: context, cancelling: inline)
         } else {
-            result = await context.run(runner)
+            result = await context.control.run(runner, in: context)
         }
         let latest = supervisor.unregister(slot: slot) ?? claimed
         return (TaskAttempt.outcome(of: result, context: context), latest, context.progress, context, retire)
@@ -131,16 +131,16 @@ extension WorkerPool {
             }
             supervisor.noteStored(stored)
             if !TaskTransitions.holdsLease(stored, owner: owner, attempt: claimed.attempts) {
-                context.requestStop(.leaseLost)
+                context.control.requestStop(.leaseLost)
             } else if stored.cancelRequested {
-                context.requestStop(.cancelRequested)
+                context.control.requestStop(.cancelRequested)
             }
         } catch {
             configuration.storeErrorHandler?(error)
             // Start it while the claimed lease lasts (the supervisor renews it); one that is about
             // to run out may be rescued by another pool as the runner starts, so leave it be.
             if configuration.leaseRunsOutBeforeNextRenewal(of: claimed, at: now) {
-                context.requestStop(.leaseLost)
+                context.control.requestStop(.leaseLost)
             }
         }
     }

@@ -15,7 +15,7 @@ extension WorkerPool {
         while state.withLock({ $0.running }) > 0 {
             let remaining = deadline - ContinuousClock.now
             if remaining <= .zero || forceStop.withLock({ $0 }) {
-                for context in supervisor.contexts { context.requestStop(.shutdown) }
+                for context in supervisor.contexts { context.control.requestStop(.shutdown) }
                 return
             }
             await wakeUp.wait(timeout: remaining)

@@ -104,7 +104,7 @@ struct AttemptSupervisorTests {
             let stored = try await store.base.task(id: created.id)
             return stored?.attempts == 2 && (stored?.leaseExpiresAt ?? retryLease) > retryLease
         }
-        #expect(secondContext.stopReason == nil)
+        #expect(secondContext.control.stopReason == nil)
         let stored = try #require(try await store.base.task(id: created.id))
         #expect(stored.status == .running)
         #expect(stored.leaseOwner == owner)
@@ -150,7 +150,7 @@ struct AttemptSupervisorTests {
         // spun while the renewal hung would have made thousands.
         let intervals = Int(elapsed / configuration.effectiveRenewalInterval) + 1
         #expect(rounds <= 4 * intervals + 20, "\(rounds) rounds in \(intervals) renewal intervals")
-        #expect(held.stopReason == nil && other.stopReason == nil)
+        #expect(held.control.stopReason == nil && other.control.stopReason == nil)
         store.proceed.open()
         store.returnAnswer.open()
         supervisor.stop()

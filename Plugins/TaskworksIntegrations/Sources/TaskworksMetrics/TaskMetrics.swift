@@ -99,8 +99,8 @@
                 default: break
                 }
                 time("taskworks_task_run_seconds", from: task.startedAt, to: task.finishedAt)
-            case .progress, .cancelRequested, .requeued, .deleted, .paused, .resumed:
-                break
+            default:
+                break  // progress, cancel requests, requeues, deletions, pauses and kinds added later
             }
         }
     }
