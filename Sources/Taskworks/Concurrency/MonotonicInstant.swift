@@ -4,12 +4,15 @@
     import Darwin
 #endif
 
-/// A point on the system's monotonic clock, in nanoseconds: deadlines kept per attempt cost
-/// integer additions and comparisons, not `Duration`'s 128-bit arithmetic. Sums saturate, so no
+/// A point on a ``TaskClock``'s timers (``TaskClock/monotonicNanoseconds()``, the system's
+/// monotonic clock by default), in nanoseconds: deadlines kept per attempt cost integer
+/// additions and comparisons, not `Duration`'s 128-bit arithmetic. Sums saturate, so no
 /// duration (however long, even from a stored record) overflows.
 struct MonotonicInstant: Comparable, Sendable {
     let nanoseconds: UInt64
 
+    /// Now on the system's monotonic clock; timers read their service's clock instead
+    /// (``TaskClock/monotonicNow``).
     static func now() -> MonotonicInstant {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)

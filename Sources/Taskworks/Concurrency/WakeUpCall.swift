@@ -65,9 +65,9 @@ final class WakeUpCall: Sendable {
         state.withLock { _ = $0.cancelledBeforeRegistration.remove(id) }
     }
 
-    /// Returns after a notification, after `timeout`, or when the calling task is cancelled,
-    /// whichever comes first.
-    func wait(timeout: Duration) async {
+    /// Returns after a notification, after `timeout` of `clock`'s time, or when the calling task
+    /// is cancelled, whichever comes first.
+    func wait(timeout: Duration, on clock: any TaskClock) async {
         guard timeout > .zero else { return }
         if state.withLock({ state in
             guard state.permit else { return false }
@@ -77,7 +77,7 @@ final class WakeUpCall: Sendable {
             return
         }
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await Task.sleep(for: timeout) }
+            group.addTask { try? await clock.sleep(for: timeout) }
             group.addTask { await self.wait() }
             await group.next()
             group.cancelAll()

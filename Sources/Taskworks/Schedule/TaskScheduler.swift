@@ -135,7 +135,7 @@ public final class TaskScheduler: Sendable {
             let now = engine.clock.now()
             let next = nextDue.withLock { $0.values.min() }
             let wait = next.map { max(0.001, $0.timeIntervalSince(now)) } ?? 60
-            await wake.wait(timeout: .milliseconds(Int64(min(wait, 60) * 1000)))
+            await wake.wait(timeout: .milliseconds(Int64(min(wait, 60) * 1000)), on: engine.clock)
         }
     }
 

@@ -51,7 +51,7 @@ final class AttemptSupervisor: Sendable {
         /// task id, for cancels and renewals, scan the at most `concurrency` slots).
         var attempts: [Attempt?] = []
         var freeSlots: [Int] = []
-        var plannedWake = MonotonicInstant.now()
+        var plannedWake: MonotonicInstant
         var isStopped = false
 
         func slot(of id: TaskID) -> Int? {
@@ -61,7 +61,7 @@ final class AttemptSupervisor: Sendable {
 
     private let engine: TaskEngine
     private let configuration: WorkerPool.Configuration
-    private let state = LockedState(State())
+    private let state: LockedState<State>
     /// Wakes the supervisor: new progress, an attempt with an earlier deadline, or stop.
     let wakeUp = WakeUpCall()
     /// How many times the supervisor has looked at its attempts (for tests: it must not spin).
@@ -79,11 +79,12 @@ final class AttemptSupervisor: Sendable {
         self.configuration = configuration
         self.renewalNanoseconds = MonotonicInstant.nanoseconds(of: configuration.effectiveRenewalInterval)
         self.renewalMarginSeconds = configuration.effectiveRenewalInterval.timeInterval / 2
+        self.state = LockedState(State(plannedWake: engine.clock.monotonicNow))
     }
 
     /// Watches `context`'s attempt; returns its slot, for ``unregister(slot:)``.
     func register(_ context: TaskContext) -> Int {
-        let now = MonotonicInstant.now()
+        let now = engine.clock.monotonicNow
         let timeout = context.task.timeoutMilliseconds.map { milliseconds in
             (
                 Duration.milliseconds(milliseconds),
@@ -147,7 +148,7 @@ final class AttemptSupervisor: Sendable {
     func run() async {
         await withDiscardingTaskGroup { renewalsUnderWay in
             while true {
-                let now = MonotonicInstant.now()
+                let now = engine.clock.monotonicNow
                 let (wake, stops, renewals) = plan(at: now, wallClock: engine.clock.now())
                 for (context, reason) in stops { context.control.requestStop(reason) }
                 for renewal in renewals {
@@ -156,7 +157,7 @@ final class AttemptSupervisor: Sendable {
                     }
                 }
                 guard let wake else { return }
-                await wakeUp.wait(timeout: now.duration(until: wake))
+                await wakeUp.wait(timeout: now.duration(until: wake), on: engine.clock)
             }
         }
     }

@@ -11,14 +11,16 @@ extension WorkerPool {
         }) {
             await release(task)
         }
-        let deadline = ContinuousClock.now + configuration.shutdownGracePeriod
+        let clock = engine.clock
+        let deadline = clock.monotonicNow.advanced(
+            by: MonotonicInstant.nanoseconds(of: configuration.shutdownGracePeriod))
         while state.withLock({ $0.running }) > 0 {
-            let remaining = deadline - ContinuousClock.now
+            let remaining = clock.monotonicNow.duration(until: deadline)
             if remaining <= .zero || forceStop.withLock({ $0 }) {
                 for context in supervisor.contexts { context.control.requestStop(.shutdown) }
                 return
             }
-            await wakeUp.wait(timeout: remaining)
+            await wakeUp.wait(timeout: remaining, on: clock)
         }
     }
 }

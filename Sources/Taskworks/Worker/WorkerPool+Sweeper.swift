@@ -21,18 +21,20 @@ extension WorkerPool {
     /// Rescues expired leases and reads the shared settings every poll interval, and runs
     /// retention when configured, until `stop` is notified.
     func sweepExpiredLeases(until stop: WakeUpCall) async {
-        var nextRetention = ContinuousClock.now
+        let clock = engine.clock
+        var nextRetention = clock.monotonicNow
         while !state.withLock({ $0.isDraining }) {
             do {
                 _ = try await engine.rescueExpiredLeases(limit: 100)
-                if let retention = configuration.retention, ContinuousClock.now >= nextRetention {
-                    nextRetention = ContinuousClock.now + retention.interval
+                if let retention = configuration.retention, clock.monotonicNow >= nextRetention {
+                    nextRetention = clock.monotonicNow.advanced(
+                        by: MonotonicInstant.nanoseconds(of: retention.interval))
                     _ = try await engine.pruneTasks(retention, maximumBatches: 10)
                 }
             } catch {
                 configuration.storeErrorHandler?(error)
             }
-            await stop.wait(timeout: configuration.pollInterval)
+            await stop.wait(timeout: configuration.pollInterval, on: clock)
             // run() read them before the loops started; from then on, once per poll.
             await readSharedSettings()
         }

@@ -211,7 +211,7 @@ public final class WorkerPool: Sendable {
                 wakeUp.notify()  // a loop leaving may leave work for the others
                 return
             case .wait:
-                await wakeUp.wait(timeout: configuration.pollInterval)
+                await wakeUp.wait(timeout: configuration.pollInterval, on: engine.clock)
             case .fetch(let count):
                 let claimed: [TaskRecord]
                 let epoch = engine.pools.cancelEpoch.load(ordering: .sequentiallyConsistent)
@@ -226,7 +226,7 @@ public final class WorkerPool: Sendable {
                 } catch {
                     _ = state.withLock { $0.fetched([]) }
                     configuration.storeErrorHandler?(error)
-                    await wakeUp.wait(timeout: configuration.pollInterval)
+                    await wakeUp.wait(timeout: configuration.pollInterval, on: engine.clock)
                     continue
                 }
                 let (task, wakeOthers) = state.withLock { $0.fetched(claimed, epoch: epoch) }
@@ -236,7 +236,8 @@ public final class WorkerPool: Sendable {
                     for unstarted in leftovers { await release(unstarted) }
                     if claimed.isEmpty {
                         idleWaitCount.add(1, ordering: .relaxed)
-                        await wakeUp.wait(timeout: idleWait(afterClaimAt: claimTime, dueMark: dueMark))
+                        await wakeUp.wait(
+                            timeout: idleWait(afterClaimAt: claimTime, dueMark: dueMark), on: engine.clock)
                     }
                     continue
                 }

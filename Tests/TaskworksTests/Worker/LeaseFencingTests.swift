@@ -80,16 +80,19 @@ struct LeaseFencingTests {
             try await started.waitIgnoringCancellation()
             let leased = try #require(try await store.base.task(id: task.id))
             let expiry = try #require(leased.leaseExpiresAt)
+            // Renewals come due on the manual clock: each 20 ms it moves brings one.
             switch fault {
             case .fails:
                 store.failingUpdates.store(true, ordering: .sequentiallyConsistent)
                 try await eventually("three renewals failed") {
-                    store.failedUpdates.load(ordering: .sequentiallyConsistent) >= 3
+                    clock.advance(by: 0.02)
+                    return store.failedUpdates.load(ordering: .sequentiallyConsistent) >= 3
                 }
             case .getsNoAnswer:
                 store.hangingUpdates.store(true, ordering: .sequentiallyConsistent)
                 try await eventually("a renewal got no answer") {
-                    store.hungUpdates.load(ordering: .sequentiallyConsistent) >= 1
+                    clock.advance(by: 0.02)
+                    return store.hungUpdates.load(ordering: .sequentiallyConsistent) >= 1
                 }
             }
             // While most of the lease is left, the runner runs on.
