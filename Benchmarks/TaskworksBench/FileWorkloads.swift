@@ -172,7 +172,7 @@ extension Workload {
         while try await service.counts(for: .system)[.succeeded] < n {
             try await Task.sleep(for: .milliseconds(5))
         }
-        worker.cancel()
+        pool.shutdown()
         try await worker.value
         await store.close()
         ran.finish()

@@ -167,7 +167,7 @@ enum Workload {
         let worker = Task { try await pool.run() }
         try await meanwhile()
         await finished.wait(untilFinished: n)
-        worker.cancel()
+        pool.shutdown()
         try await worker.value
     }
 
@@ -216,7 +216,7 @@ enum Workload {
             let start = started.load(ordering: .acquiring)
             if start >= t0 { samples.append(Double(start - t0) / 1_000_000) }
         }
-        worker.cancel()
+        pool.shutdown()
         try await worker.value
         samples.sort()
         var line = JSONLine()

@@ -20,7 +20,7 @@ try registry.register(Resize.self) { resize, context in
 }
 let service = TaskService(store: InMemoryTaskStore(), registry: registry)
 let pool = WorkerPool(service: service, configuration: .init(concurrency: 10))
-let worker = Task { try await pool.run() }  // cancel it to shut down gracefully
+let worker = Task { try await pool.run() }  // pool.shutdown() stops it gracefully
 
 let events = try service.events(for: .user("alice"))
 let task = try await service.create(
@@ -31,5 +31,5 @@ for await event in events where event.kind == .finished && event.task.id == task
     print("finished:", event.task.status, try event.task.result(of: Resize.self)?.width ?? 0)
     break
 }
-worker.cancel()
+pool.shutdown()
 try await worker.value

@@ -1,4 +1,5 @@
 import Foundation
+import Taskworks
 
 /// Tracks how many of something run at once and the most ever seen: call ``enter()`` when a
 /// runner starts and ``leave()`` when it ends.
@@ -8,19 +9,21 @@ import Foundation
 /// try registry.register("job") { _ in ClosureTaskRunner { _ in meter.enter(); defer { meter.leave() }; … } }
 /// #expect(meter.maximum <= 2)
 /// ```
-///
-/// `@unchecked Sendable` is safe: the three counters are read and written only while `lock` is
-/// held.
-public final class ConcurrencyMeter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var counts = (current: 0, maximum: 0, started: 0)
+public final class ConcurrencyMeter: Sendable {
+    private struct Counts: Sendable {
+        var current = 0
+        var maximum = 0
+        var started = 0
+    }
+
+    private let counts = LockedState(Counts())
 
     /// Makes a meter at zero.
     public init() {}
 
     /// One more runs.
     public func enter() {
-        lock.withLock {
+        counts.withLock { counts in
             counts.current += 1
             counts.started += 1
             counts.maximum = max(counts.maximum, counts.current)
@@ -29,13 +32,13 @@ public final class ConcurrencyMeter: @unchecked Sendable {
 
     /// One fewer runs.
     public func leave() {
-        lock.withLock { counts.current -= 1 }
+        counts.withLock { $0.current -= 1 }
     }
 
     /// How many run now.
-    public var current: Int { lock.withLock { counts.current } }
+    public var current: Int { counts.withLock { $0.current } }
     /// The most that ran at once.
-    public var maximum: Int { lock.withLock { counts.maximum } }
+    public var maximum: Int { counts.withLock { $0.maximum } }
     /// How many ever started.
-    public var started: Int { lock.withLock { counts.started } }
+    public var started: Int { counts.withLock { $0.started } }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Taskworks
 
 /// A `TaskClock` that moves only when the test moves it, dates and timers alike: poll intervals,
@@ -35,11 +34,11 @@ public final class ManualTaskClock: TaskClock {
         var cancelledBeforeRegistration: Set<UInt64> = []
     }
 
-    private let state: Mutex<State>
+    private let state: LockedState<State>
 
     /// Makes a clock that reads `start` until moved (default: 2027-01-15 08:00:00 UTC).
     public init(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) {
-        state = Mutex(State(date: start, latest: start))
+        state = LockedState(State(date: start, latest: start))
     }
 
     /// The clock's current time.

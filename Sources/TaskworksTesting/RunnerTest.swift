@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Taskworks
 
 /// Runs one runner as a pool would run one attempt, with no pool and no store: feed it a
@@ -65,9 +64,9 @@ public enum RunnerTest {
     private static func run(
         _ runner: any TaskRunner, task: TaskRecord, artifacts: (any ArtifactStore)?, cancelAtProgress: Int?
     ) async -> RunnerTestOutcome {
-        let reports = Mutex<[Int]>([])
-        let lines = Mutex<[TaskLogRecord]>([])
-        let contextBox = Mutex<TaskContext?>(nil)
+        let reports = LockedState<[Int]>([])
+        let lines = LockedState<[TaskLogRecord]>([])
+        let contextBox = LockedState<TaskContext?>(nil)
         let context = TaskContext.forTesting(
             task, artifactStore: artifacts,
             progressObserver: { progress in

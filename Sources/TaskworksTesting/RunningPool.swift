@@ -1,7 +1,7 @@
 import Taskworks
 
-/// Runs `body` while `pool` runs, then shuts the pool down gracefully and waits until `run()`
-/// returned, also when `body` throws; returns what `body` returned.
+/// Runs `body` while `pool` runs, then shuts the pool down gracefully (``WorkerPool/shutdown(force:)``)
+/// and waits until `run()` returned, also when `body` throws; returns what `body` returned.
 ///
 /// ```swift
 /// try await withRunningPool(pool) {
@@ -13,11 +13,11 @@ public func withRunningPool<T: Sendable>(_ pool: WorkerPool, _ body: () async th
     let running = Task { try await pool.run() }
     do {
         let value = try await body()
-        running.cancel()
+        pool.shutdown()
         try await running.value
         return value
     } catch {
-        running.cancel()
+        pool.shutdown()
         try? await running.value
         throw error
     }

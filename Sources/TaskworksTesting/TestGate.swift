@@ -1,4 +1,4 @@
-import Synchronization
+import Taskworks
 
 /// A one-way latch for tests: ``wait(fileID:line:)`` suspends until ``open()``, then every wait returns at
 /// once — and no wait lasts longer than its deadline: it throws ``DeadlineExceeded`` instead of
@@ -18,7 +18,7 @@ public final class TestGate: Sendable {
         var released: Set<Int> = []
     }
 
-    private let state = Mutex(State())
+    private let state = LockedState(State())
     /// How long a wait lasts at most.
     public let deadline: Duration
 

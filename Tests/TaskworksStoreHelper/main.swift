@@ -130,7 +130,7 @@ case "drain":
     while try await service.counts(for: .system)[.succeeded] < total {
         try await Task.sleep(for: .milliseconds(20))
     }
-    running.cancel()
+    pool.shutdown()
     try await running.value
     await store.close()
 case "serve":

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Taskworks
 import TaskworksTesting
 
@@ -9,7 +8,7 @@ import TaskworksTesting
 enum ClaimSemanticsChecks {
     /// Runners of type `hold` record their start and then wait until the check releases them.
     final class HeldRunners: Sendable {
-        private let state = Mutex<(started: [TaskID], released: Bool)>(([], false))
+        private let state = LockedState<(started: [TaskID], released: Bool)>(([], false))
 
         var started: [TaskID] { state.withLock { $0.started } }
 

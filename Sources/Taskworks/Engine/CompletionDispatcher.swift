@@ -5,20 +5,24 @@ import Synchronization
 /// Each callback runs in its own task, so a slow one never delays another callback, a worker or
 /// a claim, and a throwing one is only reported. These tasks are unstructured on purpose: a
 /// callback belongs to the task that finished, not to the call that finished it; they are
-/// tracked here so ``waitUntilIdle()`` (and so ``WorkerPool`` shutdown) can await them.
+/// counted here so ``waitUntilIdle()`` and a pool's graceful shutdown
+/// (``waitUntilIdle(before:on:)``) can await them.
 final class CompletionDispatcher: Sendable {
     typealias ErrorHandler = @Sendable (TaskRecord, any Error) -> Void
 
     /// Callbacks started and not finished: counted without a lock, since every completion
     /// changes it twice and only shutdown waits on it.
     private let inFlight = Atomic<Int>(0)
-    /// Who waits for ``inFlight`` to reach zero.
-    private let idleWaiters = LockedState<[CheckedContinuation<Void, Never>]>([])
+    /// Notified each time the count reaches zero.
+    private let becameIdle = WakeUpCall()
     private let errorHandler: ErrorHandler
 
     init(errorHandler: @escaping ErrorHandler) {
         self.errorHandler = errorHandler
     }
+
+    /// How many callbacks run now.
+    var runningCount: Int { inFlight.load(ordering: .sequentiallyConsistent) }
 
     /// Starts every handler for `task`.
     func dispatch(_ task: TaskRecord, to handlers: [TaskCompletionHandler]) {
@@ -36,28 +40,27 @@ final class CompletionDispatcher: Sendable {
         }
     }
 
-    /// Returns once no callback is running.
+    /// Returns once no callback is running (or the calling task is cancelled).
     func waitUntilIdle() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            // Checked under the waiters' lock, which the last finishing callback takes before it
-            // resumes waiters: a waiter added while callbacks run is always resumed.
-            let idle = idleWaiters.withLock { waiters -> Bool in
-                if inFlight.load(ordering: .sequentiallyConsistent) == 0 { return true }
-                waiters.append(continuation)
-                return false
-            }
-            if idle { continuation.resume() }
+        // A count that reaches zero between the check and the wait leaves a permit: the wait
+        // returns at once and the count is checked again.
+        while runningCount > 0 && !Task.isCancelled {
+            await becameIdle.wait()
         }
     }
 
-    private func finishedOne() {
-        guard inFlight.subtract(1, ordering: .sequentiallyConsistent).newValue == 0 else { return }
-        let waiters = idleWaiters.withLock { waiters -> [CheckedContinuation<Void, Never>] in
-            // A callback dispatched since the count reached zero keeps the waiters waiting for it.
-            guard inFlight.load(ordering: .sequentiallyConsistent) == 0 else { return [] }
-            defer { waiters.removeAll() }
-            return waiters
+    /// Returns once no callback is running, or once `clock` reaches `deadline` (on its timers),
+    /// or when the calling task is cancelled; says whether every callback had finished.
+    func waitUntilIdle(before deadline: MonotonicInstant, on clock: any TaskClock) async -> Bool {
+        while runningCount > 0 {
+            let remaining = clock.monotonicNow.duration(until: deadline)
+            if remaining <= .zero || Task.isCancelled { return false }
+            await becameIdle.wait(timeout: remaining, on: clock)
         }
-        for waiter in waiters { waiter.resume() }
+        return true
+    }
+
+    private func finishedOne() {
+        if inFlight.subtract(1, ordering: .sequentiallyConsistent).newValue == 0 { becameIdle.notify() }
     }
 }

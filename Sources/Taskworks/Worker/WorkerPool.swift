@@ -9,16 +9,23 @@ import Synchronization
 /// starts without waiting out the poll. Each task runs under a lease that the pool renews; a
 /// pool that dies leaves leases that expire, and any pool then rescues those tasks.
 ///
-/// **Graceful shutdown**: cancel the task running `run()` (or call ``shutdown(force:)``). The pool
-/// stops claiming, lets running tasks finish for up to ``Configuration/shutdownGracePeriod``,
-/// then stops the rest and puts them back to `pending` without counting the attempt. `run()`
-/// returns only after every runner has stopped.
+/// Two ways to stop, as ServiceLifecycle means them:
+///
+/// - **Graceful shutdown**: call ``shutdown(force:)``. The pool stops claiming, hands back the
+///   tasks it claimed but never started, lets running tasks finish for up to
+///   ``Configuration/shutdownGracePeriod``, then stops the rest and puts them back to `pending`
+///   without counting the attempt. Within the same grace period it waits for the completion
+///   callbacks still running in this process. `run()` returns once every runner has stopped and
+///   every outcome is stored.
+/// - **Cancellation** of the task running `run()` is the hard stop: runners are asked to stop at
+///   once (their tasks go back to `pending`, the attempt not counted), and `run()` returns as soon
+///   as they have stopped and those releases are stored, without waiting for callbacks.
 ///
 /// ```swift
 /// let pool = WorkerPool(service: service, configuration: .init(concurrency: 10))
 /// let worker = Task { try await pool.run() }
 /// // … later
-/// worker.cancel()            // graceful shutdown
+/// pool.shutdown()            // graceful shutdown
 /// try await worker.value
 /// ```
 public final class WorkerPool: Sendable {
@@ -40,16 +47,14 @@ public final class WorkerPool: Sendable {
     let writesNeverWait: Bool
     /// ``Configuration/effectiveRenewalInterval`` in seconds, worked out once.
     let renewalSeconds: TimeInterval
-    /// A forced shutdown was asked for: stop running tasks without waiting out the grace period.
-    let forceStop = LockedState(false)
-    /// Claimed tasks that never started when shutdown began; the drain hands them back.
-    let unstartedAtShutdown = LockedState<[TaskRecord]>([])
     /// When the retries this pool scheduled and the delayed tasks created in this process come
     /// due, so an idle pool wakes for them before the next poll.
     let dueDates = LockedState(DueDates())
     /// How many times the pool found no work and went idle (tests use it to know the pool is
     /// waiting, so a task finishing proves it was woken rather than found by the claim before).
     let idleWaitCount = Atomic<Int>(0)
+    /// `true` while a graceful shutdown waits for completion callbacks (tests read it).
+    let awaitsCallbacks = Atomic<Bool>(false)
 
     /// Makes a pool; nothing runs until ``run()``.
     public init(service: TaskService, configuration: Configuration = Configuration()) {
@@ -99,20 +104,21 @@ public final class WorkerPool: Sendable {
         wakeUp.notify()
     }
 
-    /// Begins a graceful shutdown, as cancelling the task running ``run()`` does. With `force`,
-    /// running tasks are stopped at once instead of after the grace period (they go back to
-    /// pending, their attempt not counted); forcing also works after a graceful shutdown began.
+    /// Begins a graceful shutdown: no more claims; running tasks get
+    /// ``Configuration/shutdownGracePeriod`` to finish. With `force`, running tasks are stopped at
+    /// once instead (they go back to pending, their attempt not counted), as cancelling ``run()``
+    /// does; forcing also works after a graceful shutdown began.
     public func shutdown(force: Bool = false) {
-        if force { forceStop.withLock { $0 = true } }
-        if let unstarted = state.withLock({ $0.beginShutdown() }) {
-            unstartedAtShutdown.withLock { $0 += unstarted }
-        }
+        let deadline = engine.clock.monotonicNow.advanced(
+            by: MonotonicInstant.nanoseconds(of: configuration.shutdownGracePeriod))
+        state.withLock { $0.beginShutdown(force: force, deadline: deadline) }
         loopsChanged.notify()
         wakeUp.notify()
     }
 
-    /// Runs the pool until the calling task is cancelled or ``shutdown(force:)`` is called, then shuts
-    /// down gracefully and returns once every runner has stopped. The pool can run again after.
+    /// Runs the pool until ``shutdown(force:)`` (graceful: see the type's documentation) or until
+    /// the calling task is cancelled (the hard stop), and returns once every runner has stopped.
+    /// The pool can run again after.
     ///
     /// - Throws: ``TaskworksError/Code/alreadyRunning`` when another `run()` is active;
     ///   ``TaskworksError/Code/invalidInput`` for a bad configuration.
@@ -135,18 +141,18 @@ public final class WorkerPool: Sendable {
         defer {
             engine.pools.remove(self)
             state.withLock { $0.stopped() }
-            forceStop.withLock { $0 = false }
         }
-        // The loops run in their own task so that cancelling run() starts the graceful shutdown
-        // instead of cancelling every runner at once (child tasks would inherit the
-        // cancellation). run() awaits it, so it never outlives this call.
+        // The loops run in their own task, so that cancelling run() stops the runners through the
+        // pool (each goes back to pending and its release is stored) instead of cancelling every
+        // child task mid-write. run() awaits it, so it never outlives this call.
         await readSharedSettings()
         let loops = Task { await self.runLoops(supervisor) }
         await withTaskCancellationHandler {
             await loops.value
         } onCancel: {
-            self.shutdown()
+            self.shutdown(force: true)
         }
+        await awaitCallbacksAfterGracefulShutdown()
     }
 
     /// Starts and supervises the worker loops, the lease supervisor and the lease sweeper; returns

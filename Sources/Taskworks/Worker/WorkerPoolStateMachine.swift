@@ -43,6 +43,11 @@ struct WorkerPoolStateMachine: Sendable {
     /// A number the pool attaches to the tasks of the current hand-off (read before their claim),
     /// so a loop starting one can tell whether a cancel may have raced the claim.
     private(set) var claimEpoch = 0
+    /// When a graceful shutdown stops waiting for runners (and completion callbacks), on the
+    /// pool's clock; set when shutdown begins.
+    private(set) var shutdownDeadline: MonotonicInstant?
+    /// A forced shutdown (or a cancelled `run()`) was asked for: stop runners now.
+    private(set) var isForced = false
 
     init(limit: Int) {
         self.limit = limit
@@ -102,11 +107,13 @@ struct WorkerPoolStateMachine: Sendable {
 
     /// A loop ended on its own (it retired after a stop request); ``loopsToStart()`` replaces it.
     mutating func loopRetired() {
-        workers = max(0, workers - 1)
+        assert(workers > 0, "a worker loop retired that was never counted")
+        workers -= 1
     }
 
     mutating func runnerStopped() {
-        running = max(0, running - 1)
+        assert(running > 0, "a runner stopped that was never counted as running")
+        running -= 1
     }
 
     mutating func setLimit(_ newLimit: Int) {
@@ -119,15 +126,18 @@ struct WorkerPoolStateMachine: Sendable {
         return newLimit > sharedLimit
     }
 
-    /// Starts draining; returns the claimed tasks that never started, to be handed back.
-    /// Returns `nil` when not running.
-    mutating func beginShutdown() -> [TaskRecord]? {
-        guard phase == .running else { return nil }
+    /// Starts draining (when running) with runners given until `deadline`; with `force`, runners
+    /// are to stop now, also when a graceful shutdown began earlier. Claimed tasks that never
+    /// started stay in the hand-off list for the drain to hand back (``takeBuffer()``).
+    mutating func beginShutdown(force: Bool, deadline: MonotonicInstant) {
+        if force && phase != .idle { isForced = true }
+        guard phase == .running else { return }
         phase = .draining
-        return takeAllHandOff()
+        shutdownDeadline = deadline
     }
 
-    /// Takes tasks that a fetch brought back after shutdown began.
+    /// Takes the claimed tasks that never started: at the drain, and those a fetch brought back
+    /// after shutdown began.
     mutating func takeBuffer() -> [TaskRecord] {
         takeAllHandOff()
     }
@@ -138,6 +148,8 @@ struct WorkerPoolStateMachine: Sendable {
         running = 0
         workers = 0
         isFetching = false
+        shutdownDeadline = nil
+        isForced = false
         _ = takeAllHandOff()
     }
 

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import TaskworksTesting
 import Testing
 
@@ -12,7 +11,7 @@ import Testing
 struct DiagnosticsTests {
     /// A sink that keeps what it was given.
     final class Recorder: Sendable {
-        let received = Mutex<[TaskDiagnostic]>([])
+        let received = LockedState<[TaskDiagnostic]>([])
         var sink: TaskDiagnostics {
             TaskDiagnostics { diagnostic in self.received.withLock { $0.append(diagnostic) } }
         }

@@ -152,18 +152,19 @@ struct WorkerPoolStateMachineTests {
 
     @Test func shutdownHandsBackTheBufferAndStopsEveryLoop() {
         var machine = WorkerPoolStateMachine(limit: 2)
-        do {
-            let value = machine.beginShutdown()
-            #expect(value == nil)
-        }
+        let deadline = MonotonicInstant(nanoseconds: 5_000)
+        machine.beginShutdown(force: true, deadline: deadline)
+        #expect(
+            !machine.isDraining && !machine.isForced, "a pool that is not running has nothing to shut down")
         _ = machine.start()
         _ = machine.loopsToStart()
         _ = machine.nextAction()
         let claimed = tasks(3)
         _ = machine.fetched(claimed)
-        let handedBack = machine.beginShutdown()
-        #expect(handedBack == Array(claimed.dropFirst()))
-        #expect(machine.isDraining)
+        machine.beginShutdown(force: false, deadline: deadline)
+        #expect(machine.isDraining && !machine.isForced)
+        #expect(machine.shutdownDeadline == deadline)
+        #expect(machine.takeBuffer() == Array(claimed.dropFirst()))
         do {
             let value = machine.nextAction()
             #expect(value == .exit)
@@ -172,7 +173,11 @@ struct WorkerPoolStateMachineTests {
             let value = machine.loopsToStart()
             #expect(value == 0)
         }
+        // Forcing after a graceful shutdown began keeps the first deadline.
+        machine.beginShutdown(force: true, deadline: MonotonicInstant(nanoseconds: 9_000))
+        #expect(machine.isForced && machine.shutdownDeadline == deadline)
         machine.stopped()
+        #expect(!machine.isForced && machine.shutdownDeadline == nil)
         do {
             let value = machine.start()
             #expect(value)

@@ -24,7 +24,7 @@ struct StoreErrorThrottleTests {
     @Test func aFullDiskIsReportedOncePerPollIntervalNotOncePerFailedWrite() async throws {
         let store = FullDiskStore(base: InMemoryTaskStore())
         let service = TaskService(store: store, registry: try Sample.registry())
-        let reports = Mutex<[String]>([])
+        let reports = LockedState<[String]>([])
         var configuration = Fixtures.poolConfiguration(concurrency: 4)
         configuration.storeErrorHandler = { error in reports.withLock { $0.append("\(error)") } }
         let pool = WorkerPool(service: service, configuration: configuration)

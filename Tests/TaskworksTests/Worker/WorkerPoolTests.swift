@@ -328,7 +328,7 @@ struct WorkerPoolTests {
         let running = Task { try await harness.pool.run() }
         let task = try await harness.service.create("finishing", createdBy: .user("alice"))
         try await started.waitIgnoringCancellation()
-        running.cancel()
+        harness.pool.shutdown()
         // Shutdown has begun: new tasks are not claimed.
         try await eventually("draining") { harness.pool.isShuttingDown }
         #expect(harness.pool.runningCount == 1)
@@ -358,7 +358,7 @@ struct WorkerPoolTests {
         let running = Task { try await harness.pool.run() }
         let task = try await harness.service.create("endless", createdBy: .user("alice"))
         try await started.waitIgnoringCancellation()
-        running.cancel()
+        harness.pool.shutdown()
         try await running.value
         // run() returned only after the runner stopped and its task was handed back.
         let after = try await harness.status(task.id)

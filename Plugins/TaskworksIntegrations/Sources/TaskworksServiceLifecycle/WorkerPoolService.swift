@@ -8,8 +8,9 @@
     /// **Graceful shutdown** (SIGTERM, say) is not cancellation: the pool stops claiming, hands back
     /// the tasks it claimed but never started, lets running tasks finish within its
     /// ``WorkerPool/Configuration/shutdownGracePeriod`` (then cancels them and puts them back to
-    /// pending), and ``run()`` returns once every outcome is stored. Cancelling ``run()`` is the
-    /// hard stop, as for the pool itself.
+    /// pending), waits for the completion callbacks still running within the same period, and
+    /// ``run()`` returns once every outcome is stored. **Cancelling** ``run()`` is the hard stop,
+    /// as for the pool itself: runners stop at once and their tasks go back to pending.
     ///
     /// ```swift
     /// let group = ServiceGroup(

@@ -30,7 +30,7 @@
         }
 
         final class LockedRecords: Sendable {
-            private let items = Mutex<[(Logger.Level, String, Logger.Metadata)]>([])
+            private let items = LockedState<[(Logger.Level, String, Logger.Metadata)]>([])
             func append(_ item: (Logger.Level, String, Logger.Metadata)) {
                 items.withLock { $0.append(item) }
             }

@@ -67,7 +67,7 @@
             }
             let service = TaskService(store: InMemoryTaskStore(), registry: registry)
             var configuration = WorkerPool.Configuration(concurrency: 1)
-            configuration.shutdownGracePeriod = .milliseconds(50)
+            configuration.shutdownGracePeriod = .seconds(3600)  // cancellation must not wait it out
             let pool = WorkerPool(service: service, configuration: configuration)
             let task = try await service.create("forever", createdBy: .user("alice"))
             let running = Task { try await WorkerPoolService(pool).run() }

@@ -48,7 +48,7 @@
         let maximumBatch: Int
         /// The most batches running at once (each on its own connection).
         let maximumInFlight: Int
-        private let state = Locked(State())
+        private let state = LockedState(State())
 
         init(maximumBatch: Int = 500, maximumInFlight: Int = 1) {
             self.maximumBatch = maximumBatch

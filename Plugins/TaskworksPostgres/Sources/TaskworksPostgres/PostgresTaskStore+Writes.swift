@@ -108,7 +108,7 @@
         public func claim(_ request: TaskClaimRequest) async throws -> [TaskRecord] {
             guard request.limit > 0 else { return [] }
             let firstTry = ContinuousClock.now
-            let earlierExpiries = Locked<[Double]>([])
+            let earlierExpiries = LockedState<[Double]>([])
             let claimed = try await withRetries("claiming tasks") { [self] attempt in
                 var thisTry = request
                 if attempt > 1 {

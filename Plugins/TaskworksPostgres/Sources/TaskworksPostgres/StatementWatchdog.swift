@@ -24,9 +24,9 @@
         /// The limit every statement gets.
         let limit: Duration
         private let clock = ContinuousClock()
-        private let state = Locked(State())
+        private let state = LockedState(State())
         /// The timer task; cancelled by ``stop()``.
-        private let timer = Locked<Task<Void, Never>?>(nil)
+        private let timer = LockedState<Task<Void, Never>?>(nil)
 
         private struct State {
             var nextID: UInt64 = 0
@@ -80,8 +80,8 @@
             -> T
         {
             return try await withCheckedThrowingContinuation { continuation in
-                let pending = Locked<CheckedContinuation<T, any Error>?>(continuation)
-                let work = Locked<Task<Void, Never>?>(nil)
+                let pending = LockedState<CheckedContinuation<T, any Error>?>(continuation)
+                let work = LockedState<Task<Void, Never>?>(nil)
                 /// Resumes the caller once: `true` for the first result, `false` after.
                 @Sendable func finish(_ result: Result<T, any Error>) -> Bool {
                     pending.withLock { waiting in

@@ -12,16 +12,16 @@
             case failed(any Error)
         }
 
-        private let state: Locked<State>
+        private let state: LockedState<State>
 
         /// A gate that is open from the start (the migrations ran before the store was handed out).
         init(readyWith appliedMigrations: [Int]) {
-            state = Locked(.ready(appliedMigrations: appliedMigrations))
+            state = LockedState(.ready(appliedMigrations: appliedMigrations))
         }
 
         /// A gate that opens on ``open(appliedMigrations:)`` or fails on ``fail(_:)``.
         init() {
-            state = Locked(.waiting([:]))
+            state = LockedState(.waiting([:]))
         }
 
         /// The migrations applied when the gate opened (empty before).
@@ -66,7 +66,7 @@
             case .waiting: break
             }
             let id = UUID()
-            let timer = Locked<Task<Void, Never>?>(nil)
+            let timer = LockedState<Task<Void, Never>?>(nil)
             defer { timer.withLock { $0 }?.cancel() }
             try await withCheckedThrowingContinuation {
                 (continuation: CheckedContinuation<Void, any Error>) in

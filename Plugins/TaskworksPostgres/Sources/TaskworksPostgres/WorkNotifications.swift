@@ -17,7 +17,7 @@
         private let channel: String
         private let logger: Logger
         private let log: @Sendable (String) -> Void
-        private let state = Locked(State())
+        private let state = LockedState(State())
         /// Opens once the schema is migrated: the listener connects only then.
         private let readiness: StoreReadiness
 

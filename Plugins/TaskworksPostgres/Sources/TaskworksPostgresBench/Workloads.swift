@@ -47,7 +47,7 @@
             let running = Task { try await pool.run() }
             await done.wait(until: count)
             let elapsed = (ContinuousClock.now - start).seconds
-            running.cancel()
+            pool.shutdown()
             try await running.value
             return elapsed
         }

@@ -14,7 +14,7 @@
         final class RecordingStatement: Sendable {
             let started = TestGate()
             let release = TestGate()
-            private let sizes = Locked<[Int]>([])
+            private let sizes = LockedState<[Int]>([])
 
             var batchSizes: [Int] { sizes.withLock { $0 } }
 
@@ -78,7 +78,7 @@
         {
             let writes = CombinedWrites()
             let statement = RecordingStatement()
-            let attempts = Locked<[[Int]]>([])
+            let attempts = LockedState<[[Int]]>([])
             let submit = { @Sendable (task: TaskRecord) async throws -> TaskUpdateResult in
                 try await writes.submit(.init(task: task, expectedVersion: 1)) { batch in
                     let isFirst = attempts.withLock { tries in
@@ -122,7 +122,7 @@
 
         @Test func aWriteOutOfTriesFailsWithTheStoresError() async throws {
             let writes = CombinedWrites()
-            let tries = Locked(0)
+            let tries = LockedState(0)
             var task = TaskRecord(type: "job", createdBy: "alice", createdAt: Date())
             task.version = 1
             await #expect(throws: TaskworksError.self) {

@@ -113,7 +113,7 @@
             // the 5 s lease: a lease that expired while its worker was still alive would be rescued
             // and its task run again, which is right for a dead worker but not what this tests.
             configuration.statementTimeout = .seconds(1)
-            let messages = Locked<[String]>([])
+            let messages = LockedState<[String]>([])
             configuration.logHandler = { message in messages.withLock { $0.append(message) } }
             let store = try await PostgresTaskStore(configuration: configuration)
             let counter = RunCounter()
@@ -150,7 +150,7 @@
             try await eventually("every task succeeded") {
                 try await service.counts(for: .system).byStatus[.succeeded, default: 0] == total
             }
-            running.cancel()
+            pool.shutdown()
             try await running.value
             #expect(terminated >= 3, "the test terminated the store's connections")
             let log = messages.withLock { $0 }
@@ -188,7 +188,7 @@
                     try await creator.task(task.id, as: .system).status == .succeeded
                 }
             }
-            running.cancel()
+            pool.shutdown()
             try await running.value
             try await workerHost.dropSchema()
             await workerHost.close()
@@ -212,7 +212,7 @@
     /// A store that counts claims that found nothing (each one sends an idle pool to sleep).
     final class EmptyClaimCountingStore: ForwardingTaskStore {
         let base: any TaskStore
-        private let count = Locked(0)
+        private let count = LockedState(0)
         init(base: PostgresTaskStore) { self.base = base }
         var emptyClaims: Int { count.withLock { $0 } }
 

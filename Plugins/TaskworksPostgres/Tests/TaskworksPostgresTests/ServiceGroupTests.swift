@@ -12,7 +12,7 @@
     /// Collects what the PostgreSQL client logs, to show the store's `Logger` is the one used.
     struct CollectingLogHandler: LogHandler {
         final class Lines: Sendable {
-            private let lines = Mutex<[String]>([])
+            private let lines = LockedState<[String]>([])
             func append(_ line: String) { lines.withLock { $0.append(line) } }
             var all: [String] { lines.withLock { $0 } }
         }

@@ -66,7 +66,7 @@
 
     /// Fires once; waiters and handlers registered before or after run once it has fired.
     final class OneShot: Sendable {
-        private let state = Locked<(fired: Bool, handlers: [@Sendable () -> Void])>((false, []))
+        private let state = LockedState<(fired: Bool, handlers: [@Sendable () -> Void])>((false, []))
 
         func fire() {
             let handlers = state.withLock { state -> [@Sendable () -> Void] in

@@ -31,7 +31,7 @@
         /// Fresh schemas for the conformance suite; each backend drops its schema when torn down.
         static let harness = StoreHarness(name: "postgres") {
             let schema = newSchemaName()
-            let opened = Locked<[PostgresTaskStore]>([])
+            let opened = LockedState<[PostgresTaskStore]>([])
             return StoreHarness.Backend(
                 open: {
                     let store = try await PostgresTaskStore(configuration: try configuration(schema: schema))

@@ -86,7 +86,7 @@ struct ExportHarness {
         let worker = Task { try await pool.run() }
         defer { worker.cancel() }
         let value = try await body()
-        worker.cancel()
+        pool.shutdown()
         try await worker.value
         return value
     }
