@@ -11,14 +11,7 @@ import Taskworks
 /// release.open()
 /// ```
 public final class TestGate: Sendable {
-    private struct State {
-        var isOpen = false
-        var nextID = 0
-        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
-        var released: Set<Int> = []
-    }
-
-    private let state = LockedState(State())
+    private let latch = Latch<Void>()
     /// How long a wait lasts at most.
     public let deadline: Duration
 
@@ -29,24 +22,18 @@ public final class TestGate: Sendable {
 
     /// Opens the gate: every waiter returns, and every later wait returns at once.
     public func open() {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.isOpen = true
-            defer { state.waiters.removeAll() }
-            return Array(state.waiters.values)
-        }
-        for waiter in waiters { waiter.resume() }
+        latch.open()
     }
 
     /// Whether ``open()`` was called.
-    public var isOpen: Bool { state.withLock { $0.isOpen } }
+    public var isOpen: Bool { latch.value != nil }
 
     /// Waits until the gate opens.
     ///
     /// - Throws: `CancellationError` when the calling task is cancelled first;
     ///   ``DeadlineExceeded`` when ``deadline`` passes first.
     public func wait(fileID: String = #fileID, line: Int = #line) async throws {
-        await suspend(cancellable: true)
-        if isOpen { return }
+        if await latch.wait(timeout: deadline, on: SystemTaskClock()) != nil { return }
         try Task.checkCancellation()
         throw DeadlineExceeded(what: "a TestGate to open", timeout: deadline, fileID: fileID, line: line)
     }
@@ -56,50 +43,11 @@ public final class TestGate: Sendable {
     ///
     /// - Throws: ``DeadlineExceeded`` when ``deadline`` passes first.
     public func waitIgnoringCancellation(fileID: String = #fileID, line: Int = #line) async throws {
-        await suspend(cancellable: false)
-        if isOpen { return }
+        // An unstructured task inherits no cancellation.
+        let opened = await Task { [latch, deadline] in
+            await latch.wait(timeout: deadline, on: SystemTaskClock()) != nil
+        }.value
+        if opened { return }
         throw DeadlineExceeded(what: "a TestGate to open", timeout: deadline, fileID: fileID, line: line)
-    }
-
-    /// Suspends until the gate opens, ``deadline`` passes or (when `cancellable`) the task is
-    /// cancelled.
-    private func suspend(cancellable: Bool) async {
-        let id = state.withLock { state in
-            state.nextID += 1
-            return state.nextID
-        }
-        let timer = Task { [weak self] in
-            try await Task.sleep(for: self?.deadline ?? .zero)
-            self?.release(id)
-        }
-        defer { timer.cancel() }
-        if cancellable {
-            await withTaskCancellationHandler {
-                await suspend(id)
-            } onCancel: {
-                release(id)
-            }
-        } else {
-            await suspend(id)
-        }
-    }
-
-    private func suspend(_ id: Int) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let ready = state.withLock { state -> Bool in
-                if state.isOpen || state.released.contains(id) { return true }
-                state.waiters[id] = continuation
-                return false
-            }
-            if ready { continuation.resume() }
-        }
-    }
-
-    private func release(_ id: Int) {
-        let waiter = state.withLock { state in
-            state.released.insert(id)
-            return state.waiters.removeValue(forKey: id)
-        }
-        waiter?.resume()
     }
 }

@@ -124,7 +124,13 @@ public final class TaskScheduler: Sendable {
         return outcome
     }
 
-    /// Fires due schedules until the calling task is cancelled, sleeping until the next tick.
+    /// Fires due schedules until the calling task is cancelled, sleeping on the service's clock
+    /// until the next tick.
+    ///
+    /// A scheduler has nothing to drain, so its graceful shutdown and its hard stop are the same:
+    /// cancelling the task running `run()` (which `TaskSchedulerService` does at graceful
+    /// shutdown) ends it at once, before its next tick; a run it was creating at that moment is
+    /// either stored, and then is a task like any other, or not created.
     ///
     /// - Throws: ``TaskworksError/Code/unsupported`` at once when the store records no schedule
     ///   ticks (``TaskScheduleTickStore``); what the store throws.

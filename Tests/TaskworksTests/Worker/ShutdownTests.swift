@@ -3,6 +3,7 @@ import Synchronization
 import TaskworksTesting
 import Testing
 
+@testable import TaskStoreConformance
 @testable import Taskworks
 
 /// Shutdown as ServiceLifecycle means it: `shutdown()` is graceful (runners finish within the
@@ -106,5 +107,21 @@ struct ShutdownTests {
         #expect(warning.message.contains("1 completion callback(s)"))
         world.finishCallback.open()
         await world.service.waitForCallbacks()
+    }
+
+    @Test func cancellingASchedulerEndsItBeforeItsNextTick() async throws {
+        let clock = ManualTaskClock()
+        let service = TaskService(store: InMemoryTaskStore(), registry: try Sample.registry(), clock: clock)
+        let scheduler = TaskScheduler(service: service)
+        try scheduler.add(
+            TaskSchedule(
+                name: "every-minute", taskType: "noop", trigger: .interval(.seconds(60), runAtStart: false)))
+        let running = Task { try await scheduler.run() }
+        try await eventually("the scheduler sleeps until its tick") { clock.sleeperCount == 1 }
+        running.cancel()
+        _ = try? await value(of: running, "the scheduler to stop")
+        #expect(clock.sleeperCount == 0)
+        clock.advance(by: 120)
+        #expect(try await service.counts(for: .system).total == 0, "a cancelled scheduler fired")
     }
 }

@@ -21,7 +21,7 @@
                 }
             }
             let done = CompletionCounter()
-            registry.onComplete(of: "steps") { _ in await done.increment() }
+            registry.onComplete(of: "steps") { _ in done.increment() }
             let service = TaskService(store: store, registry: registry)
             // The shared limit (task_max_concurrent, default 10) would hold the pool below C.
             try await service.updateSettings(

@@ -57,7 +57,7 @@
             let (store, _) = try await freshStore(arguments)
             let registry = try registry()
             let done = CompletionCounter()
-            registry.onComplete(of: "job") { _ in await done.increment() }
+            registry.onComplete(of: "job") { _ in done.increment() }
             let service = TaskService(store: store, registry: registry)
             let n = arguments.n
             let enqueueStart = ContinuousClock.now
@@ -227,22 +227,31 @@
         var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
     }
 
-    /// Counts finished tasks and wakes a waiter at a target.
-    actor CompletionCounter {
-        private var count = 0
-        private var waiter: (target: Int, continuation: CheckedContinuation<Void, Never>)?
+    /// Counts finished tasks and wakes a waiter at a target (one wait per counter).
+    final class CompletionCounter: Sendable {
+        private struct Counts: Sendable {
+            var count = 0
+            var target = Int.max
+        }
+
+        private let counts = LockedState(Counts())
+        private let reached = Latch<Void>()
 
         func increment() {
-            count += 1
-            if let waiter, count >= waiter.target {
-                self.waiter = nil
-                waiter.continuation.resume()
+            let done = counts.withLock { counts -> Bool in
+                counts.count += 1
+                return counts.count >= counts.target
             }
+            if done { reached.open() }
         }
 
         func wait(until target: Int) async {
-            if count >= target { return }
-            await withCheckedContinuation { waiter = (target, $0) }
+            let done = counts.withLock { counts -> Bool in
+                counts.target = target
+                return counts.count >= target
+            }
+            if done { reached.open() }
+            await reached.wait()
         }
     }
 #endif  // Postgres

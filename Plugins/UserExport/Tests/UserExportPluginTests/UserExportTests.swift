@@ -29,34 +29,13 @@ struct ListedUsers: UserDirectory {
 /// Blocks page requests until cancelled (or for at most a minute, then throws); tells the test
 /// when the first one is waiting.
 final class HeldPages: Sendable {
-    private let waiting = LockedState<CheckedContinuation<Void, Never>?>(nil)
+    /// Never opened: a page request waits on it until cancelled or the minute is up.
+    private let release = Latch<Void>()
     private let reached = LockedState(false)
 
     func wait() async throws {
         reached.withLock { $0 = true }
-        let deadline = Task { [waiting] in
-            try await Task.sleep(for: .seconds(60))
-            waiting.withLock { stored in
-                stored?.resume()
-                stored = nil
-            }
-        }
-        defer { deadline.cancel() }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let cancelled = waiting.withLock { stored -> Bool in
-                    if Task.isCancelled { return true }
-                    stored = continuation
-                    return false
-                }
-                if cancelled { continuation.resume() }
-            }
-        } onCancel: {
-            waiting.withLock { stored in
-                stored?.resume()
-                stored = nil
-            }
-        }
+        _ = await release.wait(timeout: .seconds(60), on: SystemTaskClock())
         try Task.checkCancellation()
         throw DeadlineExceeded(what: "the held page to be released by a cancel", timeout: .seconds(60))
     }

@@ -88,7 +88,7 @@ public final class FileTaskStore: TaskStore, TaskReadModel, TaskScheduleTickStor
     public let openWarnings: [String]
     private let jobs: BlockingJobQueue<FileStoreJob>
     /// Raised when the store's thread has ended and let go of the index.
-    private let stopped: OneShotSignal
+    private let stopped: Latch<Void>
 
     /// Opens (or, in an empty directory, creates) the store in `directory`.
     ///
@@ -98,10 +98,10 @@ public final class FileTaskStore: TaskStore, TaskReadModel, TaskScheduleTickStor
     ///   of another format version, or foreign. Files are never changed by a failed open.
     public init(directory: String, options: Options = Options()) async throws {
         let jobs = BlockingJobQueue<FileStoreJob>()
-        let stopped = OneShotSignal()
+        let stopped = Latch<Void>()
         let warnings: [String] = try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
-                defer { stopped.raise() }
+                defer { stopped.open() }
                 let engine: FileStoreEngine
                 do {
                     engine = try FileStoreEngine(directory: directory, options: options)
