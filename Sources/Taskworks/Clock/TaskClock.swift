@@ -36,7 +36,7 @@ extension TaskClock {
     public func sleep(for duration: Duration) async throws { try await Task.sleep(for: duration) }
 
     /// Now on this clock's timers.
-    var monotonicNow: MonotonicInstant { MonotonicInstant(nanoseconds: monotonicNanoseconds()) }
+    package var monotonicNow: MonotonicInstant { MonotonicInstant(nanoseconds: monotonicNanoseconds()) }
 }
 
 /// The system's wall clock; its timers run on the system's monotonic clock.

@@ -1,6 +1,7 @@
 #if Postgres
     import Foundation
     import PostgresNIO
+    import Taskworks
 
     /// Gives every statement of a store the same time limit, with one timer for all of them, and
     /// fails a statement at once when the connection it runs on closes.
@@ -23,7 +24,10 @@
     final class StatementWatchdog: Sendable {
         /// The limit every statement gets.
         let limit: Duration
-        private let clock = ContinuousClock()
+        /// ``limit`` in nanoseconds, worked out once.
+        private let limitNanoseconds: UInt64
+        /// Whose timers measure the limit (the system's monotonic clock unless a test gives one).
+        private let clock: any TaskClock
         private let state = LockedState(State())
         /// The timer task; cancelled by ``stop()``.
         private let timer = LockedState<Task<Void, Never>?>(nil)
@@ -45,7 +49,7 @@
         }
 
         private struct Running {
-            let deadline: ContinuousClock.Instant
+            let deadline: MonotonicInstant
             /// What the statement does, for its ``StatementTimedOut``.
             let what: String
             let expire: @Sendable (any Error) -> Void
@@ -55,12 +59,14 @@
         /// The statement the current task runs for, set by ``run(_:_:)``.
         @TaskLocal private static var current: (watchdog: StatementWatchdog, id: UInt64)?
 
-        init(limit: Duration) {
+        init(limit: Duration, clock: any TaskClock = SystemTaskClock()) {
             self.limit = limit
+            self.limitNanoseconds = MonotonicInstant.nanoseconds(of: limit)
+            self.clock = clock
             let timerTask = Task { [weak self] in
                 // Ends once the watchdog is gone or stopped; holds no reference while it sleeps.
                 while let wake = self?.nextWake() {
-                    try? await Task.sleep(until: wake, clock: .continuous)
+                    try? await clock.sleep(for: clock.monotonicNow.duration(until: wake))
                     guard !Task.isCancelled else { return }
                     self?.expireOverdue()
                 }
@@ -111,7 +117,8 @@
 
         private func register(_ what: String, expire: @escaping @Sendable (any Error) -> Void) -> UInt64 {
             state.withLock { state in
-                let deadline = clock.now.advanced(by: limit)  // read under the lock: see nextWake()
+                // Read under the lock: see nextWake().
+                let deadline = clock.monotonicNow.advanced(by: limitNanoseconds)
                 let id = state.nextID
                 state.nextID &+= 1
                 state.running[id] = Running(deadline: deadline, what: what, expire: expire)
@@ -145,6 +152,9 @@
             connection.closeFuture.whenComplete { [weak self] _ in self?.connectionClosed(connectionID) }
         }
 
+        /// How many statements run now (for tests).
+        var runningCount: Int { state.withLock { $0.running.count } }
+
         /// How many open connections have running statements watched on them (for tests).
         var watchedConnectionCount: Int { state.withLock { $0.statementsOn.count } }
 
@@ -159,16 +169,17 @@
 
         /// When the oldest running statement is due, or one limit from now when none runs; `nil`
         /// once stopped. A statement registered after this call is due no earlier than that.
-        private func nextWake() -> ContinuousClock.Instant? {
+        private func nextWake() -> MonotonicInstant? {
             state.withLock { state in
                 guard !state.stopped else { return nil }
-                return state.running.values.lazy.map(\.deadline).min() ?? clock.now.advanced(by: limit)
+                return state.running.values.lazy.map(\.deadline).min()
+                    ?? clock.monotonicNow.advanced(by: limitNanoseconds)
             }
         }
 
         /// Fails every statement that is due.
         private func expireOverdue() {
-            let now = clock.now
+            let now = clock.monotonicNow
             let overdue = state.withLock { state in
                 let due = state.running.filter { $0.value.deadline <= now }.keys.compactMap {
                     state.remove($0)

@@ -1,5 +1,6 @@
 #if Postgres
     import Foundation
+    import Taskworks
     import Logging
     import PostgresNIO
 

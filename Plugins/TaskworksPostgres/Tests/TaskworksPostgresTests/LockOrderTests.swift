@@ -2,6 +2,7 @@
     import Foundation
     import PostgresNIO
     import Taskworks
+    import TaskworksTesting
     import Testing
 
     @testable import TaskworksPostgres
@@ -62,51 +63,49 @@
             // A third transaction holds the middle task. Statement one then holds `first` and waits
             // for `middle`; statement two holds `last` and waits for `middle`. Locked each in its own
             // order, whichever gets `middle` next would wait for the row the other holds: a deadlock.
-            let holding = OneShot()
-            let release = OneShot()
+            let holding = TestGate()
+            let release = TestGate()
             let holder = Task {
                 try await store.client.withTransaction(logger: silentLogger) { connection in
                     _ = try await connection.query(
                         "SELECT id FROM \(unescaped: store.tasksTable) WHERE id = \(middle.id.uuid) FOR UPDATE",
                         logger: silentLogger
                     ).collect()
-                    holding.fire()
-                    await release.wait()
+                    holding.open()
+                    try await release.waitIgnoringCancellation()
                 }
             }
-            #expect(await holding.wait(upTo: .seconds(30)))
+            try await holding.wait()
             let name = configuration.applicationName
             let one = Task { try await statement.run(on: [first, middle, last], in: store, progress: 10) }
-            #expect(
-                try await waitingForLocks(1, on: store, name), "statement one never waited for the held row")
+            try await waitForLocks(1, on: store, name, "statement one to wait for the held row")
             let two = Task { try await statement.run(on: [last, middle, first], in: store, progress: 20) }
-            #expect(try await waitingForLocks(2, on: store, name), "statement two never waited for a row")
-            release.fire()
-            try await holder.value
-            let changed = try await one.value + (try await two.value)
+            try await waitForLocks(2, on: store, name, "statement two to wait for a row")
+            release.open()
+            try await value(of: holder, "the holding transaction")
+            let changed =
+                try await value(of: one, "statement one") + (try await value(of: two, "statement two"))
             #expect(changed == 3, "each task is changed once, by whichever statement got it first")
             try await store.dropSchema()
             await store.close()
         }
 
-        /// Whether `count` statements of connections named `name` came to wait for a lock within 30 s.
-        private func waitingForLocks(_ count: Int, on store: PostgresTaskStore, _ name: String) async throws
-            -> Bool
+        /// Waits (at most 30 s) until `count` statements of connections named `name` wait for a lock.
+        private func waitForLocks(_ count: Int, on store: PostgresTaskStore, _ name: String, _ what: String)
+            async throws
         {
-            let deadline = ContinuousClock.now + .seconds(30)
-            while ContinuousClock.now < deadline {
+            try await eventually(what, timeout: .seconds(30), pollingEvery: .milliseconds(10)) {
                 let query: PostgresQuery = """
                     SELECT count(*)::int FROM pg_stat_activity
                     WHERE wait_event_type = 'Lock' AND application_name = \(name)
                     """
                 for try await waiting in try await store.client.query(query, logger: silentLogger).decode(
                     Int.self)
-                where waiting >= count {
-                    return true
+                {
+                    return waiting >= count
                 }
-                try await Task.sleep(for: .milliseconds(10))
+                return false
             }
-            return false
         }
     }
 #endif  // Postgres

@@ -1,5 +1,7 @@
 #if Postgres
     import Foundation
+    import Taskworks
+    import TaskworksTesting
     import Testing
 
     @testable import TaskworksPostgres
@@ -19,88 +21,76 @@
         }
 
         @Test func aStatementThatNeverAnswersTimesOutAndIsCancelled() async throws {
-            let watchdog = StatementWatchdog(limit: .milliseconds(100))
+            let clock = ManualTaskClock()
+            let watchdog = StatementWatchdog(limit: .milliseconds(100), clock: clock)
             defer { watchdog.stop() }
-            let cancelled = OneShot()
-            let started = ContinuousClock.now
-            do {
-                _ = try await watchdog.run("the stuck statement") {
+            let cancelled = TestGate()
+            let running = Task {
+                try await watchdog.run("the stuck statement") {
                     // Never answers by itself: only cancellation ends it.
-                    await withTaskCancellationHandler {
-                        await withCheckedContinuation { (waiting: CheckedContinuation<Void, Never>) in
-                            cancelled.onFire { waiting.resume() }
-                        }
-                    } onCancel: {
-                        cancelled.fire()
-                    }
+                    try? await cancelled.waitIgnoringCancellation()
                     return 1
                 }
+            }
+            try await eventually("the statement runs") { watchdog.runningCount == 1 }
+            clock.advance(by: 0.099)
+            #expect(watchdog.runningCount == 1, "the statement timed out before its limit")
+            clock.advance(by: 0.001)
+            do {
+                _ = try await value(of: running, "the stuck statement to time out")
                 Issue.record("a statement that never answered returned")
             } catch let error as StatementTimedOut {
                 #expect(error.what == "the stuck statement")
                 #expect(error.limit == .milliseconds(100))
             }
-            let waited = ContinuousClock.now - started
-            #expect(waited >= .milliseconds(100))
-            #expect(waited < .seconds(20))
-            #expect(await cancelled.wait(upTo: .seconds(20)), "the overrunning statement was not cancelled")
+            #expect(watchdog.runningCount == 0)
+            cancelled.open()
+        }
+
+        @Test func anOverrunningStatementIsCancelled() async throws {
+            let clock = ManualTaskClock()
+            let watchdog = StatementWatchdog(limit: .seconds(1), clock: clock)
+            defer { watchdog.stop() }
+            let cancelled = Latch<Void>()
+            let running = Task {
+                try await watchdog.run("the stuck statement") {
+                    await withTaskCancellationHandler {
+                        _ = await Latch<Void>().wait(timeout: .seconds(60), on: SystemTaskClock())
+                    } onCancel: {
+                        cancelled.open()
+                    }
+                    return 1
+                }
+            }
+            try await eventually("the statement runs") { watchdog.runningCount == 1 }
+            clock.advance(by: 1)
+            await #expect(throws: StatementTimedOut.self) { try await value(of: running, "the timeout") }
+            #expect(await cancelled.wait(timeout: .seconds(20), on: SystemTaskClock()) != nil)
         }
 
         @Test func aLaterStatementIsTimedFromItsOwnStart() async throws {
             // With nothing running, the timer sleeps until one limit (2 s) after it looked. A
-            // statement that starts 1.5 s later and answers after 1 s ends past that wake-up, and must
-            // still have had its whole limit from its own start.
-            let watchdog = StatementWatchdog(limit: .seconds(2))
+            // statement that starts 1.5 s later and answers 1 s after that ends past that wake-up,
+            // and must still have had its whole limit from its own start.
+            let clock = ManualTaskClock()
+            let watchdog = StatementWatchdog(limit: .seconds(2), clock: clock)
             defer { watchdog.stop() }
             _ = try await watchdog.run("quick") { 1 }
-            try await Task.sleep(for: .milliseconds(1_500))
-            let started = ContinuousClock.now
-            let answer = try await watchdog.run("answered after 1 s") {
-                try await Task.sleep(for: .seconds(1))
-                return 2
+            try await eventually("the timer sleeps on the clock") { clock.sleeperCount == 1 }
+            clock.advance(by: 1.5)
+            let answer = TestGate()
+            let running = Task {
+                try await watchdog.run("answered after 1 s") {
+                    try await answer.waitIgnoringCancellation()
+                    return 2
+                }
             }
-            #expect(answer == 2)
-            #expect(ContinuousClock.now - started >= .seconds(1))
-        }
-    }
-
-    /// Fires once; waiters and handlers registered before or after run once it has fired.
-    final class OneShot: Sendable {
-        private let state = LockedState<(fired: Bool, handlers: [@Sendable () -> Void])>((false, []))
-
-        func fire() {
-            let handlers = state.withLock { state -> [@Sendable () -> Void] in
-                guard !state.fired else { return [] }
-                state.fired = true
-                defer { state.handlers = [] }
-                return state.handlers
-            }
-            for handler in handlers { handler() }
-        }
-
-        func onFire(_ handler: @escaping @Sendable () -> Void) {
-            let now = state.withLock { state -> Bool in
-                if state.fired { return true }
-                state.handlers.append(handler)
-                return false
-            }
-            if now { handler() }
-        }
-
-        func wait() async {
-            await withCheckedContinuation { (waiting: CheckedContinuation<Void, Never>) in
-                onFire { waiting.resume() }
-            }
-        }
-
-        /// Whether it fired within `limit`.
-        func wait(upTo limit: Duration) async -> Bool {
-            let deadline = ContinuousClock.now + limit
-            while ContinuousClock.now < deadline {
-                if state.withLock({ $0.fired }) { return true }
-                try? await Task.sleep(for: .milliseconds(5))
-            }
-            return state.withLock { $0.fired }
+            try await eventually("the statement runs") { watchdog.runningCount == 1 }
+            clock.advance(by: 1)  // 2.5 s: past the timer's first wake-up, 1 s into the statement
+            try await eventually("the timer sleeps again") { clock.sleeperCount == 1 }
+            #expect(watchdog.runningCount == 1, "the statement was timed from the timer's wake-up")
+            answer.open()
+            #expect(try await value(of: running, "the answer") == 2)
         }
     }
 #endif  // Postgres
