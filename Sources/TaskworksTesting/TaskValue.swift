@@ -33,3 +33,13 @@ public func value<Success: Sendable>(
         Task { finish(await task.result) }
     }
 }
+
+/// ``value(of:_:within:fileID:line:)`` for a task that cannot fail.
+public func value<Success: Sendable>(
+    of task: Task<Success, Never>, _ what: @autoclosure () -> String = "a task to finish",
+    within timeout: Duration = .seconds(60), fileID: String = #fileID, line: Int = #line
+) async throws -> Success {
+    try await value(
+        of: Task<Success, any Error> { await task.value }, what(), within: timeout, fileID: fileID, line: line
+    )
+}

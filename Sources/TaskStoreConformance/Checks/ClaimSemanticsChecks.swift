@@ -8,11 +8,12 @@ import TaskworksTesting
 enum ClaimSemanticsChecks {
     /// Runners of type `hold` record their start and then wait until the check releases them.
     final class HeldRunners: Sendable {
-        private let state = LockedState<(started: [TaskID], released: Bool)>(([], false))
+        private let startedIDs = LockedState<[TaskID]>([])
+        private let gate = TestGate()
 
-        var started: [TaskID] { state.withLock { $0.started } }
+        var started: [TaskID] { startedIDs.withLock { $0 } }
 
-        func release() { state.withLock { $0.released = true } }
+        func release() { gate.open() }
 
         /// A registry with `noop` (returns at once) and `hold` (waits for `release()`, at most
         /// 60 s, and honours cancellation).
@@ -20,12 +21,8 @@ enum ClaimSemanticsChecks {
             let registry = try Sample.registry()
             try registry.register("hold") { _ in
                 ClosureTaskRunner { task in
-                    self.state.withLock { $0.started.append(task.task.id) }
-                    let deadline = ContinuousClock.now + .seconds(60)
-                    while !self.state.withLock({ $0.released }), ContinuousClock.now < deadline {
-                        try task.checkCancellation()
-                        try await Task.sleep(for: .milliseconds(1))
-                    }
+                    self.startedIDs.withLock { $0.append(task.task.id) }
+                    try await self.gate.wait()
                     return nil
                 }
             }

@@ -50,7 +50,7 @@ struct ArtifactStoreTests {
         #expect(missing?.code == .artifactNotFound)
         #expect(try files(in: store) == [key.rawValue + ".partial"])
         finish.open()
-        #expect(try await writing.value == 100_008)
+        #expect(try await value(of: writing) == 100_008)
         #expect(try files(in: store) == [key.rawValue])
         let read = try await bytes(of: try await store.read(key))
         #expect(read.count == 100_008)
@@ -79,7 +79,7 @@ struct ArtifactStoreTests {
         }
         try await started.waitIgnoringCancellation()
         cancelled.cancel()
-        await #expect(throws: CancellationError.self) { _ = try await cancelled.value }
+        await #expect(throws: CancellationError.self) { _ = try await value(of: cancelled) }
         #expect(try files(in: store).isEmpty)
     }
 

@@ -8,7 +8,7 @@ struct TestGateTests {
         let gate = TestGate()
         let waiter = Task { try await gate.wait() }
         gate.open()
-        try await waiter.value
+        try await value(of: waiter)
         try await gate.wait()
         #expect(gate.isOpen)
     }
@@ -22,6 +22,6 @@ struct TestGateTests {
         let gate = TestGate()
         let waiter = Task { try await gate.wait() }
         waiter.cancel()
-        await #expect(throws: CancellationError.self) { try await waiter.value }
+        await #expect(throws: CancellationError.self) { try await value(of: waiter) }
     }
 }

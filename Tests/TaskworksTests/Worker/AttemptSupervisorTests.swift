@@ -110,7 +110,7 @@ struct AttemptSupervisorTests {
         #expect(stored.leaseOwner == owner)
         #expect(stored.progress == 0)  // attempt 1's 60 is not the retry's progress
         supervisor.stop()
-        await supervising.value
+        try await value(of: supervising)
     }
 
     @Test func aRenewalSlowerThanTheIntervalHoldsUpNothingAndDoesNotMakeTheSupervisorSpin() async throws {
@@ -154,6 +154,6 @@ struct AttemptSupervisorTests {
         store.proceed.open()
         store.returnAnswer.open()
         supervisor.stop()
-        await supervising.value
+        try await value(of: supervising)
     }
 }

@@ -89,7 +89,7 @@ struct ShutdownTests {
         world.finishCallback.open()
         try await value(of: running, "run() once the callback returned")
         #expect(world.service.engine.callbacks.runningCount == 0)
-        await watcher.value
+        try await value(of: watcher)
     }
 
     @Test func aCallbackOutlastingTheGracePeriodIsReportedNotAwaited() async throws {

@@ -334,7 +334,7 @@ struct WorkerPoolTests {
         #expect(harness.pool.runningCount == 1)
         let late = try await harness.service.create("noop", createdBy: .user("alice"))
         release.open()
-        try await running.value
+        try await value(of: running)
         #expect(try await harness.status(task.id).status == .succeeded)
         #expect(try await harness.status(late.id).status == .pending)
     }
@@ -359,7 +359,7 @@ struct WorkerPoolTests {
         let task = try await harness.service.create("endless", createdBy: .user("alice"))
         try await started.waitIgnoringCancellation()
         harness.pool.shutdown()
-        try await running.value
+        try await value(of: running)
         // run() returned only after the runner stopped and its task was handed back.
         let after = try await harness.status(task.id)
         #expect(after.status == .pending)

@@ -73,7 +73,7 @@
             let running = Task { try await WorkerPoolService(pool).run() }
             try await started.wait()
             running.cancel()
-            try await running.value
+            try await value(of: running)
             // Cancelled runners go back to pending without spending the attempt.
             let stored = try await service.task(task.id, as: .system)
             #expect(stored.status == .pending)

@@ -151,7 +151,7 @@
                 try await service.counts(for: .system).byStatus[.succeeded, default: 0] == total
             }
             pool.shutdown()
-            try await running.value
+            try await value(of: running)
             #expect(terminated >= 3, "the test terminated the store's connections")
             let log = messages.withLock { $0 }
             #expect(await counter.total == total)
@@ -189,7 +189,7 @@
                 }
             }
             pool.shutdown()
-            try await running.value
+            try await value(of: running)
             try await workerHost.dropSchema()
             await workerHost.close()
             await creatingHost.close()

@@ -56,7 +56,7 @@
             let waiting = Task { try await store.task(id: TaskID()) }
             await #expect(throws: TaskworksError.self) { try await store.run() }
             do {
-                _ = try await waiting.value
+                _ = try await value(of: waiting)
                 Issue.record("a call waiting for an unreachable store succeeded")
             } catch let error as TaskworksError {
                 #expect(error.code == .storageFailure)
@@ -77,12 +77,12 @@
             let group = ServiceGroup(
                 configuration: .init(services: [.init(service: store)], logger: silentLogger))
             let running = Task { try await group.run() }
-            let inserted = try await early.value
+            let inserted = try await value(of: early)
             #expect(store.appliedMigrations == PostgresSchema.migrations.map(\.version))
             #expect(try await store.task(id: inserted.id)?.createdBy == "alice")
             try await eventually("the client logged through the configured logger") { !lines.all.isEmpty }
             await group.triggerGracefulShutdown()
-            try await running.value
+            try await value(of: running)
             var cleanup = configuration
             cleanup.logger = silentLogger
             let other = try await PostgresTaskStore(configuration: cleanup)

@@ -68,7 +68,7 @@
             #expect(store.appliedMigrations == Array(1...PostgresTaskStore.schemaVersion))
             try await store.dropSchema()
             await group.triggerGracefulShutdown()
-            try await running.value
+            try await value(of: running)
         }
 
         @Test func withManualMigrationsAnEmptySchemaIsRefusedWithWhatToDo() async throws {

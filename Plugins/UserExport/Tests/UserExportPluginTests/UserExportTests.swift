@@ -62,12 +62,7 @@ struct ExportHarness {
     }
 
     func run<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        let worker = Task { try await pool.run() }
-        defer { worker.cancel() }
-        let value = try await body()
-        pool.shutdown()
-        try await worker.value
-        return value
+        try await withRunningPool(pool, body)
     }
 
     func finished(_ id: TaskID) async throws -> TaskRecord {
