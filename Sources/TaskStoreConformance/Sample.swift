@@ -40,7 +40,7 @@ enum Sample {
         configuration.pollInterval = .milliseconds(50)
         configuration.leaseDuration = .seconds(30)
         configuration.leaseRenewalInterval = .milliseconds(20)
-        configuration.retryPolicy = RetryPolicy(initialDelay: .milliseconds(10), jitter: 0)
+        configuration.retryPolicy = RetryPolicy(initialDelay: .zero, jitter: 0)
         configuration.shutdownGracePeriod = .seconds(10)
         return configuration
     }

@@ -165,7 +165,7 @@ extension WorkerPool {
                 if outcome == .released {
                     engine.pools.wake()
                 } else {
-                    dueDates.withLock { $0.record(stored.runAfter) }
+                    state.withLock { $0.dueDates.record(stored.runAfter) }
                     wakeUp.notify()  // an idle loop recomputes how long to sleep
                 }
             }

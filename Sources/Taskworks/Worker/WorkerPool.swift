@@ -47,9 +47,6 @@ public final class WorkerPool: Sendable {
     let writesNeverWait: Bool
     /// ``Configuration/effectiveRenewalInterval`` in seconds, worked out once.
     let renewalSeconds: TimeInterval
-    /// When the retries this pool scheduled and the delayed tasks created in this process come
-    /// due, so an idle pool wakes for them before the next poll.
-    let dueDates = LockedState(DueDates())
     /// How many times the pool found no work and went idle (tests use it to know the pool is
     /// waiting, so a task finishing proves it was woken rather than found by the claim before).
     let idleWaitCount = Atomic<Int>(0)
@@ -132,8 +129,8 @@ public final class WorkerPool: Sendable {
         let supervisor = AttemptSupervisor(engine: engine, configuration: configuration)
         engine.pools.add(
             self,
-            wake: { [wakeUp, dueDates] due in
-                if let due { dueDates.withLock { $0.record(due) } }
+            wake: { [wakeUp, state] due in
+                if let due { state.withLock { $0.dueDates.record(due) } }
                 wakeUp.notify()
             },
             runningAttempt: { [supervisor] id in supervisor.context(for: id) },
@@ -211,7 +208,10 @@ public final class WorkerPool: Sendable {
     ) async {
         var runsSinceYield = 0
         while true {
-            let (action, claimEpoch) = state.withLock { ($0.nextAction(), $0.claimEpoch) }
+            // The due-date mark is read with the action: for a fetch, just before its claim begins.
+            let (action, claimEpoch, dueMark) = state.withLock {
+                ($0.nextAction(), $0.claimEpoch, $0.dueDates.mark)
+            }
             switch action {
             case .exit:
                 wakeUp.notify()  // a loop leaving may leave work for the others
@@ -221,7 +221,6 @@ public final class WorkerPool: Sendable {
             case .fetch(let count):
                 let claimed: [TaskRecord]
                 let epoch = engine.pools.cancelEpoch.load(ordering: .sequentiallyConsistent)
-                let dueMark = dueDates.withLock { $0.mark }
                 let claimTime = engine.clock.now()
                 do {
                     claimed = try await engine.claim(
@@ -284,7 +283,7 @@ public final class WorkerPool: Sendable {
     /// already but that the claim may not have seen (it was stored while the claim ran) gets an
     /// immediate new claim.
     private func idleWait(afterClaimAt claimTime: Date, dueMark: UInt64) -> Duration {
-        let next = dueDates.withLock { $0.earliest(afterClaimAt: claimTime, mark: dueMark) }
+        let next = state.withLock { $0.dueDates.earliest(afterClaimAt: claimTime, mark: dueMark) }
         guard let next else { return configuration.pollInterval }
         // Compared before any conversion: a due date far away (or not finite) never reaches Int64.
         let untilDue = next.timeIntervalSince(engine.clock.now())

@@ -48,6 +48,9 @@ struct WorkerPoolStateMachine: Sendable {
     private(set) var shutdownDeadline: MonotonicInstant?
     /// A forced shutdown (or a cancelled `run()`) was asked for: stop runners now.
     private(set) var isForced = false
+    /// When the retries this pool scheduled and the delayed tasks created in this process come
+    /// due, so an idle pool wakes for them before the next poll.
+    var dueDates = DueDates()
 
     init(limit: Int) {
         self.limit = limit

@@ -24,7 +24,8 @@ enum Fixtures {
         configuration.pollInterval = .seconds(3600)
         configuration.leaseDuration = .seconds(30)
         configuration.leaseRenewalInterval = .milliseconds(20)
-        configuration.retryPolicy = RetryPolicy(initialDelay: .milliseconds(20), jitter: 0)
+        // Retries come due at once; backoff timing is tested on a manual clock.
+        configuration.retryPolicy = RetryPolicy(initialDelay: .zero, jitter: 0)
         configuration.shutdownGracePeriod = .seconds(10)
         return configuration
     }

@@ -14,14 +14,14 @@ struct WorkerPoolTests {
         let pool: WorkerPool
 
         init(
-            fixture: StoreFixture, concurrency: Int = 4,
+            fixture: StoreFixture, concurrency: Int = 4, clock: any TaskClock = SystemTaskClock(),
             configure: (inout WorkerPool.Configuration) -> Void = { _ in },
             register: (TaskRegistry) throws -> Void
         ) async throws {
             registry = try Sample.registry()
             try register(registry)
             store = try await fixture.make()
-            service = TaskService(store: store, registry: registry)
+            service = TaskService(store: store, registry: registry, clock: clock)
             var configuration = Fixtures.poolConfiguration(concurrency: concurrency)
             configure(&configuration)
             pool = WorkerPool(service: service, configuration: configuration)
@@ -86,29 +86,38 @@ struct WorkerPoolTests {
 
     @Test(arguments: StoreFixture.all)
     func failingAttemptsAreRetriedWithBackoffThenSucceed(fixture: StoreFixture) async throws {
-        let starts = LockedState<[ContinuousClock.Instant]>([])
-        let harness = try await Harness(fixture: fixture) { registry in
-            try registry.register("flaky") { _ in
-                ClosureTaskRunner { context in
-                    starts.withLock { $0.append(.now) }
-                    if context.task.attempts < 3 {
-                        throw TaskFailure.retryable("attempt \(context.task.attempts) failed")
+        let clock = ManualTaskClock()
+        let starts = LockedState<[Date]>([])
+        let harness = try await Harness(
+            fixture: fixture, clock: clock,
+            configure: { $0.retryPolicy = RetryPolicy(initialDelay: .milliseconds(20), jitter: 0) },
+            register: { registry in
+                try registry.register("flaky") { _ in
+                    ClosureTaskRunner { context in
+                        starts.withLock { $0.append(clock.now()) }
+                        if context.task.attempts < 3 {
+                            throw TaskFailure.retryable("attempt \(context.task.attempts) failed")
+                        }
+                        return nil
                     }
-                    return nil
                 }
-            }
-        }
+            })
         try await withRunningPool(harness.pool) {
             let task = try await harness.service.create(
                 "flaky", options: TaskOptions(maxRetries: 3), createdBy: .user("alice"))
-            let done = try await harness.waitFor(task.id, .succeeded)
+            // The clock moves 5 ms a look: retries come due only as it passes their backoff.
+            try await eventually("task \(task.id) to succeed") {
+                clock.advance(by: 0.005)
+                return try await harness.status(task.id).status == .succeeded
+            }
+            let done = try await harness.status(task.id)
             #expect(done.attempts == 3)
             #expect(done.errorMessage == nil)
             let times = starts.withLock { $0 }
             try #require(times.count == 3)
-            // Backoff 20 ms then 40 ms (jitter off): a retry never starts early.
-            #expect(times[1] - times[0] >= .milliseconds(20))
-            #expect(times[2] - times[1] >= .milliseconds(40))
+            // Backoff 20 ms then 40 ms (jitter off) on the service's clock: a retry never starts early.
+            #expect(times[1].timeIntervalSince(times[0]) >= 0.020)
+            #expect(times[2].timeIntervalSince(times[1]) >= 0.040)
         }
     }
 

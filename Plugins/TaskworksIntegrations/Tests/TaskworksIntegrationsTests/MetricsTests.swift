@@ -23,7 +23,7 @@
             let recording = Task { try await recorder.run() }
             defer { recording.cancel() }
             var configuration = WorkerPool.Configuration(concurrency: 1)
-            configuration.retryPolicy = RetryPolicy(initialDelay: .milliseconds(10), jitter: 0)
+            configuration.retryPolicy = RetryPolicy(initialDelay: .zero, jitter: 0)
             let pool = WorkerPool(service: service, configuration: configuration)
             // The stream is subscribed once run() has started: wait for the first gauge reading.
             try await eventually("the metrics loop started") {
