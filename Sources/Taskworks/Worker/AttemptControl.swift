@@ -2,8 +2,9 @@ import Foundation
 
 /// The pool's side of one attempt: why its runner must stop, the task or worker loop to cancel
 /// for it, the progress still to store, the artifacts it wrote. A runner never sees it: its
-/// ``TaskContext`` offers the runner's API only and keeps this as an internal member.
-final class AttemptControl: Sendable {
+/// ``TaskContext`` offers the runner's API only and keeps this as an internal member (a value: its
+/// lock's storage is the one object it adds to an attempt).
+struct AttemptControl: Sendable {
     /// Why the framework asked the runner to stop.
     enum StopReason: Sendable, Equatable {
         case cancelRequested
