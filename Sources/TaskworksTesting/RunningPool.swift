@@ -1,6 +1,6 @@
 import Taskworks
 
-/// Runs `body` while `pool` runs, then shuts the pool down gracefully (``WorkerPool/shutdown(force:)``)
+/// Runs `body` while `pool` runs, then shuts the pool down gracefully (`WorkerPool.shutdown()`)
 /// and waits until `run()` returned, also when `body` throws; returns what `body` returned.
 ///
 /// ```swift
