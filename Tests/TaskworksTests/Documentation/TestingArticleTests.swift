@@ -1,0 +1,30 @@
+import Foundation
+import Taskworks
+import TaskworksTesting
+import Testing
+
+/// The code of the DocC article *Testing*, compiled and run: the article's test is this test.
+@Suite("Article: Testing")
+struct TestingArticleTests {
+    struct Resize: TaskDefinition {
+        typealias Result = Resized
+        static let taskType = "resize_image"
+        var width: Int
+    }
+    struct Resized: Codable, Sendable { var width: Int }
+
+    let registry: TaskRegistry
+
+    init() throws {
+        registry = TaskRegistry()
+        try registry.register(Resize.self) { resize, _ in Resized(width: resize.width / 2) }
+    }
+
+    // readme:begin testing-a-runner
+    @Test func resizeHalvesTheWidth() async throws {
+        let outcome = try await RunnerTest.run(Resize(width: 640), registeredIn: registry)
+        #expect(outcome.status == .succeeded)
+        #expect(try outcome.result(of: Resize.self)?.width == 320)
+    }
+    // readme:end testing-a-runner
+}
