@@ -3,7 +3,8 @@ import Taskworks
 import TaskworksTesting
 import Testing
 
-/// The code of the DocC article *Testing*, compiled and run: the article's test is this test.
+/// The code of the DocC articles *Testing* and *TaskworksTesting*, compiled and run: the articles'
+/// test is this test.
 @Suite("Article: Testing")
 struct TestingArticleTests {
     struct Resize: TaskDefinition {
@@ -17,7 +18,10 @@ struct TestingArticleTests {
 
     init() throws {
         registry = TaskRegistry()
-        try registry.register(Resize.self) { resize, _ in Resized(width: resize.width / 2) }
+        try registry.register(Resize.self) { resize, context in
+            context.reportProgress(100)
+            return Resized(width: resize.width / 2)
+        }
     }
 
     // readme:begin testing-a-runner
@@ -25,6 +29,7 @@ struct TestingArticleTests {
         let outcome = try await RunnerTest.run(Resize(width: 640), registeredIn: registry)
         #expect(outcome.status == .succeeded)
         #expect(try outcome.result(of: Resize.self)?.width == 320)
+        #expect(outcome.progressReports.last == 100)
     }
     // readme:end testing-a-runner
 }
