@@ -116,8 +116,9 @@ struct WorkerPoolTests {
             let times = starts.withLock { $0 }
             try #require(times.count == 3)
             // Backoff 20 ms then 40 ms (jitter off) on the service's clock: a retry never starts early.
-            #expect(times[1].timeIntervalSince(times[0]) >= 0.020)
-            #expect(times[2].timeIntervalSince(times[1]) >= 0.040)
+            // A Date near 2027 resolves about 0.24 µs, so the differences are compared within 1 µs.
+            #expect(times[1].timeIntervalSince(times[0]) >= 0.020 - 1e-6)
+            #expect(times[2].timeIntervalSince(times[1]) >= 0.040 - 1e-6)
         }
     }
 
