@@ -53,14 +53,15 @@ public final class ManualTaskClock: TaskClock {
     /// Returns once the clock has moved `duration` past now, or throws `CancellationError` when
     /// the calling task is cancelled first.
     public func sleep(for duration: Duration) async throws {
-        let id: UInt64? = state.withLock { state in
-            let nanoseconds = ManualTaskClock.nanoseconds(of: duration)
-            guard nanoseconds > 0 else { return nil }
+        let nanoseconds = MonotonicInstant.nanoseconds(of: duration)
+        guard nanoseconds > 0 else { return }
+        let (id, deadline) = state.withLock { state -> (UInt64, UInt64) in
             state.nextSleeperID &+= 1
-            return state.nextSleeperID
+            return (
+                state.nextSleeperID,
+                MonotonicInstant(nanoseconds: state.elapsed).advanced(by: nanoseconds).nanoseconds
+            )
         }
-        guard let id else { return }
-        let deadline = monotonicNanoseconds().addingSaturated(ManualTaskClock.nanoseconds(of: duration))
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation {
                 (continuation: CheckedContinuation<Void, any Error>) in
@@ -102,29 +103,14 @@ public final class ManualTaskClock: TaskClock {
             let forward = state.date.timeIntervalSince(state.latest)
             guard forward > 0 else { return [] }
             state.latest = state.date
-            state.elapsed = state.elapsed.addingSaturated(
-                forward * 1e9 < 1.8e19 ? UInt64(forward * 1e9) : .max)
+            state.elapsed =
+                MonotonicInstant(nanoseconds: state.elapsed)
+                .advanced(by: forward * 1e9 < 1.8e19 ? UInt64(forward * 1e9) : .max).nanoseconds
             let elapsed = state.elapsed
             let due = state.sleepers.filter { $0.value.deadline <= elapsed }
             for id in due.keys { state.sleepers[id] = nil }
             return Array(due.values)
         }
         for sleeper in woken { sleeper.continuation.resume() }
-    }
-
-    /// `duration` in whole nanoseconds: zero when negative, saturating.
-    private static func nanoseconds(of duration: Duration) -> UInt64 {
-        let parts = duration.components
-        guard parts.seconds >= 0 else { return 0 }
-        let (scaled, overflow) = UInt64(parts.seconds).multipliedReportingOverflow(by: 1_000_000_000)
-        if overflow { return .max }
-        return scaled.addingSaturated(UInt64(max(0, parts.attoseconds / 1_000_000_000)))
-    }
-}
-
-extension UInt64 {
-    fileprivate func addingSaturated(_ other: UInt64) -> UInt64 {
-        let (sum, overflow) = addingReportingOverflow(other)
-        return overflow ? .max : sum
     }
 }

@@ -42,7 +42,7 @@ public final class TaskContext: Sendable {
     /// (``TaskRecord/progress``, events and the HTTP API read it back as the same `Int`). Values
     /// are clamped to 0–100, and a value lower than one already reported is ignored.
     public func reportProgress(_ percent: Int) {
-        _ = control.report(min(100, max(0, percent)))
+        control.report(min(100, max(0, percent)))
     }
 
     /// Reports `completed` of `total` steps as a percentage (rounded down): `reportProgress(

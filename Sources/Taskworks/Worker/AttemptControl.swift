@@ -127,8 +127,8 @@ struct AttemptControl: Sendable {
         }
     }
 
-    /// Records a progress report (already clamped); says whether it moved the progress.
-    func report(_ whole: Int) -> Bool {
+    /// Records a progress report (already clamped) and wakes the supervisor when it is new.
+    func report(_ whole: Int) {
         let (moved, wake) = state.withLock { state -> (Bool, Bool) in
             guard whole > state.reportedProgress else { return (false, false) }
             state.reportedProgress = whole
@@ -138,6 +138,5 @@ struct AttemptControl: Sendable {
         }
         if wake { supervisorWakeUp?.notify() }
         if moved, let progressObserver { progressObserver(whole) }
-        return moved
     }
 }

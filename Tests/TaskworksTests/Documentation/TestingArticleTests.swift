@@ -7,12 +7,8 @@ import Testing
 /// test is this test.
 @Suite("Article: Testing")
 struct TestingArticleTests {
-    struct Resize: TaskDefinition {
-        typealias Result = Resized
-        static let taskType = "resize_image"
-        var width: Int
-    }
-    struct Resized: Codable, Sendable { var width: Int }
+    typealias Resize = TypedTasksArticle.Resize
+    typealias Resized = TypedTasksArticle.Resized
 
     let registry: TaskRegistry
 

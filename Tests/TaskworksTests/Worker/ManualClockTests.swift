@@ -91,9 +91,7 @@ struct ManualClockTests {
         let clock = ManualTaskClock()  // 08:00:00 UTC: the next minute tick is 60 s away
         let service = TaskService(store: InMemoryTaskStore(), registry: try Sample.registry(), clock: clock)
         let scheduler = TaskScheduler(service: service)
-        try scheduler.add(
-            TaskSchedule(
-                name: "every-minute", taskType: "noop", trigger: .interval(.seconds(60), runAtStart: false)))
+        try scheduler.add(TaskSchedulerTests.minuteSchedule())
         let running = Task { try await scheduler.run() }
         defer { running.cancel() }
         try await eventually("the scheduler sleeps on the clock") { clock.sleeperCount >= 1 }

@@ -113,9 +113,7 @@ struct ShutdownTests {
         let clock = ManualTaskClock()
         let service = TaskService(store: InMemoryTaskStore(), registry: try Sample.registry(), clock: clock)
         let scheduler = TaskScheduler(service: service)
-        try scheduler.add(
-            TaskSchedule(
-                name: "every-minute", taskType: "noop", trigger: .interval(.seconds(60), runAtStart: false)))
+        try scheduler.add(TaskSchedulerTests.minuteSchedule())
         let running = Task { try await scheduler.run() }
         try await eventually("the scheduler sleeps until its tick") { clock.sleeperCount == 1 }
         running.cancel()
