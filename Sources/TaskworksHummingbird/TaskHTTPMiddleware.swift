@@ -28,7 +28,7 @@
         }
     }
 
-    /// Hands requests under a ``TaskHTTPMount``'s prefix to Taskworks and everything else on to
+    /// Hands requests under a `TaskHTTPMount`'s prefix to Taskworks and everything else on to
     /// the router. Request bodies over the API's limit get 413; server-sent event streams end at
     /// the application's graceful shutdown, so shutdown does not wait for open consoles.
     public struct TaskHTTPMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -36,7 +36,7 @@
         public let mount: TaskHTTPMount
         let caller: @Sendable (Request, Context) async throws -> Caller?
 
-        /// Makes the middleware; ``Hummingbird/Router/addTaskworks(_:caller:)`` adds it for you.
+        /// Makes the middleware; `Hummingbird.Router.addTaskworks(_:caller:)` adds it for you.
         public init(
             mount: TaskHTTPMount, caller: @escaping @Sendable (Request, Context) async throws -> Caller?
         ) {

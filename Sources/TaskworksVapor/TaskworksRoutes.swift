@@ -5,7 +5,7 @@
     import Vapor
 
     /// Taskworks' HTTP API, its event stream and the task console as Vapor routes under a
-    /// ``TaskHTTPMount``'s prefix (`/tasks` unless the host picked another):
+    /// `TaskHTTPMount`'s prefix (`/tasks` unless the host picked another):
     /// `try app.register(collection: TaskworksRoutes(mount: mount) { request in … })`.
     ///
     /// Request bodies over the API's limit get 413. Add ``TaskworksLifecycle`` too, so open event

@@ -20,7 +20,7 @@
     }
 
     extension Logger {
-        /// A handler for ``TaskService/Configuration/runnerLogHandler`` that logs runners'
+        /// A handler for `TaskService.Configuration.runnerLogHandler` that logs runners'
         /// `context.log` lines through this logger, with `task.id`, `task.type`, `task.attempt` and
         /// the runner's own keys as metadata.
         ///

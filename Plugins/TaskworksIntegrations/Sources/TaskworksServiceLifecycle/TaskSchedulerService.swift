@@ -2,7 +2,7 @@
     import ServiceLifecycle
     import Taskworks
 
-    /// A ``TaskScheduler`` as a ServiceLifecycle `Service`: it fires due schedules until graceful
+    /// A `TaskScheduler` as a ServiceLifecycle `Service`: it fires due schedules until graceful
     /// shutdown (or cancellation), then returns. A run already created is a task like any other: the
     /// pools finish it or hand it back.
     public struct TaskSchedulerService: Service {

@@ -3,7 +3,7 @@
     import Tracing
 
     /// Carries the trace context that is current where a task is created into the task's
-    /// ``TaskRecord/metadata``, so the attempt that runs it — in this process or another sharing the
+    /// `TaskRecord.metadata`, so the attempt that runs it — in this process or another sharing the
     /// store — continues that trace (``TaskTracingMiddleware`` reads it back).
     ///
     /// The keys are whatever the bootstrapped instrument injects: with swift-otel's W3C propagator

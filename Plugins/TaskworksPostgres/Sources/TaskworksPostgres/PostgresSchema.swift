@@ -281,7 +281,7 @@
         /// Creates the schema and applies the migrations it lacks, up to `target` (tests stop early to
         /// build an older schema); returns the versions applied now.
         ///
-        /// - Throws: ``TaskworksError/Code/corruptStore`` when the database has a newer schema than
+        /// - Throws: `TaskworksError.Code.corruptStore` when the database has a newer schema than
         ///   this code knows.
         static func migrate(
             _ client: PostgresClient, schema: String, logger: Logger, upTo target: Int = latestVersion

@@ -10,7 +10,7 @@
 
         /// Stores many new tasks in one transaction: one `SELECT` for ids already taken, the unique
         /// keys' advisory locks and holders in two more, then `INSERT … SELECT … FROM unnest(…)`s of up
-        /// to ``rowsPerInsert`` rows and one `NOTIFY`. See ``TaskStore/insert(contentsOf:)``.
+        /// to `rowsPerInsert` rows and one `NOTIFY`. See `TaskStore.insert(contentsOf:)`.
         public func insert(contentsOf tasks: [TaskRecord]) async throws -> [TaskRecord] {
             guard !tasks.isEmpty else { return [] }
             let batch = try PostgresTaskStore.newBatch(tasks)

@@ -10,7 +10,7 @@
             /// advisory lock, so hosts starting together never race. The default.
             case onOpen
             /// Opening the store only checks that the schema is current and fails with
-            /// ``TaskworksError/Code/storageFailure`` otherwise: the host applies
+            /// `TaskworksError.Code.storageFailure` otherwise: the host applies
             /// ``migrationSQL(schema:after:)`` with its own migration tool, or calls
             /// ``migrate(client:configuration:)`` when it chooses.
             case manual
@@ -24,9 +24,9 @@
         /// ``Configuration/migrations`` says; returns the migration versions applied (empty when the
         /// schema was current).
         ///
-        /// - Throws: ``TaskworksError/Code/invalidInput`` for a bad configuration;
-        ///   ``TaskworksError/Code/corruptStore`` when the schema is newer than this code;
-        ///   ``TaskworksError/Code/storageFailure`` when the server fails or does not answer.
+        /// - Throws: `TaskworksError.Code.invalidInput` for a bad configuration;
+        ///   `TaskworksError.Code.corruptStore` when the schema is newer than this code;
+        ///   `TaskworksError.Code.storageFailure` when the server fails or does not answer.
         public static func migrate(client: PostgresClient, configuration: Configuration) async throws -> [Int]
         {
             try configuration.validate()
@@ -45,7 +45,7 @@
         /// try PostgresTaskStore.migrationSQL(schema: "taskworks").write(toFile: "V12__taskworks.sql", …)
         /// ```
         ///
-        /// - Throws: ``TaskworksError/Code/invalidInput`` for a schema name the store would refuse
+        /// - Throws: `TaskworksError.Code.invalidInput` for a schema name the store would refuse
         ///   or a `version` outside 0…``schemaVersion``.
         public static func migrationSQL(schema: String = "taskworks", after version: Int = 0) throws -> String
         {

@@ -21,7 +21,7 @@
         }
 
         /// Up to `limit` tasks after `id` in id order (PostgreSQL's `uuid` order is the bytes' order,
-        /// as ``TaskID``'s `<`), walked on the primary key.
+        /// as `TaskID`'s `<`), walked on the primary key.
         public func scanTasks(after id: TaskID?, limit: Int) async throws -> [TaskRecord] {
             guard limit > 0 else { return [] }
             var binds = PostgresBindings(capacity: 2)

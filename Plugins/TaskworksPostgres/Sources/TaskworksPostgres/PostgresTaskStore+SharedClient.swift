@@ -28,7 +28,7 @@
         /// `minimumConnections` at 0: postgres-nio's pool can stop the process when a server restart
         /// drops its connections below a minimum (see ``init(configuration:)``).
         ///
-        /// - Throws: as ``init(configuration:)``; ``TaskworksError/Code/storageFailure`` when the
+        /// - Throws: as ``init(configuration:)``; `TaskworksError.Code.storageFailure` when the
         ///   schema is not current and ``Configuration/migrations`` is ``MigrationPolicy/manual``.
         public convenience init(sharing client: PostgresClient, configuration: Configuration) async throws {
             try configuration.validate()
@@ -43,7 +43,7 @@
         /// ``init(sharing:configuration:)`` does) and serves until graceful shutdown; it never runs
         /// or closes the client. Calls made before the schema is open wait for it.
         ///
-        /// - Throws: ``TaskworksError/Code/invalidInput`` for a bad configuration.
+        /// - Throws: `TaskworksError.Code.invalidInput` for a bad configuration.
         public convenience init(
             sharing client: PostgresClient, runningInServiceGroup configuration: Configuration
         )

@@ -69,7 +69,7 @@
         }
 
         /// Compare-and-set, combined with the writes running meanwhile into one statement (see
-        /// ``CombinedWrites``); each row still carries `WHERE id = … AND version = …`, and a task put
+        /// `CombinedWrites`); each row still carries `WHERE id = … AND version = …`, and a task put
         /// to pending sends `NOTIFY`.
         public func update(_ task: TaskRecord, expectedVersion: UInt64) async throws -> TaskUpdateResult {
             try await combinedWrites.submit(.init(task: task, expectedVersion: expectedVersion)) {
@@ -133,7 +133,7 @@
         }
 
         /// `DELETE … WHERE (id, version)` matches each given copy, the rows locked in id order first
-        /// (see ``StoreStatementTexts/lockedInIDOrder(_:ids:)``).
+        /// (see `StoreStatementTexts.lockedInIDOrder(_:ids:)`).
         public func remove(_ tasks: [TaskRecord]) async throws -> Int {
             guard !tasks.isEmpty else { return 0 }
             var binds = PostgresBindings(capacity: 2)

@@ -68,9 +68,9 @@
 
         /// Connects, then creates or migrates the schema.
         ///
-        /// - Throws: ``TaskworksError/Code/invalidInput`` for a bad configuration;
-        ///   ``TaskworksError/Code/storageFailure`` when the server cannot be reached within
-        ///   15 seconds or refuses the login; ``TaskworksError/Code/corruptStore`` when the
+        /// - Throws: `TaskworksError.Code.invalidInput` for a bad configuration;
+        ///   `TaskworksError.Code.storageFailure` when the server cannot be reached within
+        ///   15 seconds or refuses the login; `TaskworksError.Code.corruptStore` when the
         ///   schema is newer than this code.
         public convenience init(configuration: Configuration) async throws {
             let client = try PostgresTaskStore.makeClient(configuration)
@@ -101,7 +101,7 @@
         /// try await group.run()
         /// ```
         ///
-        /// - Throws: ``TaskworksError/Code/invalidInput`` for a bad configuration.
+        /// - Throws: `TaskworksError.Code.invalidInput` for a bad configuration.
         public convenience init(runningInServiceGroup configuration: Configuration) throws {
             self.init(
                 configuration: configuration, client: try PostgresTaskStore.makeClient(configuration),

@@ -61,7 +61,7 @@
             /// (``statementTimeout``) and is tried again on another.
             public var keepsConnectionsOpen: Bool
             /// Where the store reports retried connection failures and lost LISTEN connections, as
-            /// `warning` diagnostics with `store.schema`. Default ``TaskDiagnostics/standardError``;
+            /// `warning` diagnostics with `store.schema`. Default `TaskDiagnostics.standardError`;
             /// give it the sink you give the service.
             public var diagnostics: TaskDiagnostics
             /// Receives each report's text instead of ``diagnostics``, when set. Default `nil`.
@@ -116,7 +116,7 @@
             /// `postgresql://`). Query items: `sslmode=require` asks for TLS, `schema=NAME` picks the
             /// schema; other query items are refused, so a typo never goes unnoticed.
             ///
-            /// - Throws: ``TaskworksError/Code/invalidInput`` saying what is wrong with the URL.
+            /// - Throws: `TaskworksError.Code.invalidInput` saying what is wrong with the URL.
             public init(url text: String) throws {
                 guard let components = URLComponents(string: text),
                     let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme.lowercased())
@@ -156,7 +156,7 @@
 
             /// Checks the values a URL or caller gave.
             ///
-            /// - Throws: ``TaskworksError/Code/invalidInput`` naming the bad value.
+            /// - Throws: `TaskworksError.Code.invalidInput` naming the bad value.
             public func validate() throws {
                 guard (1...65_535).contains(port) else {
                     throw TaskworksError.invalidInput("port must be 1–65535; got \(port)")
@@ -180,7 +180,7 @@
             /// Checks a schema name: lowercase letters, digits and `_`, starting with a letter or
             /// `_`, at most 48 bytes (it is written into SQL as is).
             ///
-            /// - Throws: ``TaskworksError/Code/invalidInput`` naming the schema.
+            /// - Throws: `TaskworksError.Code.invalidInput` naming the schema.
             static func validate(schema: String) throws {
                 guard
                     let first = schema.unicodeScalars.first, first == "_" || ("a"..."z").contains(first),

@@ -37,7 +37,7 @@
         }
 
         /// Returns once the store is ready; throws what opening it failed with, or a
-        /// ``TaskworksError/Code/storageFailure`` after `limit` when `run()` never got there.
+        /// `TaskworksError.Code.storageFailure` after `limit` when `run()` never got there.
         func wait(limit: Duration) async throws {
             guard let outcome = await latch.wait(timeout: limit, on: SystemTaskClock()) else {
                 try Task.checkCancellation()

@@ -83,7 +83,7 @@
 
         /// A row selected with ``columns`` as a task, and its insertion sequence number.
         ///
-        /// - Throws: ``TaskworksError/Code/corruptStore`` when a value is not one the store writes.
+        /// - Throws: `TaskworksError.Code.corruptStore` when a value is not one the store writes.
         static func record(from row: PostgresRow) throws -> (record: TaskRecord, sequence: Int64) {
             let cells = row.makeRandomAccess()
             var index = 0

@@ -7,7 +7,7 @@
         /// the host opened for its own rows. The tasks exist if and only if that transaction
         /// commits; workers cannot see them before, and pools on every host wake at the commit (the
         /// `NOTIFY` is part of the transaction). Checks, permissions and unique keys are as for
-        /// ``TaskService/create(_:createdBy:)``; a unique key's lock is held until the host's
+        /// `TaskService.create(_:createdBy:)`; a unique key's lock is held until the host's
         /// transaction ends.
         ///
         /// ```swift
@@ -23,9 +23,9 @@
         ///
         /// - Parameter connection: a connection to the database of the service's
         ///   ``PostgresTaskStore``, inside an open transaction.
-        /// - Returns: one ``TaskCreation`` per task, in the batch's order; they are real only once
+        /// - Returns: one `TaskCreation` per task, in the batch's order; they are real only once
         ///   the transaction commits.
-        /// - Throws: as ``TaskService/create(_:createdBy:)``; ``TaskworksError/Code/invalidInput``
+        /// - Throws: as `TaskService.create(_:createdBy:)`; `TaskworksError.Code.invalidInput`
         ///   when the service's store is not a ``PostgresTaskStore``. A thrown error leaves nothing of
         ///   the tasks in the transaction; a failed statement aborts it, as PostgreSQL always does.
         public func create(

@@ -11,12 +11,12 @@ import Taskworks
 /// ```
 ///
 /// Payloads are checked when the task is created (``UserExportRequest/validated(_:)``), so a
-/// bad filter is refused with ``TaskworksError/Code/invalidInput`` at once. The service needs an
-/// ``ArtifactStore`` for the CSV.
+/// bad filter is refused with `TaskworksError.Code.invalidInput` at once. The service needs an
+/// `ArtifactStore` for the CSV.
 public struct UserExportPlugin: TaskPlugin {
     /// The registered task type name.
     public static let taskType = "user_export"
-    /// The permission creating an export needs under a ``RoleBasedTaskPolicy``: an export holds
+    /// The permission creating an export needs under a `RoleBasedTaskPolicy`: an export holds
     /// every user's e-mail, phone, roles and MFA flag.
     public static let exportPermission: TaskPermission = "authorization:user:export"
 

@@ -24,7 +24,7 @@ public struct UserExportRequest: Sendable, Codable, Hashable {
 
     /// Reads and checks a payload; a missing payload exports every user.
     ///
-    /// - Throws: ``TaskworksError/Code/invalidInput`` saying which field is wrong and what is
+    /// - Throws: `TaskworksError.Code.invalidInput` saying which field is wrong and what is
     ///   allowed.
     public static func validated(_ payload: JSONValue?) throws -> UserExportRequest {
         guard let payload, payload != .null else { return UserExportRequest() }

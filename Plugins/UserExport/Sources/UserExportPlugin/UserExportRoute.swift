@@ -2,7 +2,7 @@ import Taskworks
 
 /// `POST /users/export`: the plugin's own route, so hosts don't write it. The body is the
 /// export's filter (`{"keywords": …, "status": …}`, both optional, nothing else); creating the
-/// task needs ``UserExportPlugin/exportPermission`` under a ``RoleBasedTaskPolicy`` (the service
+/// task needs ``UserExportPlugin/exportPermission`` under a `RoleBasedTaskPolicy` (the service
 /// checks it), and the answer is the new task, 201.
 enum UserExportRoute {
     static let operation: JSONValue = .object([
