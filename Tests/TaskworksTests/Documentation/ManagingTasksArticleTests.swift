@@ -18,7 +18,8 @@ struct ManagingTasksArticleTests {
         // readme:begin managing-calls
         let task = try await service.create(
             "user_export", payload: ExportRequest(keywords: "smith"),
-            options: TaskOptions(maxRetries: 3, priority: 7, timeout: .seconds(300), metadata: ["tenant": "acme"]),
+            options: TaskOptions(
+                maxRetries: 3, priority: 7, timeout: .seconds(300), metadata: ["tenant": "acme"]),
             createdBy: alice)
         let stored = try await service.task(task.id, as: alice)
         let page = try await service.list(TaskQuery(statuses: [.pending], search: "export"), as: alice)
@@ -39,7 +40,9 @@ struct ManagingTasksArticleTests {
         #expect(resumed.status == .pending)
         #expect(cancelled.status == .cancelled)
         #expect(retried.status == .pending && retried.manualRetries == 1)
-        let deleted = await #expect(throws: TaskworksError.self) { try await service.task(task.id, as: alice) }
+        let deleted = await #expect(throws: TaskworksError.self) {
+            try await service.task(task.id, as: alice)
+        }
         #expect(deleted?.code == .taskNotFound)
 
         let users = ["u1", "u2", "u3"]

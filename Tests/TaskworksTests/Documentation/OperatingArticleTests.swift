@@ -57,7 +57,9 @@ struct OperatingArticleTests {
         try registry.register("report") { _ in ClosureTaskRunner { _ in nil } }
         let store = try await FileTaskStore(directory: directory, options: .init(createDirectory: true))
         let service = TaskService(store: store, registry: registry)
-        for index in 0..<20 { _ = try await service.create("report", payload: ["n": index], createdBy: .system) }
+        for index in 0..<20 {
+            _ = try await service.create("report", payload: ["n": index], createdBy: .system)
+        }
         await store.close()
         let journal = try #require(
             try FileManager.default.contentsOfDirectory(atPath: directory).first { $0.hasPrefix("journal-") })

@@ -36,11 +36,14 @@ struct StoresArticleTests {
         let registry = TaskRegistry()
         try registry.register("report") { _ in ClosureTaskRunner { _ in nil } }
         let service = TaskService(store: store, registry: registry)
-        for index in 0..<200 { _ = try await service.create("report", payload: ["n": index], createdBy: .system) }
+        for index in 0..<200 {
+            _ = try await service.create("report", payload: ["n": index], createdBy: .system)
+        }
         let writer = Task {
             var created: [TaskRecord] = []
             while !Task.isCancelled, created.count < 5_000 {
-                created.append(try await service.create("report", payload: ["n": created.count], createdBy: .system))
+                created.append(
+                    try await service.create("report", payload: ["n": created.count], createdBy: .system))
             }
             return created
         }

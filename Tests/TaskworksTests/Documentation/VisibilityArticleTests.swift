@@ -25,8 +25,12 @@ struct VisibilityArticleTests {
         #expect(seen.createdBy == "bob")
         #expect(alicesPage.items.map(\.createdBy) == ["alice"])
         let unknown = TaskID()
-        let hidden = await #expect(throws: TaskworksError.self) { try await service.task(bobs.id, as: .user("alice")) }
-        let missing = await #expect(throws: TaskworksError.self) { try await service.task(unknown, as: .user("alice")) }
+        let hidden = await #expect(throws: TaskworksError.self) {
+            try await service.task(bobs.id, as: .user("alice"))
+        }
+        let missing = await #expect(throws: TaskworksError.self) {
+            try await service.task(unknown, as: .user("alice"))
+        }
         #expect(hidden?.code == .taskNotFound)
         #expect(
             hidden?.message.replacingOccurrences(of: bobs.id.string, with: "ID")
@@ -45,7 +49,9 @@ struct VisibilityArticleTests {
             "admin": .init(
                 permissions: RoleBasedTaskPolicy.everyTaskPermission.union([exportPermission]),
                 seesEveryTask: true),
-            "operator": .init(permissions: [.list, .view, .cancel, .retry, .pause, .download, exportPermission]),
+            "operator": .init(permissions: [
+                .list, .view, .cancel, .retry, .pause, .download, exportPermission,
+            ]),
             "viewer": .init(permissions: [.list, .view, .download]),
         ])
         let service = TaskService(store: store, registry: registry, configuration: configuration)
@@ -59,7 +65,9 @@ struct VisibilityArticleTests {
         #expect(refusedCreate?.code == .permissionDenied)
         #expect(refusedCreate?.message.contains("authorization:user:export") == true)
         // Visibility first: carol gets not-found for alice's task, whatever her role allows.
-        let hidden = await #expect(throws: TaskworksError.self) { try await service.cancel(export.id, as: carol) }
+        let hidden = await #expect(throws: TaskworksError.self) {
+            try await service.cancel(export.id, as: carol)
+        }
         #expect(hidden?.code == .taskNotFound)
         #expect(try await service.cancel(export.id, as: alice).status == .cancelled)
         let admin = Caller.user("root", roles: ["admin"])

@@ -1,5 +1,5 @@
-// The README's Hummingbird example ("Running inside a server app"), compiled here so it cannot
-// rot; `.ci/check-readme-examples` checks that the README shows exactly the marked lines.
+// A Hummingbird host with logging, the mount and the pool and scheduler as services, compiled
+// here so it cannot rot; `.ci/check-readme-examples` checks the documentation that shows it.
 import Hummingbird
 import Logging
 import Taskworks

@@ -1,5 +1,5 @@
-// The README's Vapor example ("Running inside a server app"), compiled here so it cannot rot;
-// `.ci/check-readme-examples` checks that the README shows exactly the marked lines.
+// The Vapor example of the DocC articles Getting started and Mounting the API and the console,
+// compiled here so it cannot rot; `.ci/check-readme-examples` checks that they show these lines.
 import Taskworks
 import TaskworksVapor
 import Vapor

@@ -1,6 +1,6 @@
 #if ServiceLifecycle && Logging && Metrics && Tracing
-    // The README's "Logging, metrics and tracing" example, compiled here so it cannot rot;
-    // `.ci/check-readme-examples` checks that the README shows exactly the marked lines.
+    // The DocC article Observability's example, compiled here so it cannot rot;
+    // `.ci/check-readme-examples` checks that the article shows exactly the marked lines.
     import Logging
     import ServiceLifecycle
     import Taskworks

@@ -1,6 +1,6 @@
 #if Postgres
-    // The README's PostgreSQL-in-a-ServiceGroup example, compiled here so it cannot rot;
-    // `.ci/check-readme-examples` checks that the README shows exactly the marked lines.
+    // The DocC article Scaling out's PostgreSQL-in-a-ServiceGroup example, compiled here so it
+    // cannot rot; `.ci/check-readme-examples` checks that the article shows exactly these lines.
     import Logging
     import ServiceLifecycle
     import Taskworks

@@ -41,7 +41,7 @@ public struct UserExportPlugin: TaskPlugin {
         try registry.requirePermission(UserExportPlugin.exportPermission, toCreate: UserExportPlugin.taskType)
     }
 
-    /// `POST /users/export` (see the README's HTTP section).
+    /// `POST /users/export` (see the TaskworksHTTP article *The HTTP API and the console*).
     public var httpRoutes: [TaskHTTPRoute] { [UserExportRoute.route] }
 
     struct Factory: TaskRunnerFactory {

@@ -50,7 +50,7 @@ enum FileStoreDirectory {
             guard journal == FileStoreFormat.journalFile(1), isEmptyFile(journalPath) else {
                 throw TaskworksError.corruptStore(
                     "\(journalPath) exists but \(FileStoreFormat.snapshotFile) is missing; restore the snapshot "
-                        + "from a backup, or salvage the journals (see \"Recovery\" in the README). Nothing was "
+                        + "from a backup, or salvage the journals (see the guide \"Operating Taskworks\"). Nothing was "
                         + "changed",
                     path: journalPath)
             }
@@ -85,7 +85,7 @@ enum FileStoreDirectory {
             throw TaskworksError.corruptStore(
                 "\(journalPath) holds data, but no rotation record leads to it (the store's journals end at "
                     + "generation \(generation)); it was not written by this store's compaction. Nothing was "
-                    + "changed: move it away, or salvage the store (see \"Recovery\" in the README)",
+                    + "changed: move it away, or salvage the store (see the guide \"Operating Taskworks\")",
                 path: journalPath)
         }
     }

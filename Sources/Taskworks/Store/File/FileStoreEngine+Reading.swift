@@ -147,7 +147,7 @@ extension FileStoreEngine {
     func damaged(_ file: String, offset: Int, record: Int, _ reason: String) -> TaskworksError {
         TaskworksError.corruptStore(
             "record \(record) of \(file), at byte offset \(offset), is damaged (\(String(reason.prefix(200)))); "
-                + "the files were left untouched. Restore a backup, or see \"Recovery\" in the README",
+                + "the files were left untouched. Restore a backup, or see the guide \"Operating Taskworks\"",
             path: file, line: record)
     }
 
@@ -169,7 +169,7 @@ extension FileStoreEngine {
                 throw TaskworksError.corruptStore(
                     "\(nextPath) is missing, but record \(rotationRecord) of \(journal.path) rotates to generation "
                         + "\(next): the changes after that rotation are lost unless a backup has them. Nothing was "
-                        + "changed; restore the journal, or salvage the store (see \"Recovery\" in the README)",
+                        + "changed; restore the journal, or salvage the store (see the guide \"Operating Taskworks\")",
                     path: nextPath)
             }
             try loadFromDisk(holdingLock: false)
@@ -245,7 +245,7 @@ extension FileStoreEngine {
             throw TaskworksError.corruptStore(
                 "\(journalPath) is missing, but \(FileStoreFormat.snapshotFile) (generation \(header.generation)) "
                     + "expects it: the changes since the snapshot are lost unless a backup has them. Nothing was "
-                    + "changed; restore the journal, or salvage the snapshot (see \"Recovery\" in the README)",
+                    + "changed; restore the journal, or salvage the snapshot (see the guide \"Operating Taskworks\")",
                 path: journalPath)
         }
         let expectedJournal = try PosixFile.opening(journalPath, flags: O_RDWR | O_APPEND)
