@@ -93,7 +93,7 @@ public struct DemoHost: Sendable {
     ])
 
     /// **A demo scheme, not authentication**: the caller a demo name stands for, or `nil` for
-    /// any other name. A real host maps its signed-in account to a ``Caller`` with its roles.
+    /// any other name. A real host maps its signed-in account to a `Caller` with its roles.
     public static func caller(named name: String?) -> Caller? {
         switch name {
         case "admin"?: .user("admin", roles: ["admin"])
