@@ -53,6 +53,8 @@ let package = Package(
         .executable(name: "taskworks-demo", targets: ["TaskworksDemo"]),
         .executable(name: "taskworks-bench", targets: ["TaskworksBench"]),
         .executable(name: "taskworks-quickstart", targets: ["TaskworksQuickStart"]),
+        // The operators' command line over a file store (and PostgreSQL with the Postgres trait).
+        .executable(name: "taskworks", targets: ["TaskworksCLI"]),
         // Behind traits (empty modules without them).
         .library(name: "TaskworksPostgres", targets: ["TaskworksPostgres"]),
         .library(name: "TaskworksServiceLifecycle", targets: ["TaskworksServiceLifecycle"]),
@@ -94,6 +96,10 @@ let package = Package(
         // Helpers for host apps' and our own tests: waits with deadlines, a manual clock, a
         // running pool.
         .target(name: "TaskworksTesting", dependencies: ["Taskworks"]),
+        // The `taskworks` command line: its subcommands as a module the tests drive, and the
+        // executable around it. PostgreSQL URLs work with the Postgres trait.
+        .target(name: "TaskworksCommandLine", dependencies: ["Taskworks", "TaskworksPostgres"]),
+        .executableTarget(name: "TaskworksCLI", dependencies: ["TaskworksCommandLine"]),
         // Task-type plugins: dependency-free modules a host installs into its registry.
         .target(
             name: "UserExportPlugin",
@@ -135,7 +141,7 @@ let package = Package(
             name: "TaskworksTests",
             dependencies: [
                 "Taskworks", "TaskworksHTTP", "TaskStoreConformance", "TaskworksTesting", "TaskworksStoreHelper",
-                "TaskworksBench",
+                "TaskworksBench", "TaskworksCommandLine", "TaskworksCLI",
             ]
         ),
         // PostgreSQL (trait Postgres).
@@ -163,7 +169,7 @@ let package = Package(
             name: "TaskworksPostgresTests",
             dependencies: [
                 "TaskworksPostgres", "TaskworksPostgresBench", "Taskworks", "TaskStoreConformance",
-                "TaskworksTesting",
+                "TaskworksTesting", "TaskworksCommandLine",
                 product("PostgresNIO", of: "postgres-nio", when: "Postgres"),
                 product("Logging", of: "swift-log", when: "Postgres"),
                 product("ServiceLifecycle", of: "swift-service-lifecycle", when: "Postgres"),
