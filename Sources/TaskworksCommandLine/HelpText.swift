@@ -17,6 +17,7 @@ enum HelpText {
           prune      remove finished tasks older than an age, now
           settings   show or change the settings every pool shares
           tail       print task changes as they happen, from any process
+          stats      throughput, queue depth and waits per type over a recent window
           verify     check a file store's files without changing them
           migrate    the PostgreSQL schema: status, up, or the SQL for your own tool
 
@@ -121,6 +122,17 @@ enum HelpText {
         examples:
           taskworks migrate status --store postgres://app@db/app
           taskworks migrate sql --after 5 --store postgres://app@db/app?schema=jobs > 6-7.sql
+        """,
+        "stats": """
+        usage: taskworks stats [--window 60m]
+
+        Per type and in total, over the last --window (1m to 24h, default 60m): tasks created,
+        started, succeeded and failed, started per minute, the queue depth now and at its
+        highest, the p50 and p95 wait from creation to start, and the busiest and slowest types.
+        --json gives the per-minute series. Counts use each task's latest dates: a task retried
+        in the window counts its latest attempt.
+        example:
+          taskworks stats --store file:/var/lib/app/tasks --window 15m
         """,
     ]
 }

@@ -75,6 +75,7 @@ package enum TaskworksCommand {
         case "prune": try await ChangeCommands.prune(context)
         case "settings": try await ChangeCommands.settings(context)
         case "tail": try await TailCommand.run(context)
+        case "stats": try await StatsCommand.run(context)
         default: return try await ChangeCommands.run(name, context)
         }
         return 0

@@ -202,7 +202,7 @@ struct CommandLineTests {
         #expect(overview.code == 0 && overview.output.contains("exit codes"))
         for name in [
             "list", "show", "counts", "cancel", "retry", "pause", "resume", "delete", "prune", "settings",
-            "tail", "verify",
+            "tail", "verify", "migrate", "stats",
         ] {
             let help = await CommandRun.run([name, "--help"])
             #expect(help.code == 0)
@@ -226,4 +226,27 @@ struct CommandLineTests {
             #expect(run.errors.contains("--traits Postgres"))
         }
     #endif
+}
+
+@Suite("taskworks command line: stats")
+struct CommandLineStatsTests {
+    @Test func statsCountsTheWindowPerTypeAsTheCallerSeesIt() async throws {
+        let fixture = try await CommandLineStore.make()
+        let all = await CommandRun.run(["stats", "--store", fixture.store, "--window", "15m", "--json"])
+        #expect(all.code == 0, "\(all.errors)")
+        let stats = try #require(try all.jsonLines().first)
+        #expect(stats["minutes"] == .integer(15))
+        func last(_ value: JSONValue?) -> JSONValue? {
+            guard case .array(let values)? = value else { return nil }
+            return values.last
+        }
+        #expect(last(stats["byType"]?["export"]?["created"]) == .integer(3))
+        #expect(last(stats["total"]?["queueDepth"]) == .integer(4))
+        let bobs = await CommandRun.run(["stats", "--store", fixture.store, "--as", "bob", "--json"])
+        #expect(try bobs.jsonLines().first?["byType"]?["export"] == nil)
+        let table = await CommandRun.run(["stats", "--store", fixture.store])
+        #expect(table.output.hasPrefix("TYPE"))
+        #expect(table.output.contains("(all)"))
+        #expect(table.output.contains("wait from created to started"))
+    }
 }
