@@ -211,6 +211,23 @@ with sync_playwright() as playwright:
     expect(page.locator("#worker-rows tr").first).to_be_visible()
     check("admin views: a schedule with its rule and Run now, the concurrency setting, workers at work")
 
+    # The dashboard: charts the page draws as SVG from GET /stats, a row per type, and figures that
+    # move without a reload while exports start.
+    expect(page.locator('#throughput-chart polyline[data-series="started"]')).to_have_count(1)
+    expect(page.locator('#depth-chart polyline[data-series="queueDepth"]')).to_have_count(1)
+    points = page.locator('#throughput-chart polyline[data-series="started"]').get_attribute("points")
+    assert points and len(points.split()) == 60, points
+    expect(page.locator('#stats-rows tr[data-type="user_export"]')).to_be_visible()
+    started = page.locator('#dashboard-summary [data-figure="started"]')
+    expect(started).to_contain_text("Started ")
+    before = int(started.inner_text().split()[-1])
+    assert api("POST", "/users/export", "admin", {})[0] == 201
+    expect(started).not_to_have_text(f"Started {before}", timeout=60_000)
+    after = int(started.inner_text().split()[-1])
+    assert after > before, (before, after)
+    page.screenshot(path=f"{SHOTS}/console-dashboard-1280x900.png", full_page=True)
+    check("dashboard: started/succeeded/failed and queue depth drawn as SVG, a row per type, moving live")
+
     page.goto(BASE + "/tasks")
     expect(rows(page)).to_have_count(20)
     page.screenshot(path=f"{SHOTS}/console-1280x900.png")
@@ -301,6 +318,15 @@ with sync_playwright() as playwright:
     assert width <= 390, f"the page with the dropdown open is {width} px wide at 390"
     page.screenshot(path=f"{SHOTS}/console-390x844-recent.png")
     check("at 390 px nothing overflows; screenshots saved")
+    page.context.close()
+
+    page = context(browser, "admin", 390, 844)
+    page.goto(BASE + "/tasks/admin")
+    expect(page.locator('#throughput-chart polyline[data-series="started"]')).to_have_count(1)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the dashboard is {width} px wide at 390"
+    page.screenshot(path=f"{SHOTS}/console-dashboard-390x844.png", full_page=True)
+    check("the dashboard fits 390 px")
     page.context.close()
     browser.close()
 

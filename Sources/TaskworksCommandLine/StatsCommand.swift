@@ -14,7 +14,7 @@ enum StatsCommand {
             ?? .seconds(3_600)
         let stats = try await context.service().statistics(over: window, as: context.caller)
         if context.json {
-            context.output.line(json(stats).jsonText)
+            context.output.line(stats.jsonValue.jsonText)
             return
         }
         var rows = [
@@ -38,28 +38,6 @@ enum StatsCommand {
         context.output.line(
             "wait from created to started: p50 \(seconds(stats.waitP50)), p95 \(seconds(stats.waitP95))")
         context.output.line("busiest: \(list(stats.busiestTypes)); slowest: \(list(stats.slowestTypes))")
-    }
-
-    static func json(_ stats: TaskStatistics) -> JSONValue {
-        func series(_ series: TaskStatistics.Series) -> JSONValue {
-            func numbers(_ values: [Int]) -> JSONValue { .array(values.map { .integer(Int64($0)) }) }
-            return .object([
-                "created": numbers(series.created), "started": numbers(series.started),
-                "succeeded": numbers(series.succeeded), "failed": numbers(series.failed),
-                "queueDepth": numbers(series.queueDepth),
-            ])
-        }
-        func duration(_ value: Duration?) -> JSONValue {
-            value.map { .double(Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18) }
-                ?? .null
-        }
-        return .object([
-            "start": .string(TaskText.date(stats.start)), "minutes": .integer(Int64(stats.minutes)),
-            "total": series(stats.total), "byType": .object(stats.byType.mapValues(series)),
-            "waitP50Seconds": duration(stats.waitP50), "waitP95Seconds": duration(stats.waitP95),
-            "busiestTypes": .array(stats.busiestTypes.map { .string($0) }),
-            "slowestTypes": .array(stats.slowestTypes.map { .string($0) }),
-        ])
     }
 
     /// One block character per minute, scaled to the busiest minute.

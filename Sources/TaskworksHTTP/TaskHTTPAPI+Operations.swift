@@ -106,4 +106,18 @@ extension TaskHTTPAPI {
         bytes.append(UInt8(ascii: "}"))
         return TaskHTTPResponse(status: 200, headers: TaskHTTPResponse.jsonHeaders, body: .json(bytes))
     }
+
+    /// `GET /stats?window=MINUTES` (1–1,440, default 60): ``TaskService/statistics(over:as:)``
+    /// over the tasks the caller sees, for callers the policy lets view settings: the console's
+    /// dashboard.
+    static func stats(_ input: TaskHTTPRouteRequest) async throws -> TaskHTTPResponse {
+        let caller = try input.signedInCaller()
+        try input.service.authorize(.viewSettings, as: caller)
+        let minutes = try integer("window", in: input.request) ?? 60
+        guard (1...1_440).contains(minutes) else {
+            throw TaskworksError.invalidQuery("window must be from 1 to 1440 minutes; got \(minutes)")
+        }
+        let statistics = try await input.service.statistics(over: .seconds(minutes * 60), as: caller)
+        return .json(200, statistics.jsonValue)
+    }
 }

@@ -62,6 +62,7 @@ extension TaskHTTPAPI {
             },
             TaskHTTPRoute("GET", "/caller") { try caller($0) },
             TaskHTTPRoute("GET", "/workers") { try await workers($0) },
+            TaskHTTPRoute("GET", "/stats") { try await stats($0) },
         ]
         if let signer = configuration.downloadLinks {
             routes.append(

@@ -15,6 +15,7 @@ import Taskworks
 /// | `GET /caller` | who the caller is and what the policy allows it |
 /// | `GET /schedules` | the schedules, their next fire and latest run |
 /// | `GET /workers` | the running tasks by worker |
+/// | `GET /stats?window=` | throughput, queue depth and waits per minute and type (the dashboard) |
 /// | `GET /tasks/counts` | counts by status and type |
 /// | `GET /tasks/{id}` | one task |
 /// | `POST /tasks` | create (`{"type": …, "payload": …}`), for ``Configuration/creatableTypes`` only |

@@ -3,7 +3,7 @@ import Taskworks
 
 /// The task console: a task list, a task detail page, a header dropdown of the caller's recent
 /// tasks and admin views (schedules, the concurrency setting, running tasks by worker), live over
-/// the API's event stream. It is a page, a style sheet and a script in three parts, static files
+/// the API's event stream. It is a page, a style sheet and a script in four parts, static files
 /// shipped in the library (no build step, no CDN). Any host serves it by handing requests to ``handle(_:)``, as it does for
 /// ``TaskHTTPAPI``. The pages call that API with the browser's own session (cookies, same
 /// origin), so the host authenticates them as it does any request.
@@ -89,12 +89,13 @@ public struct TaskConsole: Sendable {
     private let page: [UInt8]
     /// The files under `/console-assets/`, by name, with their content types.
     private let assets: [String: (bytes: [UInt8], contentType: String)]
-    /// The console's files besides the page: its style and its script in three parts (loaded in
+    /// The console's files besides the page: its style and its script in four parts (loaded in
     /// this order).
     static let assetFiles = [
         ("console", "css", "text/css; charset=utf-8"),
         ("console-core", "js", "text/javascript; charset=utf-8"),
         ("console-views", "js", "text/javascript; charset=utf-8"),
+        ("console-dashboard", "js", "text/javascript; charset=utf-8"),
         ("console-live", "js", "text/javascript; charset=utf-8"),
     ]
 

@@ -124,4 +124,33 @@ struct ConsoleRoutesTests {
                 .string(running[0].id.description), .string(running[2].id.description),
             ])
     }
+
+    @Test func statsGiveTheDashboardItsSeriesForCallersWhoMayViewSettings() async throws {
+        let (api, service, _) = try await ConsoleRoutesTests.world()
+        for _ in 0..<3 { _ = try await service.create("noop", createdBy: .system) }
+        let response = await api.handle(
+            TaskHTTPRequest(
+                method: "GET", path: "/api/stats", query: [URLQueryItem(name: "window", value: "15")],
+                caller: .user("root", roles: ["admin"])))
+        #expect(response.status == 200)
+        let body = try await response.collectJSON()
+        #expect(body["minutes"] == .integer(15))
+        guard case .array(let depth)? = body["total"]?["queueDepth"] else {
+            Issue.record("no queue depth: \(body)")
+            return
+        }
+        #expect(depth.count == 15)
+        #expect(depth.last == .integer(3))
+        #expect(body["byType"]?["noop"] != nil)
+        let viewer = await api.handle(
+            TaskHTTPRequest(method: "GET", path: "/api/stats", caller: .user("v", roles: ["viewer"])))
+        #expect(viewer.status == 403)
+        for window in ["0", "1441", "abc"] {
+            let bad = await api.handle(
+                TaskHTTPRequest(
+                    method: "GET", path: "/api/stats", query: [URLQueryItem(name: "window", value: window)],
+                    caller: .user("root", roles: ["admin"])))
+            #expect(bad.status == 400, "window \(window)")
+        }
+    }
 }

@@ -144,6 +144,9 @@ struct TaskHTTPAPITests {
         Route(
             method: "GET", path: "/api/workers", body: "",
             expected: [.admin: 200, .owner: 200, .other: 200, .anonymous: 401]),
+        Route(
+            method: "GET", path: "/api/stats", body: "",
+            expected: [.admin: 200, .owner: 200, .other: 200, .anonymous: 401]),
     ]
 
     @Test(arguments: routes, Who.allCases)

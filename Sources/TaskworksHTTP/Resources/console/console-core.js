@@ -1,5 +1,5 @@
-// The Taskworks task console, part 1 of 3: configuration, helpers, the API client and the task
-// actions. Plain JavaScript, no build step; the three files load in order and share the page's
+// The Taskworks task console, part 1 of 4: configuration, helpers, the API client and the task
+// actions. Plain JavaScript, no build step; the four files load in order and share the page's
 // global scope. Every string from the server is set as text, never as HTML.
 "use strict";
 

@@ -1,4 +1,4 @@
-// The Taskworks task console, part 3 of 3: live updates from the API's event stream (`GET
+// The Taskworks task console, part 4 of 4: live updates from the API's event stream (`GET
 // /events`), polling when the stream is unavailable (never while the tab is hidden),
 // navigation, and start-up.
 "use strict";

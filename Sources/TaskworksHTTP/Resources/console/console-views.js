@@ -1,4 +1,4 @@
-// The Taskworks task console, part 2 of 3: the list, the detail page, the recent-tasks dropdown
+// The Taskworks task console, part 2 of 4: the list, the detail page, the recent-tasks dropdown
 // and the admin views.
 "use strict";
 
@@ -161,6 +161,7 @@ function setRecentOpen(open) {
 // ---- Admin views -----------------------------------------------------------------------------
 
 async function renderAdmin() {
+  renderDashboard();
   const [schedules, settings, workers] = await Promise.all([
     attempt(() => call("GET", "/schedules")),
     attempt(() => call("GET", "/settings")),
