@@ -33,6 +33,13 @@ package struct CommandOutput: Sendable {
             standardError: { FileHandle.standardError.write(Data($0.utf8)) })
     }
 
+    /// A sink for the store's own messages (a dropped torn record, a retried connection): one
+    /// line each on this output's standard error, as the command's own errors go.
+    package var diagnostics: TaskDiagnostics {
+        let standardError = standardError
+        return TaskDiagnostics { diagnostic in standardError(diagnostic.line + "\n") }
+    }
+
     /// Writes `line` and a newline to standard output.
     package func line(_ line: String) { standardOutput(line + "\n") }
 

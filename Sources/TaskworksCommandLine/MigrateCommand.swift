@@ -27,6 +27,7 @@ enum MigrateCommand {
         #if Postgres
             var configuration = try PostgresTaskStore.Configuration(url: url)
             configuration.applicationName = "taskworks-cli"
+            configuration.diagnostics = output.diagnostics
             let json = arguments.flags.contains("json")
             switch action {
             case "sql":

@@ -48,8 +48,7 @@ enum StatsCommand {
     }
 
     static func seconds(_ value: Duration?) -> String {
-        guard let value else { return "-" }
-        let seconds = Double(value.components.seconds) + Double(value.components.attoseconds) / 1e18
+        guard let seconds = value?.timeInterval else { return "-" }
         return seconds < 1 ? String(format: "%.0f ms", seconds * 1_000) : String(format: "%.1f s", seconds)
     }
 

@@ -39,20 +39,23 @@ package enum StoreLocation: Sendable, Equatable {
         package var close: @Sendable () async -> Void
     }
 
-    /// Opens the store. A file store must exist (a command never creates one); a PostgreSQL
-    /// schema must be current (only `migrate` changes it).
+    /// Opens the store, its warnings going to `diagnostics`. A file store must exist (a command
+    /// never creates one); a PostgreSQL schema must be current (only `migrate` changes it).
     ///
     /// - Throws: what the store throws when it opens; ``CommandLineError`` for PostgreSQL in a
     ///   build without the `Postgres` trait.
-    package func open() async throws -> Opened {
+    package func open(diagnostics: TaskDiagnostics) async throws -> Opened {
         switch self {
         case .file(let directory):
-            let store = try await FileTaskStore(directory: directory)
+            var options = FileTaskStore.Options()
+            options.diagnostics = diagnostics
+            let store = try await FileTaskStore(directory: directory, options: options)
             return Opened(store: store, close: { await store.close() })
         case .postgres(let url):
             #if Postgres
                 var configuration = try PostgresTaskStore.Configuration(url: url)
                 configuration.migrations = .manual
+                configuration.diagnostics = diagnostics
                 configuration.applicationName = "taskworks-cli"
                 let store = try await PostgresTaskStore(configuration: configuration)
                 return Opened(store: store, close: { await store.close() })

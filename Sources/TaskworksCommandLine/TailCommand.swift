@@ -56,22 +56,12 @@ enum TailCommand {
     ) async throws -> [TaskRecord] {
         let horizon = watermark.addingTimeInterval(-60)
         var changed: [TaskRecord] = []
-        var page = 1
-        while page <= 100 {
-            let result = try await context.service().list(
-                TaskQuery(
-                    types: types.isEmpty ? nil : Set(types), sort: .updatedDescending, page: page,
-                    pageSize: 100),
-                as: context.caller)
-            for task in result.items
-            where task.updatedAt >= horizon && (seen[task.id]?.version ?? 0) < task.version {
-                seen[task.id] = (task.version, task.updatedAt)
-                changed.append(task)
-                watermark = max(watermark, task.updatedAt)
-            }
-            guard result.items.count == 100, let oldest = result.items.last, oldest.updatedAt >= horizon
-            else { break }
-            page += 1
+        let recent = try await context.service().tasksChanged(
+            since: horizon, types: types.isEmpty ? nil : Set(types), as: context.caller, maximumPages: 100)
+        for task in recent where (seen[task.id]?.version ?? 0) < task.version {
+            seen[task.id] = (task.version, task.updatedAt)
+            changed.append(task)
+            watermark = max(watermark, task.updatedAt)
         }
         let forgotten = watermark.addingTimeInterval(-120)
         seen = seen.filter { $0.value.updatedAt >= forgotten }

@@ -40,7 +40,7 @@ package enum TaskworksCommand {
                 return try await MigrateCommand.run(location, arguments: parsed, output: output)
             }
             let caller = try CallerText.caller(named: parsed.value("as"), roles: parsed.list("role"))
-            let session = StoreSession(location: location)
+            let session = StoreSession(location: location, output: output)
             let context = CommandContext(
                 service: { try await session.service() }, caller: caller, output: output, arguments: parsed)
             let failures: Int
@@ -85,14 +85,18 @@ package enum TaskworksCommand {
 /// The store a command opened, opened on first use and closed once the command ends.
 final class StoreSession: Sendable {
     private let location: StoreLocation
+    private let output: CommandOutput
     private let opened = LockedState<(StoreLocation.Opened, TaskService)?>(nil)
 
-    init(location: StoreLocation) { self.location = location }
+    init(location: StoreLocation, output: CommandOutput) {
+        self.location = location
+        self.output = output
+    }
 
     /// The service over the store, opening the store the first time.
     func service() async throws -> TaskService {
         if let (_, service) = opened.withLock({ $0 }) { return service }
-        let store = try await location.open()
+        let store = try await location.open(diagnostics: output.diagnostics)
         let service = TaskService(store: store.store, registry: TaskRegistry())
         opened.withLock { $0 = (store, service) }
         return service

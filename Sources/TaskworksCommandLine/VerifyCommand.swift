@@ -1,10 +1,6 @@
 import Foundation
 import Taskworks
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// `verify`: checks a file store without changing it. The directory's files are copied under its
 /// lock (writers wait meanwhile, so the copy is one consistent state even while pools run), and
 /// the copy is opened: every record's length and checksum, the snapshot's agreement with its
@@ -30,7 +26,9 @@ enum VerifyCommand {
         let copy = FileManager.default.temporaryDirectory.appendingPathComponent("taskworks-verify-\(UUID())")
             .path
         defer { try? FileManager.default.removeItem(atPath: copy) }
-        let bytes = try copyUnderLock(directory, to: copy, output: output)
+        let bytes = try FileTaskStore.copyFiles(of: directory, to: copy) { done, total in
+            output.progress("copying", done: done, of: total)
+        }
         let silent = TaskDiagnostics { _ in }
         var options = FileTaskStore.Options()
         options.diagnostics = silent
@@ -64,42 +62,5 @@ enum VerifyCommand {
         _ object: [String: JSONValue], text: String, output: CommandOutput, json arguments: CommandArguments
     ) {
         output.line(arguments.flags.contains("json") ? JSONValue.object(object).jsonText : text)
-    }
-
-    /// Copies the store's files into `copy` while holding the directory's lock; returns the bytes
-    /// copied.
-    private static func copyUnderLock(_ directory: String, to copy: String, output: CommandOutput) throws
-        -> Int
-    {
-        let manager = FileManager.default
-        var isDirectory: ObjCBool = false
-        guard manager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw TaskworksError.invalidInput("\(directory) is not a directory holding a file store")
-        }
-        let lockPath = directory + "/lock"
-        let lock = open(lockPath, O_RDONLY | O_CLOEXEC)
-        guard lock >= 0 else {
-            throw TaskworksError(
-                code: .corruptStore,
-                message: "\(lockPath) cannot be opened: \(directory) is not a file store",
-                path: lockPath)
-        }
-        defer { close(lock) }
-        while flock(lock, LOCK_EX) != 0 {
-            guard errno == EINTR else {
-                throw TaskworksError.storageFailure("cannot lock \(lockPath): errno \(errno)")
-            }
-        }
-        defer { _ = flock(lock, LOCK_UN) }
-        try manager.createDirectory(
-            atPath: copy, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let names = try manager.contentsOfDirectory(atPath: directory).sorted()
-        var total = 0
-        for (index, name) in names.enumerated() {
-            try manager.copyItem(atPath: directory + "/" + name, toPath: copy + "/" + name)
-            total += ((try? manager.attributesOfItem(atPath: copy + "/" + name))?[.size] as? Int) ?? 0
-            output.progress("copying", done: index + 1, of: names.count)
-        }
-        return total
     }
 }

@@ -19,21 +19,7 @@ extension TaskService {
         let currentMinute = Date(
             timeIntervalSinceReferenceDate: (now.timeIntervalSinceReferenceDate / 60).rounded(.down) * 60)
         let start = currentMinute.addingTimeInterval(-Double(minutes - 1) * 60)
-        var changed: [TaskRecord] = []
-        var seen: Set<TaskID> = []  // a task changed while the pages are read may show twice
-        var page = 1
-        while true {
-            let result = try await list(
-                TaskQuery(sort: .updatedDescending, page: page, pageSize: TaskQuery.maximumPageSize),
-                as: caller)
-            for task in result.items where task.updatedAt >= start && seen.insert(task.id).inserted {
-                changed.append(task)
-            }
-            guard result.items.count == TaskQuery.maximumPageSize, let last = result.items.last,
-                last.updatedAt >= start
-            else { break }
-            page += 1
-        }
+        let changed = try await tasksChanged(since: start, as: caller)
         var pendingNow: [String: Int] = [:]
         for type in try await counts(for: caller).byType.keys {
             let pending = try await list(
@@ -42,5 +28,27 @@ extension TaskService {
         }
         return TaskStatisticsBuilder(start: start, minutes: minutes).build(
             from: changed, pendingNow: pendingNow)
+    }
+
+    /// The tasks `caller` sees (of `types`, when given) whose last change is at or after `date`,
+    /// most recent change first, each once: pages of the most recently updated tasks, read until
+    /// a page reaches back past `date` or `maximumPages` were read. A task changed while the pages
+    /// are read may show on two pages; it is kept where it showed first.
+    package func tasksChanged(
+        since date: Date, types: Set<String>? = nil, as caller: Caller, maximumPages: Int = .max
+    ) async throws -> [TaskRecord] {
+        var changed: [TaskRecord] = []
+        var seen: Set<TaskID> = []
+        var query = TaskQuery(types: types, sort: .updatedDescending, pageSize: TaskQuery.maximumPageSize)
+        while query.page <= maximumPages {
+            let result = try await list(query, as: caller)
+            for task in result.items where task.updatedAt >= date && seen.insert(task.id).inserted {
+                changed.append(task)
+            }
+            guard result.items.count == query.pageSize, let last = result.items.last, last.updatedAt >= date
+            else { break }
+            query.page += 1
+        }
+        return changed
     }
 }

@@ -14,10 +14,7 @@ extension TaskStatistics {
                 "queueDepth": numbers(series.queueDepth),
             ])
         }
-        func seconds(_ value: Duration?) -> JSONValue {
-            guard let value else { return .null }
-            return .double(Double(value.components.seconds) + Double(value.components.attoseconds) / 1e18)
-        }
+        func seconds(_ value: Duration?) -> JSONValue { value.map { .double($0.timeInterval) } ?? .null }
         return .object([
             "start": .string(start.formatted(.iso8601)), "minutes": .integer(Int64(minutes)),
             "total": series(total), "byType": .object(byType.mapValues(series)),

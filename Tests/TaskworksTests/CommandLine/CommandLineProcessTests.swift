@@ -1,5 +1,6 @@
 import Foundation
 import Taskworks
+import TaskworksCommandLine
 import TaskworksTesting
 import Testing
 

@@ -4,29 +4,6 @@ import TaskworksCommandLine
 import TaskworksTesting
 import Testing
 
-/// What `taskworks` printed and how it ended.
-struct CommandRun {
-    var code: Int32
-    var output: String
-    var errors: String
-
-    /// Runs the command in this process with its streams captured.
-    static func run(_ arguments: [String]) async -> CommandRun {
-        let out = LockedState("")
-        let err = LockedState("")
-        let output = CommandOutput(
-            isTerminal: false, standardOutput: { text in out.withLock { $0 += text } },
-            standardError: { text in err.withLock { $0 += text } })
-        let code = await TaskworksCommand.run(arguments, environment: [:], output: output)
-        return CommandRun(code: code, output: out.withLock { $0 }, errors: err.withLock { $0 })
-    }
-
-    /// Each output line parsed as JSON.
-    func jsonLines() throws -> [JSONValue] {
-        try output.split(separator: "\n").map { try JSONValue(jsonText: String($0)) }
-    }
-}
-
 /// A file store with tasks of two creators, for the command line to act on.
 struct CommandLineStore {
     let directory: String

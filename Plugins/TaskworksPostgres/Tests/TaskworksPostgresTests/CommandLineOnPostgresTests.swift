@@ -12,25 +12,6 @@
         "PostgreSQL: the taskworks command line",
         .enabled(if: postgresIsConfigured, Comment(rawValue: TestDatabase.howToRun)))
     struct CommandLineOnPostgresTests {
-        struct Run {
-            var code: Int32
-            var output: String
-            var errors: String
-            func json() throws -> [JSONValue] {
-                try output.split(separator: "\n").map { try JSONValue(jsonText: String($0)) }
-            }
-        }
-
-        static func run(_ arguments: [String]) async -> Run {
-            let out = LockedState("")
-            let err = LockedState("")
-            let output = CommandOutput(
-                isTerminal: false, standardOutput: { text in out.withLock { $0 += text } },
-                standardError: { text in err.withLock { $0 += text } })
-            let code = await TaskworksCommand.run(arguments, environment: [:], output: output)
-            return Run(code: code, output: out.withLock { $0 }, errors: err.withLock { $0 })
-        }
-
         /// The test server's URL with a new schema of its own.
         static func storeURL(schema: String) throws -> String {
             let base = try #require(TestDatabase.url, "\(TestDatabase.howToRun)")
@@ -43,19 +24,19 @@
         @Test func migrateReportsAppliesAndPrintsTheSchema() async throws {
             let schema = TestDatabase.newSchemaName()
             let url = try Self.storeURL(schema: schema)
-            let before = await Self.run(["migrate", "status", "--store", url])
+            let before = await CommandRun.run(["migrate", "status", "--store", url])
             #expect(before.code == 1)
             #expect(before.output.contains("is at migration 0"), "\(before.errors)")
             #expect(before.output.contains("taskworks migrate up"))
-            let refused = await Self.run(["counts", "--store", url])  // nothing but migrate changes it
+            let refused = await CommandRun.run(["counts", "--store", url])  // nothing but migrate changes it
             #expect(refused.code == 1 && refused.errors.contains("is at migration 0"), "\(refused.errors)")
-            let up = await Self.run(["migrate", "up", "--store", url, "--json"])
+            let up = await CommandRun.run(["migrate", "up", "--store", url, "--json"])
             #expect(up.code == 0, "\(up.errors)")
             #expect(
-                try up.json().first?["applied"]
+                try up.jsonLines().first?["applied"]
                     == .array((1...PostgresTaskStore.schemaVersion).map { .integer(Int64($0)) }))
-            #expect(await Self.run(["migrate", "status", "--store", url]).code == 0)
-            let sql = await Self.run(["migrate", "sql", "--after", "5", "--store", url])
+            #expect(await CommandRun.run(["migrate", "status", "--store", url]).code == 0)
+            let sql = await CommandRun.run(["migrate", "sql", "--after", "5", "--store", url])
             #expect(sql.output == (try PostgresTaskStore.migrationSQL(schema: schema, after: 5)))
             let store = try await PostgresTaskStore(
                 configuration: try TestDatabase.configuration(schema: schema))
@@ -77,26 +58,28 @@
             let alices = try await service.create("export", createdBy: .user("alice"))
             let bobs = try await service.create("export", createdBy: .user("bob"))
 
-            let listed = await Self.run(["list", "--store", url, "--as", "alice", "--json"])
+            let listed = await CommandRun.run(["list", "--store", url, "--as", "alice", "--json"])
             #expect(listed.code == 0, "\(listed.errors)")
             #expect(
-                Set(try listed.json().compactMap { $0["id"]?.stringValue }) == [
+                Set(try listed.jsonLines().compactMap { $0["id"]?.stringValue }) == [
                     old.id.string, alices.id.string,
                 ])
-            let hidden = await Self.run(["cancel", bobs.id.string, "--store", url, "--as", "alice"])
+            let hidden = await CommandRun.run(["cancel", bobs.id.string, "--store", url, "--as", "alice"])
             #expect(hidden.code == 1 && hidden.errors.contains("taskNotFound"))
-            #expect(await Self.run(["cancel", bobs.id.string, "--store", url]).code == 0)
+            #expect(await CommandRun.run(["cancel", bobs.id.string, "--store", url]).code == 0)
             #expect(try await service.task(bobs.id, as: .system).status == .cancelled)
-            #expect(await Self.run(["pause", "--type", "export", "--store", url]).code == 0)
+            #expect(await CommandRun.run(["pause", "--type", "export", "--store", url]).code == 0)
             #expect(try await store.pausedTaskTypes() == ["export"])
-            let settings = await Self.run(["settings", "set", "max-concurrent-tasks", "3", "--store", url])
+            let settings = await CommandRun.run([
+                "settings", "set", "max-concurrent-tasks", "3", "--store", url,
+            ])
             #expect(settings.code == 0)
             #expect(try await store.settings().maxConcurrentTasks == 3)
-            let pruned = await Self.run(["prune", "--older-than", "7d", "--store", url, "--json"])
-            #expect(try pruned.json().first?["removed"] == .integer(1))
+            let pruned = await CommandRun.run(["prune", "--older-than", "7d", "--store", url, "--json"])
+            #expect(try pruned.jsonLines().first?["removed"] == .integer(1))
             #expect(try await store.task(id: old.id) == nil)
-            let counts = await Self.run(["counts", "--store", url, "--json"])
-            #expect(try counts.json().first?["total"] == .integer(2))
+            let counts = await CommandRun.run(["counts", "--store", url, "--json"])
+            #expect(try counts.jsonLines().first?["total"] == .integer(2))
             try await store.dropSchema()
             await store.close()
         }
@@ -108,22 +91,18 @@
                 configuration: try TestDatabase.configuration(schema: schema))
             let registry = TaskRegistry()
             try registry.register("export") { _ in ClosureTaskRunner { _ in nil } }
-            let out = LockedState("")
-            let err = LockedState("")
-            let output = CommandOutput(
-                isTerminal: false, standardOutput: { text in out.withLock { $0 += text } },
-                standardError: { text in err.withLock { $0 += text } })
+            let capture = CommandCapture()
             let tail = Task {
                 await TaskworksCommand.run(
                     ["tail", "--store", url, "--json", "--count", "1", "--interval", "50ms", "--for", "60s"],
-                    environment: [:], output: output)
+                    environment: [:], output: capture.output)
             }
-            try await eventually("tail to start watching") { err.withLock { $0.contains("watching") } }
+            try await eventually("tail to start watching") { capture.standardError.contains("watching") }
             let created = try await TaskService(store: store, registry: registry)
                 .create("export", createdBy: .user("carol"))
             #expect(try await value(of: tail, within: .seconds(60)) == 0)
             let line = try JSONValue(
-                jsonText: String(try #require(out.withLock { $0 }.split(separator: "\n").first)))
+                jsonText: String(try #require(capture.standardOutput.split(separator: "\n").first)))
             #expect(line["id"]?.stringValue == created.id.string)
             try await store.dropSchema()
             await store.close()
