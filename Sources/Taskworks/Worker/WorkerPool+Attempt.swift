@@ -22,7 +22,7 @@ extension WorkerPool {
             state.runnerStopped()
             return state.isDraining
         }
-        if wakeDrain { wakeUp.notify() }
+        if wakeDrain { drainWakeUp.notify() }
         guard let outcome else {
             // Lease lost: another worker owns the task now; nothing this attempt wrote is kept.
             let unkept = context?.control.artifactsToDiscard(keeping: nil) ?? []
@@ -82,6 +82,9 @@ extension WorkerPool {
             task: claimed, supervisorWakeUp: supervisor.wakeUp, artifactStore: engine.artifacts,
             logHandler: engine.runnerLogHandler)
         let slot = supervisor.register(context)
+        // The drain stops the runners registered when it stops them; one registered after that
+        // (it passed the draining check above just before the shutdown began) stops here.
+        if state.withLock({ $0.runnersMustStop }) { context.control.requestStop(.shutdown) }
         if mustReadBeforeStart(claimed, claimEpoch: claimEpoch) {
             await renewBeforeStart(claimed, context: context, supervisor: supervisor)
         }

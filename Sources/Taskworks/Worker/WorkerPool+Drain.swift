@@ -16,10 +16,11 @@ extension WorkerPool {
             guard running > 0 else { return }
             let remaining = deadline.map { clock.monotonicNow.duration(until: $0) } ?? .zero
             if remaining <= .zero || forced {
+                state.withLock { $0.stopRunners() }
                 for context in supervisor.contexts { context.control.requestStop(.shutdown) }
                 return
             }
-            await wakeUp.wait(timeout: remaining, on: clock)
+            await drainWakeUp.wait(timeout: remaining, on: clock)
         }
     }
 

@@ -40,6 +40,9 @@ public final class WorkerPool: Sendable {
     let wakeUp = WakeUpCall()
     /// Wakes the supervisor: the limit changed or shutdown began.
     private let loopsChanged = WakeUpCall()
+    /// Wakes the drain, its only waiter (so no wake-up is taken by an idle loop between the
+    /// drain's look at the state and its wait): a runner stopped, or the shutdown was forced.
+    let drainWakeUp = WakeUpCall()
     /// How long outcome writes take; slow stores get them off the worker loop.
     let writeLatency = WriteLatency()
     /// The store declared that no call waits (``ImmediateTaskStore``, as memory does): outcomes
@@ -110,6 +113,7 @@ public final class WorkerPool: Sendable {
             by: MonotonicInstant.nanoseconds(of: configuration.shutdownGracePeriod))
         state.withLock { $0.beginShutdown(force: force, deadline: deadline) }
         loopsChanged.notify()
+        drainWakeUp.notify()
         wakeUp.notify()
     }
 

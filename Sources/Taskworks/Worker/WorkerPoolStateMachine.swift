@@ -48,6 +48,9 @@ struct WorkerPoolStateMachine: Sendable {
     private(set) var shutdownDeadline: MonotonicInstant?
     /// A forced shutdown (or a cancelled `run()`) was asked for: stop runners now.
     private(set) var isForced = false
+    /// The drain has stopped the runners (forced, or the grace period ran out): a runner that
+    /// registers from now on is stopped before it starts.
+    private(set) var runnersMustStop = false
     /// When the retries this pool scheduled and the delayed tasks created in this process come
     /// due, so an idle pool wakes for them before the next poll.
     var dueDates = DueDates()
@@ -139,6 +142,11 @@ struct WorkerPoolStateMachine: Sendable {
         shutdownDeadline = deadline
     }
 
+    /// Notes that the drain stops every runner now (see ``runnersMustStop``).
+    mutating func stopRunners() {
+        if phase == .draining { runnersMustStop = true }
+    }
+
     /// Takes the claimed tasks that never started: at the drain, and those a fetch brought back
     /// after shutdown began.
     mutating func takeBuffer() -> [TaskRecord] {
@@ -153,6 +161,7 @@ struct WorkerPoolStateMachine: Sendable {
         isFetching = false
         shutdownDeadline = nil
         isForced = false
+        runnersMustStop = false
         _ = takeAllHandOff()
     }
 

@@ -10,7 +10,7 @@ import Testing
 /// grace period, completion callbacks in flight are awaited); cancelling `run()` stops now.
 @Suite("Pool shutdown")
 struct ShutdownTests {
-    private struct World {
+    struct World {
         let service: TaskService
         let pool: WorkerPool
         let runnerStarted = TestGate()
@@ -59,6 +59,22 @@ struct ShutdownTests {
         #expect(stored.status == .pending, "a stopped runner's task goes back to pending")
         #expect(stored.attempts == 0, "the stopped attempt is not counted")
         #expect(stored.leaseOwner == nil)
+    }
+
+    /// A forced shutdown that follows a graceful one at once (a second Ctrl-C) stops the runner
+    /// now: the drain must not miss it while an idle loop is woken too. Repeated, as the two
+    /// calls race the drain.
+    @Test(arguments: 0..<10)
+    func aForcedShutdownRightAfterAGracefulOneStopsRunnersAtOnce(round: Int) async throws {
+        let world = try World(gracePeriod: .seconds(3600))
+        let running = Task { try await world.pool.run() }
+        let task = try await world.service.create("held", createdBy: .user("alice"))
+        try await world.runnerStarted.wait()
+        world.pool.shutdown()
+        world.pool.shutdown(force: true)
+        try await value(
+            of: running, "run() to return after the forced stop (round \(round))", within: .seconds(20))
+        #expect(try await world.service.task(task.id, as: .system).status == .pending)
     }
 
     @Test func gracefulShutdownLetsARunnerFinishAndAwaitsItsCallback() async throws {

@@ -64,4 +64,43 @@ struct SignalHandlingTests {
         #expect(readLog(log).last == ["exited"])
         try await expectAllPendingAgain(directory, ids)
     }
+
+    /// In this very process: a signal chosen by the host stops the pool, a second forces it, each
+    /// is announced, a second run in the same process hears its signals too, and the signal's
+    /// disposition is put back after each run.
+    @Test func runStopsOnTheSignalsGivenAndPutsTheirDispositionBack() async throws {
+        for round in 1...2 {
+            let world = try ShutdownTests.World(gracePeriod: .seconds(3600))
+            let running = Task { try await SignalHandling.run(world.pool, signals: [SIGUSR1]) }
+            let task = try await world.service.create("held", createdBy: .user("alice"))
+            try await world.runnerStarted.wait()
+            _ = kill(getpid(), SIGUSR1)
+            try await eventually("the first signal announced (round \(round))") {
+                world.recorder.all.contains { $0.message.contains("stopping gracefully") }
+            }
+            _ = kill(getpid(), SIGUSR1)
+            try await value(
+                of: running, "run() after the second signal (round \(round))", within: .seconds(20))
+            let notices = world.recorder.all.filter { $0.level == .notice }.map(\.message)
+            #expect(notices.count == 2)
+            #expect(notices.last?.contains("stopping at once") == true)
+            #expect(try await world.service.task(task.id, as: .system).status == .pending)
+            #expect(currentHandlerIsDefault(SIGUSR1), "the default disposition was not put back")
+        }
+    }
+
+    @Test func aSignalNoHandlerCanCatchIsAClearError() async throws {
+        let world = try ShutdownTests.World(gracePeriod: .seconds(1))
+        let error = await #expect(throws: TaskworksError.self) {
+            try await SignalHandling.run(world.pool, signals: [SIGKILL])
+        }
+        #expect(error?.code == .invalidInput)
+        #expect(error?.message.contains("signal \(SIGKILL)") == true)
+    }
+
+    private func currentHandlerIsDefault(_ number: Int32) -> Bool {
+        var current = sigaction()
+        guard sigaction(number, nil, &current) == 0 else { return false }
+        return current.__sigaction_handler.sa_handler == nil
+    }
 }

@@ -136,11 +136,33 @@ extension FileTaskStore {
                     return
                 case .corrupt, .zeroed:
                     skipped.append("\(name):\(number)")
-                    guard let newline = buffer[offset...].firstIndex(of: UInt8(ascii: "\n")) else { return }
-                    offset = newline + 1
+                    guard let next = nextCheckedRecord(in: buffer, after: offset, versionOne: versionOne)
+                    else {
+                        return
+                    }
+                    offset = next
                 }
             }
         }
         return records
+    }
+
+    /// Where reading goes on after a damaged record at `offset`. A version-2 file resumes at the
+    /// first later offset where a whole frame checks out, so a damaged newline between two
+    /// records costs only the record it ended, not the next one too (a CRC-32C match by chance
+    /// is one in four billion); a version-1 file resumes after the next newline.
+    private static func nextCheckedRecord(
+        in buffer: UnsafeRawBufferPointer, after offset: Int, versionOne: Bool
+    ) -> Int? {
+        if versionOne {
+            guard let newline = buffer[offset...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+            return newline + 1
+        }
+        var candidate = offset + 1
+        while candidate < buffer.count {
+            if case .frame = FileStoreFrame.scan(buffer, at: candidate) { return candidate }
+            candidate += 1
+        }
+        return nil
     }
 }
