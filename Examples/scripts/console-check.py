@@ -225,8 +225,17 @@ with sync_playwright() as playwright:
     expect(started).not_to_have_text(f"Started {before}", timeout=60_000)
     after = int(started.inner_text().split()[-1])
     assert after > before, (before, after)
+    # One type's charts: picked from its row, drawn from its own series, and back to every type.
+    page.locator('#stats-rows tr[data-type="user_export"] a').click()
+    expect(page.locator("#dashboard-type")).to_have_value("user_export")
+    expect(page.locator("#throughput-chart svg")).to_have_attribute(
+        "aria-label", "user_export tasks started, succeeded and failed per minute, last hour")
+    expect(page.locator('#stats-rows tr[data-type="user_export"] td:last-child polyline')).to_have_count(1)
     page.screenshot(path=f"{SHOTS}/console-dashboard-1280x900.png", full_page=True)
-    check("dashboard: started/succeeded/failed and queue depth drawn as SVG, a row per type, moving live")
+    page.select_option("#dashboard-type", "")
+    expect(page.locator("#throughput-chart svg")).to_have_attribute(
+        "aria-label", "Tasks started, succeeded and failed per minute, last hour")
+    check("dashboard: started/succeeded/failed and queue depth drawn as SVG, in total and per type, moving live")
 
     page.goto(BASE + "/tasks")
     expect(rows(page)).to_have_count(20)

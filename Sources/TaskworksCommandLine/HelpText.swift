@@ -18,6 +18,7 @@ enum HelpText {
           settings   show or change the settings every pool shares
           tail       print task changes as they happen, from any process
           stats      throughput, queue depth and waits per type over a recent window
+          schedules  the schedules with runs in the store; run one now
           verify     check a file store's files without changing them
           migrate    the PostgreSQL schema: status, up, or the SQL for your own tool
 
@@ -133,6 +134,24 @@ enum HelpText {
         in the window counts its latest attempt.
         example:
           taskworks stats --store file:/var/lib/app/tasks --window 15m
+        """,
+        "schedules": """
+        usage: taskworks schedules
+               taskworks schedules run NAME
+
+        Lists every schedule with a run still in the store: its task type, the last tick any
+        scheduler recorded, its newest run and that run's status, and how many runs are stored.
+        The definitions (interval, cron, time zone) live in the host's code; `GET /schedules` of
+        the host's HTTP API shows them with the next fire time. Needs a caller who may view
+        settings (admins and the system).
+
+        `schedules run NAME` starts a run now, as the system: a copy of the newest stored run
+        (type, payload, priority, retries, timeout, metadata) with the schedule's unique key,
+        so nothing starts while its previous run is pending or running (it says so instead).
+        Needs a caller who may run schedules.
+        examples:
+          taskworks schedules --store file:/var/lib/app/tasks
+          taskworks schedules run nightly-report --store postgres://app@db/app --as admin:ops
         """,
     ]
 }

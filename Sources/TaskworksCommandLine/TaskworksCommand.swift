@@ -76,6 +76,7 @@ package enum TaskworksCommand {
         case "settings": try await ChangeCommands.settings(context)
         case "tail": try await TailCommand.run(context)
         case "stats": try await StatsCommand.run(context)
+        case "schedules": try await SchedulesCommand.run(context)
         default: return try await ChangeCommands.run(name, context)
         }
         return 0

@@ -8,8 +8,17 @@ extension TaskEngine {
         _ type: String, json: JSONValue?, options: TaskOptions, creatorID: String,
         onComplete: TaskCompletionHandler?
     ) async throws -> TaskCreation {
-        let now = clock.now()
-        let record = try newRecord(type, json: json, options: options, creatorID: creatorID, now: now)
+        let record = try newRecord(type, json: json, options: options, creatorID: creatorID, now: clock.now())
+        return try await insertNew(record, onComplete: onComplete)
+    }
+
+    /// Inserts `record`, a new task already checked (made by ``newRecord(_:json:options:creatorID:now:)``
+    /// or copied from a stored task), then publishes `created` and wakes this process's pools.
+    /// With a held unique key, nothing is inserted and the holder comes back as a duplicate.
+    nonisolated(nonsending) func insertNew(
+        _ record: TaskRecord, onComplete: TaskCompletionHandler?
+    ) async throws -> TaskCreation {
+        let now = record.createdAt
         // Registered before the insert so a worker that finishes the task at once finds it.
         if let onComplete { addCallback(onComplete, for: record.id) }
         let stored: TaskRecord

@@ -95,5 +95,5 @@ public struct TaskSchedule: Sendable {
     }
 
     /// The unique key every run of this schedule carries, so runs never overlap.
-    var uniqueKey: String { "taskworks.schedule:\(name)" }
+    var uniqueKey: String { TaskService.scheduleRunKey(name) }
 }

@@ -117,7 +117,9 @@ struct AttemptSupervisorTests {
         let store = HeldUpdateStore(base: InMemoryTaskStore())
         let service = TaskService(store: store, registry: try Sample.registry())
         var configuration = Fixtures.poolConfiguration(concurrency: 2)
-        configuration.leaseDuration = .seconds(30)
+        // Long enough that the held lease cannot come near running out on a starved machine (the
+        // supervisor rightly stops a runner whose lease does while its renewal hangs).
+        configuration.leaseDuration = .seconds(3_600)
         configuration.leaseRenewalInterval = .milliseconds(5)
         let owner = configuration.workerID
         let supervisor = AttemptSupervisor(engine: service.engine, configuration: configuration)

@@ -84,6 +84,69 @@
             await store.close()
         }
 
+        @Test func showRetryResumeDeleteStatsAndSchedulesActThroughTheService() async throws {
+            let schema = TestDatabase.newSchemaName()
+            let url = try Self.storeURL(schema: schema)
+            let store = try await PostgresTaskStore(
+                configuration: try TestDatabase.configuration(schema: schema))
+            let registry = TaskRegistry()
+            try registry.register("charge", defaults: .init(maxRetries: 0)) { _ in
+                ClosureTaskRunner { _ in throw TaskFailure.permanent("card declined") }
+            }
+            try registry.register("report") { _ in ClosureTaskRunner { _ in nil } }
+            let service = TaskService(store: store, registry: registry)
+            let failed = try await service.create(
+                "charge", payload: ["amount": 12], createdBy: .user("alice"))
+            _ = try await service.drainInline()
+            let scheduler = TaskScheduler(service: service)
+            try scheduler.add(TaskSchedule(name: "nightly", taskType: "report", trigger: .cron("0 2 * * *")))
+            _ = try await scheduler.runNow("nightly")
+            _ = try await store.claimScheduleTick("nightly", tick: Date(timeIntervalSince1970: 1_800_000_000))
+
+            let shown = await CommandRun.run(["show", failed.id.string, "--store", url, "--json"])
+            #expect(shown.code == 0, "\(shown.errors)")
+            let record = try #require(try shown.jsonLines().first)
+            #expect(record["status"] == .string("failed"))
+            #expect(record["errorMessage"]?.stringValue?.contains("card declined") == true)
+            #expect(record["payload"]?["amount"] == .integer(12))
+
+            let stats = await CommandRun.run(["stats", "--store", url, "--window", "10m", "--json"])
+            #expect(stats.code == 0, "\(stats.errors)")
+            let figures = try #require(try stats.jsonLines().first)
+            func series(_ type: String, _ name: String) -> [JSONValue] {
+                if case .array(let values)? = figures["byType"]?[type]?[name] { return values }
+                return []
+            }
+            #expect(series("charge", "failed").contains(.integer(1)))
+            #expect(series("report", "queueDepth").last == .integer(1))  // the schedule's run waits
+
+            let retried = await CommandRun.run(["retry", failed.id.string, "--store", url, "--as", "alice"])
+            #expect(retried.code == 0, "\(retried.errors)")
+            #expect(try await service.task(failed.id, as: .system).status == .pending)
+            #expect(await CommandRun.run(["pause", failed.id.string, "--store", url]).code == 0)
+            #expect(try await service.task(failed.id, as: .system).status == .paused)
+            #expect(await CommandRun.run(["resume", failed.id.string, "--store", url]).code == 0)
+            #expect(try await service.task(failed.id, as: .system).status == .pending)
+            _ = try await store.setTaskType("charge", paused: true)
+            #expect(await CommandRun.run(["resume", "--type", "charge", "--store", url]).code == 0)
+            #expect(try await store.pausedTaskTypes().isEmpty)
+
+            let schedules = await CommandRun.run(["schedules", "--store", url, "--json"])
+            let nightly = try #require(try schedules.jsonLines().first)
+            #expect(nightly["name"] == .string("nightly") && nightly["storedRuns"] == .integer(1))
+            #expect(nightly["lastTick"]?.stringValue?.hasPrefix("2027-01-15") == true)
+            let busy = await CommandRun.run(["schedules", "run", "nightly", "--store", url, "--json"])
+            #expect(try busy.jsonLines().first?["created"] == .bool(false))  // the first run is pending
+
+            let deleted = await CommandRun.run(["delete", failed.id.string, "--store", url, "--json"])
+            #expect(deleted.code == 0, "\(deleted.errors)")
+            #expect(try deleted.jsonLines().first?["deleted"] == .bool(true))
+            let gone = await CommandRun.run(["show", failed.id.string, "--store", url, "--as", "alice"])
+            #expect(gone.code == 1 && gone.errors.contains("taskNotFound"), "\(gone.errors)")
+            try await store.dropSchema()
+            await store.close()
+        }
+
         @Test func tailSeesATaskAnotherHostCreates() async throws {
             let schema = TestDatabase.newSchemaName()
             let url = try Self.storeURL(schema: schema)

@@ -33,12 +33,12 @@ function lineChart(label, lines, minutes) {
 }
 
 /** A small line of one series for a table cell. */
-function sparkline(values) {
+function sparkline(values, colour = "#2f5fe0") {
   const width = 120, height = 24, highest = Math.max(1, ...values);
   const points = values.map((value, index) =>
     `${(index * width / Math.max(1, values.length - 1)).toFixed(1)},${(height - 2 - (height - 4) * value / highest).toFixed(1)}`).join(" ");
   return svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "sparkline", "aria-hidden": "true" },
-    svg("polyline", { points, fill: "none", stroke: "#2f5fe0", "stroke-width": 1.5 }));
+    svg("polyline", { points, fill: "none", stroke: colour, "stroke-width": 1.5 }));
 }
 
 const sum = (values) => values.reduce((total, value) => total + value, 0);
@@ -57,24 +57,41 @@ async function renderDashboard() {
     el("span", { "data-figure": "wait", text: "Wait p50 " + seconds(stats.waitP50Seconds) + " · p95 " + seconds(stats.waitP95Seconds) }),
     el("span", { text: "Busiest: " + (stats.busiestTypes.join(", ") || "—") }),
     el("span", { text: "Slowest: " + (stats.slowestTypes.join(", ") || "—") }));
-  $("throughput-chart").replaceChildren(lineChart("Tasks started, succeeded and failed per minute, last hour", [
-    { name: "started", values: total.started, colour: "#2f5fe0" },
-    { name: "succeeded", values: total.succeeded, colour: "#1a7f4b" },
-    { name: "failed", values: total.failed, colour: "#c23030" },
-  ], stats.minutes));
-  $("depth-chart").replaceChildren(lineChart("Pending tasks at the end of each minute, last hour", [
-    { name: "queueDepth", values: total.queueDepth, colour: "#a86200" },
-  ], stats.minutes));
   const types = Object.keys(stats.byType).sort();
+  const picker = $("dashboard-type");
+  const chosen = types.includes(picker.value) ? picker.value : "";
+  picker.replaceChildren(el("option", { value: "", text: "every type" }),
+    ...types.map((type) => el("option", { value: type, text: type })));
+  picker.value = chosen;
+  const shown = chosen ? stats.byType[chosen] : total;
+  const scope = chosen ? `${chosen} tasks` : "Tasks";
+  $("throughput-chart").replaceChildren(lineChart(`${scope} started, succeeded and failed per minute, last hour`, [
+    { name: "started", values: shown.started, colour: "#2f5fe0" },
+    { name: "succeeded", values: shown.succeeded, colour: "#1a7f4b" },
+    { name: "failed", values: shown.failed, colour: "#c23030" },
+  ], stats.minutes));
+  $("depth-chart").replaceChildren(lineChart(`${scope} pending at the end of each minute, last hour`, [
+    { name: "queueDepth", values: shown.queueDepth, colour: "#a86200" },
+  ], stats.minutes));
+  $("throughput-chart").dataset.type = chosen;
   $("no-stats").hidden = types.length > 0;
   $("stats-rows").replaceChildren(...types.map((type) => {
     const series = stats.byType[type];
+    const name = el("a", { href: "#", text: type });
+    name.addEventListener("click", (event) => {
+      event.preventDefault();
+      picker.value = type;
+      renderDashboard();
+    });
     return el("tr", { "data-type": type },
-      el("td", { text: type }),
+      el("td", {}, name),
       el("td", { text: String(sum(series.started)) }),
       el("td", { text: String(sum(series.succeeded)) }),
       el("td", { text: String(sum(series.failed)) }),
       el("td", { text: String(series.queueDepth[series.queueDepth.length - 1]) }),
-      el("td", {}, sparkline(series.started)));
+      el("td", {}, sparkline(series.started)),
+      el("td", {}, sparkline(series.queueDepth, "#a86200")));
   }));
 }
+
+$("dashboard-type").addEventListener("change", () => renderDashboard());
