@@ -52,7 +52,15 @@ enum TaskAttempt {
         default:
             message = String(describing: error)
         }
-        return .failed(message: String(message.prefix(4000)), permanent: permanent)
+        return .failed(message: storableMessage(message), permanent: permanent)
+    }
+
+    /// A runner's error message as every store can keep it: at most 4,000 characters, with each
+    /// NUL character (which PostgreSQL's `text` refuses) shown as U+FFFD.
+    static func storableMessage(_ message: String) -> String {
+        let kept = message.prefix(4000)
+        guard kept.unicodeScalars.contains("\u{0}") else { return String(kept) }
+        return String(String.UnicodeScalarView(kept.unicodeScalars.map { $0 == "\u{0}" ? "\u{FFFD}" : $0 }))
     }
 
     static func describe(_ duration: Duration) -> String {

@@ -142,6 +142,27 @@ struct WorkerPoolTests {
         }
     }
 
+    /// A runner's message is outside data: a NUL in it (which PostgreSQL's `text` refuses) is
+    /// stored as U+FFFD on every store, and a long one is cut at 4,000 characters.
+    @Test(arguments: StoreFixture.all)
+    func aFailureMessageIsStoredAsEveryStoreCanKeepIt(fixture: StoreFixture) async throws {
+        let harness = try await Harness(fixture: fixture) { registry in
+            try registry.register("messy") { _ in
+                ClosureTaskRunner { context in
+                    let long = context.task.priority > 5
+                    throw TaskFailure.permanent(long ? String(repeating: "x", count: 5_000) : "bad\u{0}byte")
+                }
+            }
+        }
+        try await withRunningPool(harness.pool) {
+            let nul = try await harness.service.create("messy", createdBy: .user("alice"))
+            let long = try await harness.service.create(
+                "messy", options: TaskOptions(priority: 9), createdBy: .user("alice"))
+            #expect(try await harness.waitFor(nul.id, .failed).errorMessage == "bad\u{FFFD}byte")
+            #expect(try await harness.waitFor(long.id, .failed).errorMessage?.count == 4_000)
+        }
+    }
+
     @Test(arguments: StoreFixture.all)
     func aPermanentFailureIsNotRetried(fixture: StoreFixture) async throws {
         let harness = try await Harness(fixture: fixture) { registry in

@@ -35,9 +35,35 @@
                     after: delay, attemptsAllowed: configuration.connectionAttempts,
                     error: PostgresTaskStore.storeError(error, while: what, configuration: configuration))
             } catch {
-                let failure = PostgresTaskStore.storeError(error, while: what, configuration: configuration)
-                return .finished(Array(repeating: .failure(failure), count: batch.count))
+                guard batch.count > 1 else {
+                    let failure = PostgresTaskStore.storeError(
+                        error, while: what, configuration: configuration)
+                    return .finished([.failure(failure)])
+                }
+                // The server refused the statement (a row it cannot store, say): nothing of it was
+                // applied. Each write then goes alone, so it stands or fails on its own.
+                return .finished(await writesOneByOne(batch))
             }
+        }
+
+        /// Runs each write of `batch` as its own statement: the refused ones fail, the others are
+        /// applied. A connection failure here fails that write (its caller sees a store error).
+        private func writesOneByOne(_ batch: [CombinedWrites.Write]) async -> [Result<
+            TaskUpdateResult, any Error
+        >] {
+            var results: [Result<TaskUpdateResult, any Error>] = []
+            for write in batch {
+                let what = "updating task \(write.task.id)"
+                do {
+                    results.append(
+                        .success(try await watchdog.run(what) { [self] in try await updateOne(write) }))
+                } catch {
+                    results.append(
+                        .failure(
+                            PostgresTaskStore.storeError(error, while: what, configuration: configuration)))
+                }
+            }
+            return results
         }
 
         /// Runs a batch to the end, trying it again as ``CombinedWrites`` would (without its

@@ -1,6 +1,7 @@
 #if Postgres
     import Foundation
     import Taskworks
+    import TaskworksTesting
     import Testing
 
     @testable import TaskworksPostgres
@@ -61,6 +62,48 @@
 
         /// Every optional column set in some rows of one combined statement and `NULL` in others (the
         /// statement binds each column as one array, `NULL`s inside it), each row stored to the bit.
+        /// A row the server refuses (here an error message holding a NUL byte, which `text` cannot
+        /// store) fails alone: the other writes of its combined statement are still applied.
+        @Test func aRefusedRowFailsAloneAndTheRestOfItsBatchIsApplied() async throws {
+            let store = try await PostgresTaskStore(configuration: try TestDatabase.configuration())
+            let tasks = try await store.insert(
+                contentsOf: (0..<4).map { _ in TaskRecord(type: "job", createdBy: "alice", createdAt: Date())
+                })
+            let writes = tasks.enumerated().map { index, task in
+                var changed = task
+                changed.status = .failed
+                changed.errorMessage = index == 1 ? "bad\u{0}byte" : "runner \(index) failed"
+                return CombinedWrites.Write(task: changed, expectedVersion: task.version)
+            }
+            let results = await store.performWrites(writes)
+            #expect(results.count == 4)
+            for (index, result) in results.enumerated() {
+                switch (index, result) {
+                case (1, .failure(let error)):
+                    #expect((error as? TaskworksError)?.code == .storageFailure, "\(error)")
+                case (1, _):
+                    Issue.record("the refused row did not fail: \(result)")
+                case (_, .success(.updated(let stored))):
+                    #expect(stored.errorMessage == "runner \(index) failed")
+                default:
+                    Issue.record("write \(index) was not applied beside the refused row: \(result)")
+                }
+            }
+            #expect(try await store.task(id: tasks[1].id)?.status == .pending)
+
+            // Through the service, a runner's NUL reaches the store as U+FFFD: the outcome is kept.
+            let registry = TaskRegistry()
+            try registry.register("messy") { _ in
+                ClosureTaskRunner { _ in throw TaskFailure.permanent("bad\u{0}byte") }
+            }
+            let service = TaskService(store: store, registry: registry)
+            let messy = try await service.create("messy", createdBy: .user("alice"))
+            _ = try await service.drainInline()
+            #expect(try await service.task(messy.id, as: .system).errorMessage == "bad\u{FFFD}byte")
+            try await store.dropSchema()
+            await store.close()
+        }
+
         @Test(arguments: [true, false])
         func aCombinedBatchStoresEveryRowsOwnValuesAndNulls(prepares: Bool) async throws {
             var configuration = try TestDatabase.configuration()
