@@ -11,7 +11,8 @@ import Taskworks
 //                                          "ack ID" to LOG after each create returns and
 //                                          "start ID" / "end ID" around each run. The test kills
 //                                          it with SIGKILL.
-//   taskworks-store-helper drain DIR LOG N run a pool until N tasks succeeded; append "run ID"
+//   taskworks-store-helper drain DIR LOG N [LEASE_MS]
+//                                          run a pool until N tasks succeeded; append "run ID"
 //                                          to LOG for every run.
 //   taskworks-store-helper steps DIR LOG   one pass through every kind of store write, each
 //                                          acknowledged in LOG once it returns: first open
@@ -113,12 +114,19 @@ case "work":
         log.line("ack \(task.id)")
     }
 case "drain":
-    guard arguments.count == 5, let total = Int(arguments[4]) else { fail("drain needs N") }
+    guard (5...6).contains(arguments.count), let total = Int(arguments[4]) else {
+        fail("drain needs N [LEASE_MS]")
+    }
     // No process dies here, so no lease needs to run out: a long lease keeps a process that the
     // machine starves (four of them under ThreadSanitizer on two cores) from losing its tasks to
-    // a rescue, and a task running twice can then only mean two claims overlapped.
-    configuration.leaseDuration = .seconds(30)
-    configuration.leaseRenewalInterval = .seconds(5)
+    // a rescue, and a task running twice can then only mean two claims overlapped. A test that
+    // stalls a process on purpose gives a short lease instead.
+    if arguments.count == 6, let lease = Int(arguments[5]) {
+        configuration.leaseDuration = .milliseconds(lease)
+    } else {
+        configuration.leaseDuration = .seconds(30)
+        configuration.leaseRenewalInterval = .seconds(5)
+    }
     try registry.register("job") { _ in
         ClosureTaskRunner { context in
             log.line("run \(context.task.id) \(getpid())")

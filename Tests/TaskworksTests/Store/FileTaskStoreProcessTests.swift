@@ -100,4 +100,59 @@ struct FileTaskStoreProcessTests {
         #expect(ranTwice.isEmpty, "tasks ran more than once: \(ranTwice)")
         #expect(try await reopened.counts(createdBy: nil).byStatus == [.succeeded: total])
     }
+
+    /// The lead from the 4-process drain that once ran a task twice with a 400 ms lease: a
+    /// process stalled (SIGSTOP) for three leases while it holds claimed tasks. Its tasks are
+    /// rescued and run elsewhere; when it resumes, its own late attempts are refused. A task
+    /// may then have run twice, but only after a rescue (attempts 2 or more), never from two
+    /// overlapping claims, and each task has exactly one stored outcome.
+    @Test func aStalledProcessLosesItsTasksToARescueAndNoTaskRunsTwiceFromOneClaim() async throws {
+        let directory = try TemporaryDirectory.make()
+        let total = 2000
+        let store = try await FileTaskStore(directory: directory.path, options: .init(durability: .none))
+        let registry = TaskRegistry()
+        try registry.register("job") { _ in ClosureTaskRunner { _ in nil } }
+        let service = TaskService(store: store, registry: registry)
+        for _ in 0..<total { _ = try await service.create("job", createdBy: .system) }
+        await store.close()
+        let logs = try TemporaryDirectory.make()
+        var children: [ChildProcess] = []
+        for number in 0..<4 {
+            let log = logs.appendingPathComponent("drain-\(number).log")
+            children.append(try ChildProcess.start(["drain", directory.path, log.path, "\(total)", "400"]))
+        }
+        let stalled = children[0].process.processIdentifier
+        try await eventually("the first process to run tasks") {
+            !readLog(logs.appendingPathComponent("drain-0.log")).isEmpty
+        }
+        _ = kill(stalled, SIGSTOP)
+        // The fault itself: three leases without a single instruction in that process.
+        try await Task.sleep(for: .milliseconds(1_200))
+        _ = kill(stalled, SIGCONT)
+        for child in children {
+            #expect(try await child.wait(timeout: .seconds(120)) == 0)
+        }
+        var runs: [String: Int] = [:]
+        for number in 0..<4 {
+            for words in readLog(logs.appendingPathComponent("drain-\(number).log"))
+            where words.first == "run" {
+                runs[String(words[1]), default: 0] += 1
+            }
+        }
+        let reopened = try await FileTaskStore(directory: directory.path)
+        var fromOneClaim: [String] = []
+        for (id, count) in runs where count > 1 {
+            let task = try await reopened.task(id: try TaskID(parsing: id))
+            if (task?.attempts ?? 0) < count {
+                fromOneClaim.append("\(id) ran \(count) times in \(task?.attempts ?? -1) attempt(s)")
+            }
+        }
+        #expect(fromOneClaim.isEmpty, "runs without a claim of their own: \(fromOneClaim)")
+        #expect(runs.count == total)
+        #expect(try await reopened.counts(createdBy: nil).byStatus == [.succeeded: total])
+        await reopened.close()
+        print(
+            "a stalled process: \(runs.values.filter { $0 > 1 }.count) task(s) ran twice, each after a rescue"
+        )
+    }
 }
