@@ -126,6 +126,12 @@ let package = Package(
             dependencies: ["Taskworks", "TaskworksHTTP"],
             path: "Benchmarks/TaskworksBench"
         ),
+        // The deterministic simulator (an executable target, not a product): `swift run taskworks-sim`.
+        .executableTarget(
+            name: "taskworks-sim",
+            dependencies: ["Taskworks"],
+            path: "Sources/TaskworksSimulator"
+        ),
         // A child process for the file store's crash and multi-process tests.
         .executableTarget(
             name: "TaskworksStoreHelper",

@@ -10,11 +10,24 @@ extension TaskEngine {
         of task: TaskRecord, owner: String, outcome: TaskTransitions.AttemptOutcome, progress: Int,
         retryDelay: Duration, context: TaskContext?
     ) async throws -> TaskRecord {
+        try await storeOutcomeReportingWrite(
+            of: task, owner: owner, outcome: outcome, progress: progress, retryDelay: retryDelay,
+            context: context
+        ).record
+    }
+
+    /// ``storeOutcome(of:owner:outcome:progress:retryDelay:context:)`` that also says whether the
+    /// outcome was written (`false`: the attempt no longer held the lease).
+    nonisolated(nonsending) func storeOutcomeReportingWrite(
+        of task: TaskRecord, owner: String, outcome: TaskTransitions.AttemptOutcome, progress: Int,
+        retryDelay: Duration, context: TaskContext?
+    ) async throws -> (record: TaskRecord, wrote: Bool) {
         let (stored, wrote) = try await mutateReportingWrite(task.id, startingFrom: task) { current in
             guard
                 let next = TaskTransitions.finish(
-                    current, owner: owner, attempt: task.attempts, outcome: outcome, progress: progress,
-                    now: clock.now(), retryDelay: retryDelay)
+                    current, owner: owner, attempt: task.attempts, startedAt: task.startedAt,
+                    outcome: outcome,
+                    progress: progress, now: clock.now(), retryDelay: retryDelay)
             else { return nil }
             let event: TaskEvent.Kind =
                 next.status.isTerminal ? .finished : (outcome == .released ? .requeued : .retryScheduled)
@@ -26,7 +39,7 @@ extension TaskEngine {
             let unkept = context.control.artifactsToDiscard(keeping: kept)
             if !unkept.isEmpty { await discardArtifacts(unkept) }
         }
-        return stored
+        return (stored, wrote)
     }
 
     /// Says that `owner`'s outcome was not stored because it no longer held the lease: another

@@ -75,10 +75,10 @@ enum TaskTransitions {
     /// when that attempt no longer holds the lease (another worker rescued the task, or the task
     /// moved on to a later attempt): a stale worker writes nothing.
     static func finish(
-        _ task: TaskRecord, owner: String, attempt: Int, outcome: AttemptOutcome, progress: Int, now: Date,
-        retryDelay: Duration
+        _ task: TaskRecord, owner: String, attempt: Int, startedAt: Date?, outcome: AttemptOutcome,
+        progress: Int, now: Date, retryDelay: Duration
     ) -> TaskRecord? {
-        guard holdsLease(task, owner: owner, attempt: attempt) else { return nil }
+        guard holdsLease(task, owner: owner, attempt: attempt, startedAt: startedAt) else { return nil }
         var next = task
         next.leaseOwner = nil
         next.leaseExpiresAt = nil
@@ -127,9 +127,10 @@ enum TaskTransitions {
     /// The lease holder's attempt number `attempt` extends its lease and stores new progress.
     /// `nil` when that attempt no longer holds the lease.
     static func renew(
-        _ task: TaskRecord, owner: String, attempt: Int, progress: Int?, now: Date, leaseDuration: Duration
+        _ task: TaskRecord, owner: String, attempt: Int, startedAt: Date?, progress: Int?, now: Date,
+        leaseDuration: Duration
     ) -> TaskRecord? {
-        guard holdsLease(task, owner: owner, attempt: attempt) else { return nil }
+        guard holdsLease(task, owner: owner, attempt: attempt, startedAt: startedAt) else { return nil }
         var next = task
         next.leaseExpiresAt = now.addingTimeInterval(leaseDuration.timeInterval)
         if let progress { next.progress = max(task.progress, progress) }
@@ -137,11 +138,16 @@ enum TaskTransitions {
         return next
     }
 
-    /// Whether `owner`'s attempt number `attempt` holds the lease of `task`. The owner alone is
-    /// not enough: a write left over from a pool's earlier attempt (a renewal still in flight
-    /// when that attempt failed and the same pool claimed the retry) must not touch the next one.
-    static func holdsLease(_ task: TaskRecord, owner: String, attempt: Int) -> Bool {
+    /// Whether the claim `owner` made as attempt number `attempt` at `startedAt` holds the lease
+    /// of `task`. The owner alone is not enough: a write left over from a pool's earlier attempt
+    /// (a renewal still in flight when that attempt failed and the same pool claimed the retry)
+    /// must not touch the next one. Nor is the attempt number: a caller's retry starts the count
+    /// again, so a pool that stalled past its lease can claim the retried task as the same attempt
+    /// number while its stale runner still runs (the simulator found this: seeds 54 and 37); the claim's
+    /// start time, which only a claim sets, tells the two apart.
+    static func holdsLease(_ task: TaskRecord, owner: String, attempt: Int, startedAt: Date?) -> Bool {
         task.status == .running && task.leaseOwner == owner && task.attempts == attempt
+            && task.startedAt == startedAt
     }
 
     /// Rescues a task whose worker stopped renewing its lease: pending again while attempts

@@ -240,12 +240,14 @@ final class AttemptSupervisor: Sendable {
     private func renew(_ context: TaskContext, from latest: TaskRecord, progress: Int?) async {
         let owner = configuration.workerID
         let attemptNumber = context.task.attempts
+        let startedAt = context.task.startedAt
         let stored: TaskRecord
         do {
             stored = try await engine.mutate(context.task.id, startingFrom: latest) { current in
                 guard
                     let next = TaskTransitions.renew(
-                        current, owner: owner, attempt: attemptNumber, progress: progress,
+                        current, owner: owner, attempt: attemptNumber, startedAt: startedAt,
+                        progress: progress,
                         now: engine.clock.now(), leaseDuration: configuration.leaseDuration)
                 else { return nil }
                 return (next, next.progress != current.progress ? .progress : nil)
@@ -261,7 +263,7 @@ final class AttemptSupervisor: Sendable {
         }
         // The attempt may have ended while the write was under way.
         guard renewalEnded(context, stored: stored) else { return }
-        if !TaskTransitions.holdsLease(stored, owner: owner, attempt: attemptNumber) {
+        if !TaskTransitions.holdsLease(stored, owner: owner, attempt: attemptNumber, startedAt: startedAt) {
             context.control.requestStop(.leaseLost)
         } else if stored.cancelRequested {
             context.control.requestStop(.cancelRequested)

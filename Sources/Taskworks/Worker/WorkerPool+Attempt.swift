@@ -128,12 +128,14 @@ extension WorkerPool {
         do {
             let stored = try await engine.mutate(claimed.id, startingFrom: claimed) { current in
                 TaskTransitions.renew(
-                    current, owner: owner, attempt: claimed.attempts, progress: nil, now: now,
-                    leaseDuration: configuration.leaseDuration
+                    current, owner: owner, attempt: claimed.attempts, startedAt: claimed.startedAt,
+                    progress: nil, now: now, leaseDuration: configuration.leaseDuration
                 ).map { ($0, nil) }
             }
             supervisor.noteStored(stored)
-            if !TaskTransitions.holdsLease(stored, owner: owner, attempt: claimed.attempts) {
+            if !TaskTransitions.holdsLease(
+                stored, owner: owner, attempt: claimed.attempts, startedAt: claimed.startedAt)
+            {
                 context.control.requestStop(.leaseLost)
             } else if stored.cancelRequested {
                 context.control.requestStop(.cancelRequested)

@@ -206,7 +206,7 @@ struct TaskTransitionsTests {
         let artifact = try TaskArtifact(key: "k", fileName: "f.csv")
         let next = try #require(
             TaskTransitions.finish(
-                running(), owner: "w1", attempt: 1,
+                running(), owner: "w1", attempt: 1, startedAt: nil,
                 outcome: .succeeded(result: .integer(1), artifact: artifact),
                 progress: 50, now: now, retryDelay: .zero))
         #expect(next.status == .succeeded)
@@ -221,18 +221,43 @@ struct TaskTransitionsTests {
         let outcome = TaskTransitions.AttemptOutcome.succeeded(result: nil, artifact: nil)
         #expect(
             TaskTransitions.finish(
-                running(), owner: "w2", attempt: 1, outcome: outcome, progress: 0, now: now, retryDelay: .zero
+                running(), owner: "w2", attempt: 1, startedAt: nil, outcome: outcome, progress: 0, now: now,
+                retryDelay: .zero
             ) == nil)
         var rescued = running()
         rescued.status = .pending
         #expect(
             TaskTransitions.finish(
-                rescued, owner: "w1", attempt: 1, outcome: outcome, progress: 0, now: now, retryDelay: .zero)
+                rescued, owner: "w1", attempt: 1, startedAt: nil, outcome: outcome, progress: 0, now: now,
+                retryDelay: .zero)
                 == nil)
         #expect(
             TaskTransitions.renew(
-                rescued, owner: "w1", attempt: 1, progress: 5, now: now, leaseDuration: .seconds(1))
+                rescued, owner: "w1", attempt: 1, startedAt: nil, progress: 5, now: now,
+                leaseDuration: .seconds(1))
                 == nil)
+    }
+
+    @Test func aStaleClaimWithTheSameOwnerAndAttemptNumberWritesNothing() {
+        // The pool stalled past its lease, the task failed, a caller retried it (the count starts
+        // again) and the same pool claimed it as attempt 1 again: the stale runner's writes name
+        // the same owner and attempt number, but an earlier claim.
+        var reclaimed = running(attempts: 1)
+        reclaimed.startedAt = now
+        let staleStart = now.addingTimeInterval(-60)
+        let outcome = TaskTransitions.AttemptOutcome.succeeded(result: nil, artifact: nil)
+        #expect(
+            TaskTransitions.finish(
+                reclaimed, owner: "w1", attempt: 1, startedAt: staleStart, outcome: outcome, progress: 0,
+                now: now, retryDelay: .zero) == nil)
+        #expect(
+            TaskTransitions.renew(
+                reclaimed, owner: "w1", attempt: 1, startedAt: staleStart, progress: 5, now: now,
+                leaseDuration: .seconds(1)) == nil)
+        #expect(
+            TaskTransitions.renew(
+                reclaimed, owner: "w1", attempt: 1, startedAt: now, progress: 5, now: now,
+                leaseDuration: .seconds(1)) != nil)
     }
 
     @Test func anEarlierAttemptOfTheSameWorkerWritesNothing() {
@@ -242,22 +267,25 @@ struct TaskTransitionsTests {
         let outcome = TaskTransitions.AttemptOutcome.succeeded(result: nil, artifact: nil)
         #expect(
             TaskTransitions.finish(
-                retry, owner: "w1", attempt: 1, outcome: outcome, progress: 0, now: now, retryDelay: .zero)
+                retry, owner: "w1", attempt: 1, startedAt: nil, outcome: outcome, progress: 0, now: now,
+                retryDelay: .zero)
                 == nil)
         #expect(
             TaskTransitions.renew(
-                retry, owner: "w1", attempt: 1, progress: 90, now: now, leaseDuration: .seconds(1))
+                retry, owner: "w1", attempt: 1, startedAt: nil, progress: 90, now: now,
+                leaseDuration: .seconds(1))
                 == nil)
         #expect(
             TaskTransitions.renew(
-                retry, owner: "w1", attempt: 2, progress: 90, now: now, leaseDuration: .seconds(1))?
+                retry, owner: "w1", attempt: 2, startedAt: nil, progress: 90, now: now,
+                leaseDuration: .seconds(1))?
                 .progress == 90)
     }
 
     @Test func aCancelRequestedWhileRunningWinsOverSuccess() throws {
         let next = try #require(
             TaskTransitions.finish(
-                running(cancelRequested: true), owner: "w1", attempt: 1,
+                running(cancelRequested: true), owner: "w1", attempt: 1, startedAt: nil,
                 outcome: .succeeded(result: nil, artifact: nil),
                 progress: 70, now: now, retryDelay: .zero))
         #expect(next.status == .cancelled)
@@ -274,6 +302,7 @@ struct TaskTransitionsTests {
         let next = try #require(
             TaskTransitions.finish(
                 running(attempts: attempts, maxRetries: maxRetries), owner: "w1", attempt: attempts,
+                startedAt: nil,
                 outcome: .failed(message: "boom", permanent: permanent), progress: 60, now: now,
                 retryDelay: .seconds(8)))
         #expect(next.status == expected)
@@ -289,7 +318,8 @@ struct TaskTransitionsTests {
     @Test func releaseGivesTheAttemptBack() throws {
         let next = try #require(
             TaskTransitions.finish(
-                running(attempts: 2), owner: "w1", attempt: 2, outcome: .released, progress: 10, now: now,
+                running(attempts: 2), owner: "w1", attempt: 2, startedAt: nil, outcome: .released,
+                progress: 10, now: now,
                 retryDelay: .zero))
         #expect(next.status == .pending)
         #expect(next.attempts == 1)
@@ -299,7 +329,8 @@ struct TaskTransitionsTests {
     @Test func progressRenewalNeverMovesBackwards() throws {
         let next = try #require(
             TaskTransitions.renew(
-                running(), owner: "w1", attempt: 1, progress: 10, now: now, leaseDuration: .seconds(30))
+                running(), owner: "w1", attempt: 1, startedAt: nil, progress: 10, now: now,
+                leaseDuration: .seconds(30))
         )
         #expect(next.progress == 40)
         #expect(next.leaseExpiresAt == now.addingTimeInterval(30))

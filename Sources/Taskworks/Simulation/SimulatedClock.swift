@@ -1,0 +1,38 @@
+import Foundation
+
+/// The simulator's clock: it stands still until the simulator moves it, and every simulated
+/// process reads the same time. Its timers are never used: nothing in a simulation sleeps.
+final class SimulatedClock: TaskClock {
+    private let current: LockedState<Date>
+
+    init(start: Date) { current = LockedState(start) }
+
+    func now() -> Date { current.withLock { $0 } }
+
+    func monotonicNanoseconds() -> UInt64 {
+        let seconds = now().timeIntervalSinceReferenceDate
+        return UInt64(max(0, seconds) * 1e9)
+    }
+
+    func sleep(for duration: Duration) async throws {
+        // Nothing in a simulation waits on a clock; a caller that did would get the time moved.
+        advance(by: duration.timeInterval)
+    }
+
+    func advance(by seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
+}
+
+/// SplitMix64: the simulator's one source of randomness, so a seed replays a run exactly.
+struct SimulationRandom: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var mixed = state
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return mixed ^ (mixed >> 31)
+    }
+}
