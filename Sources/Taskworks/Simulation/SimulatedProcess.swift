@@ -21,7 +21,7 @@ struct SimulatedAttempt: Sendable {
 /// that changes when it crashes, and the attempts its runners are in.
 struct SimulatedProcess: Sendable {
     let number: Int
-    let service: TaskService
+    var service: TaskService
     let concurrency: Int
     var generation = 1
     var attempts: [SimulatedAttempt] = []

@@ -6,7 +6,7 @@ import Foundation
 ///
 /// What runs for real: the services and their engines (create, claim, renewals and outcomes
 /// through ``TaskTransitions``, rescues, cancel, pause, resume, retry, delete, visibility) over a
-/// real ``InMemoryTaskStore``. What is modelled: the worker pools (each process claims up to its
+/// real ``InMemoryTaskStore``, or a real ``FileTaskStore`` with a handle per process. What is modelled: the worker pools (each process claims up to its
 /// free slots and advances its runners a step at a time) and the runners themselves.
 package struct TaskworksSimulation {
     /// The simulation's settings.
@@ -21,6 +21,9 @@ package struct TaskworksSimulation {
         package var concurrency = 3
         /// The lease each claim takes.
         package var leaseDuration = Duration.seconds(30)
+        /// The store every process shares: memory, or a file store in a directory (each process
+        /// then opens its own handle, and a crash closes it and opens a new one, which recovers).
+        package var fileStoreDirectory: String?
         /// At most this many creates are acknowledged (by default one per five steps, so
         /// producers keep going through the run); past it the run drains what it has.
         package var maximumTasks: Int
@@ -46,33 +49,55 @@ package struct TaskworksSimulation {
     var report: SimulationReport
     var step = 0
 
-    init(_ configuration: Configuration) throws {
+    let registry = TaskRegistry()
+    let sharedStore: InMemoryTaskStore?
+
+    init(_ configuration: Configuration) async throws {
         self.configuration = configuration
         random = SimulationRandom(seed: configuration.seed)
         report = SimulationReport(seed: configuration.seed)
         report.processes = configuration.processes
-        let store = InMemoryTaskStore()
-        let registry = TaskRegistry()
+        sharedStore = configuration.fileStoreDirectory == nil ? InMemoryTaskStore() : nil
         try registry.register("job") { _ in ClosureTaskRunner { _ in nil } }
         for number in 1...configuration.processes {
-            var settings = TaskService.Configuration()
-            settings.diagnostics = TaskDiagnostics { _ in }
-            let service = TaskService(store: store, registry: registry, clock: clock, configuration: settings)
             processes.append(
-                SimulatedProcess(number: number, service: service, concurrency: configuration.concurrency))
+                SimulatedProcess(
+                    number: number, service: try await openService(), concurrency: configuration.concurrency))
+        }
+    }
+
+    /// A process's service: over the shared memory store, or over a new handle on the file store.
+    func openService() async throws -> TaskService {
+        var settings = TaskService.Configuration()
+        settings.diagnostics = TaskDiagnostics { _ in }
+        let store: any TaskStore
+        if let directory = configuration.fileStoreDirectory {
+            store = try await FileTaskStore(
+                directory: directory, options: .init(durability: .none, createDirectory: true))
+        } else {
+            store = sharedStore ?? InMemoryTaskStore()
+        }
+        return TaskService(store: store, registry: registry, clock: clock, configuration: settings)
+    }
+
+    /// Closes the file store handles (a memory store needs nothing).
+    func close() async {
+        for process in processes {
+            if let file = process.service.store as? FileTaskStore { await file.close() }
         }
     }
 
     /// Runs `configuration.steps` steps, then stops every fault and checks that every task that
     /// may run gets to the end (liveness).
     package static func run(_ configuration: Configuration) async throws -> SimulationReport {
-        var simulation = try TaskworksSimulation(configuration)
+        var simulation = try await TaskworksSimulation(configuration)
         for _ in 0..<configuration.steps {
             await simulation.takeStep()
             if simulation.step % 2_000 == 0 { await simulation.checkStore() }
         }
         await simulation.checkStore()
         await simulation.drainToTheEnd()
+        await simulation.close()
         return simulation.report
     }
 
@@ -89,7 +114,7 @@ package struct TaskworksSimulation {
         case 70..<78: await operate()
         case 78..<84: advanceTheClock()
         case 84..<90: await sweep()
-        case 90..<91: crash()
+        case 90..<91: await crash()
         case 91..<93: toggleAStall()
         default: await readAsACreator()
         }
@@ -172,10 +197,20 @@ package struct TaskworksSimulation {
         report.trace("stall \(index) \(processes[index].isStalled)")
     }
 
-    private mutating func crash() {
+    /// A process dies: its attempts are gone, and on the file store its handle closes and a new
+    /// one opens (reading the snapshot and journal back) for the process that starts again.
+    private mutating func crash() async {
         let index = Int.random(in: 0..<processes.count, using: &random)
         processes[index].attempts.removeAll()
         processes[index].generation += 1
+        if let file = processes[index].service.store as? FileTaskStore {
+            await file.close()
+            do {
+                processes[index].service = try await openService()
+            } catch {
+                violation("the file store did not open again after a crash: \(error)")
+            }
+        }
         report.crashes += 1
         report.trace("crash \(index)")
     }

@@ -18,6 +18,20 @@ struct SimulationTests {
         #expect(report.crashes > 0 && report.rescues > 0 && report.refusedWrites > 0)
     }
 
+    /// A run over a file store, each process with a handle of its own and a crash reopening it
+    /// (recovery from the snapshot and journal): no invariant breaks, and every step's result is
+    /// the same as over one memory store, so the trace hashes are equal.
+    @Test func aRunOverTheFileStoreBreaksNoInvariantAndMatchesTheMemoryStore() async throws {
+        var configuration = TaskworksSimulation.Configuration(seed: 5, steps: 5_000)
+        configuration.fileStoreDirectory = try TemporaryDirectory.make().appendingPathComponent("tasks").path
+        let report = try await TaskworksSimulation.run(configuration)
+        #expect(report.violations.isEmpty, "\(report.violations.prefix(3))")
+        #expect(report.outcomes > 200 && report.crashes > 0 && report.rescues > 0)
+        var memory = configuration
+        memory.fileStoreDirectory = nil
+        #expect(try await TaskworksSimulation.run(memory).traceHash == report.traceHash)
+    }
+
     @Test func aSeedReplaysToTheSameTrace() async throws {
         let first = try await TaskworksSimulation.run(.init(seed: 7, steps: 5_000))
         let second = try await TaskworksSimulation.run(.init(seed: 7, steps: 5_000))
@@ -30,7 +44,7 @@ struct SimulationTests {
     /// The checks themselves can fail: a write by anything but the newest claim, a claim of a
     /// paused task and a status leaving terminal without a retry are each reported.
     @Test func theInvariantsReportWhatBreaksThem() async throws {
-        var simulation = try TaskworksSimulation(.init(seed: 1, steps: 0))
+        var simulation = try await TaskworksSimulation(.init(seed: 1, steps: 0))
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         var task = TaskRecord(type: "job", createdBy: "alice", createdAt: now)
         simulation.tasks[task.id] = SimulatedTaskModel(index: 0, creator: "alice")
