@@ -35,23 +35,11 @@ extension TaskService {
                     "a schedule's runs are the system's tasks, which \(caller) does not see; "
                     + "ask as the system or an admin")
         }
-        let prefix = TaskService.scheduleRunKey("")
         var found: [String: StoredSchedule] = [:]
-        var query = TaskQuery(
-            createdBy: Caller.systemCreatorID, sort: .createdDescending, pageSize: TaskQuery.maximumPageSize)
-        while query.page <= maximumPages {
-            let page = try await engine.readModel.query(query)
-            for run in page.items {
-                guard let key = run.uniqueKey, key.hasPrefix(prefix) else { continue }
-                let name = String(key.dropFirst(prefix.count))
-                if found[name] == nil {
-                    found[name] = StoredSchedule(name: name, lastTick: nil, latestRun: run, storedRuns: 1)
-                } else {
-                    found[name]?.storedRuns += 1
-                }
-            }
-            guard page.hasMore else { break }
-            query.page += 1
+        try await forEachScheduleRun(maximumPages: maximumPages) { name, run in
+            found[name, default: StoredSchedule(name: name, lastTick: nil, latestRun: run, storedRuns: 0)]
+                .storedRuns += 1
+            return true
         }
         let ticks = try? engine.scheduleTickStore()
         var schedules = found.values.sorted { $0.name < $1.name }
@@ -73,14 +61,18 @@ extension TaskService {
         created: Bool, run: TaskRecord
     ) {
         try authorize(.runSchedule(name), as: caller)
-        guard let schedule = try await storedSchedules(as: .system).first(where: { $0.name == name }) else {
+        var newest: TaskRecord?
+        try await forEachScheduleRun { runName, run in
+            if runName == name { newest = run }
+            return newest == nil
+        }
+        guard let latest = newest else {
             throw TaskworksError(
                 code: .invalidInput,
                 message:
                     "no run of a schedule named '\(name.prefix(100))' is stored; `taskworks schedules` lists "
                     + "the schedules with runs, and the host's scheduler creates the first run")
         }
-        let latest = schedule.latestRun
         let now = clock.now()
         var copy = TaskRecord(
             type: latest.type, priority: latest.priority, payload: latest.payload,
@@ -90,5 +82,24 @@ extension TaskService {
         copy.version = 1
         let creation = try await engine.insertNew(copy, onComplete: nil)
         return (!creation.isDuplicate, creation.task)
+    }
+
+    /// Calls `visit` with the schedule name and the run for each run the system created, newest
+    /// first, over up to `maximumPages` pages, until `visit` returns `false`.
+    private func forEachScheduleRun(
+        maximumPages: Int = 1_000, _ visit: (String, TaskRecord) -> Bool
+    ) async throws {
+        let prefix = TaskService.scheduleRunKey("")
+        var query = TaskQuery(
+            createdBy: Caller.systemCreatorID, sort: .createdDescending, pageSize: TaskQuery.maximumPageSize)
+        while query.page <= maximumPages {
+            let page = try await engine.readModel.query(query)
+            for run in page.items {
+                guard let key = run.uniqueKey, key.hasPrefix(prefix) else { continue }
+                guard visit(String(key.dropFirst(prefix.count)), run) else { return }
+            }
+            guard page.hasMore else { return }
+            query.page += 1
+        }
     }
 }

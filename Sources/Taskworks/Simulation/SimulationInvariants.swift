@@ -70,9 +70,9 @@ extension TaskworksSimulation {
     /// A status seen in the store or returned by a write.
     mutating func observe(_ stored: TaskRecord, into model: inout SimulatedTaskModel) {
         if model.lastStatus.isTerminal && !stored.status.isTerminal && !model.retriedSinceTerminal {
-            report.violations.append(
-                "step \(step): task \(model.index) left \(model.lastStatus.rawValue) for "
-                    + "\(stored.status.rawValue) without a retry")
+            violation(
+                "task \(model.index) left \(model.lastStatus.rawValue) for \(stored.status.rawValue) without a retry"
+            )
         }
         if stored.status.isTerminal { model.retriedSinceTerminal = false }
         if (stored.status == .failed || stored.status == .cancelled) && model.lastStatus != stored.status {

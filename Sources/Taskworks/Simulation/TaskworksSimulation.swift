@@ -40,7 +40,7 @@ package struct TaskworksSimulation {
     static let uniqueKeys = ["nightly", "sync"]
     let configuration: Configuration
     let clock = SimulatedClock(start: Date(timeIntervalSince1970: 1_800_000_000))
-    var random: SimulationRandom
+    var random: SplitMix64
     var processes: [SimulatedProcess] = []
     var tasks: [TaskID: SimulatedTaskModel] = [:]
     var order: [TaskID] = []
@@ -54,7 +54,7 @@ package struct TaskworksSimulation {
 
     init(_ configuration: Configuration) async throws {
         self.configuration = configuration
-        random = SimulationRandom(seed: configuration.seed)
+        random = SplitMix64(seed: configuration.seed)
         report = SimulationReport(seed: configuration.seed)
         report.processes = configuration.processes
         sharedStore = configuration.fileStoreDirectory == nil ? InMemoryTaskStore() : nil

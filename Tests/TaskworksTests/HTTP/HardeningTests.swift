@@ -172,7 +172,7 @@ struct HardeningTests {
 
     @Test func randomBodiesAndPathsNeverGiveA5xx() async throws {
         let world = try await TaskHTTPAPITests.world()
-        var generator = ReadyQueueTests.SplitMix(state: 22)
+        var generator = SplitMix64(seed: 22)
         let pieces = [
             "tasks", "%", "%2F", "{", "settings", "..", "task-types", "recent", "artifact", "\u{0}", "é",
         ]

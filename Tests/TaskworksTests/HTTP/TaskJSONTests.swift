@@ -11,7 +11,7 @@ struct TaskJSONTests {
     @Test func datesMatchISO8601DateFormatterAcrossTheCalendar() {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        var generator = ReadyQueueTests.SplitMix(state: 8601)
+        var generator = SplitMix64(seed: 8601)
         var dates = [
             Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: -1),
             Date(timeIntervalSince1970: 951_782_400),
@@ -81,7 +81,7 @@ struct TaskJSONTests {
     }
 
     @Test func randomStringsReadBackAsTheSameText() throws {
-        var generator = ReadyQueueTests.SplitMix(state: 0x5EED)
+        var generator = SplitMix64(seed: 0x5EED)
         let alphabet: [Character] = ["a", "\"", "\\", "\n", "\u{1}", "\u{1F}", "é", "€", "😀", " ", "/"]
         for _ in 0..<2_000 {
             let length = Int.random(in: 0...24, using: &generator)

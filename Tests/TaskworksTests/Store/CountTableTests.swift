@@ -14,7 +14,7 @@ struct CountTableTests {
     func agreesWithADictionaryAsTypesAndCreatorsGrow(types: Int, creators: Int) {
         var table = InMemoryTaskIndex.CountTable()
         var reference: [Key: Int] = [:]
-        var generator = ReadyQueueTests.SplitMix(state: UInt64(types * 1000 + creators))
+        var generator = SplitMix64(seed: UInt64(types * 1000 + creators))
         for _ in 0..<3000 {
             // New numbers show up over time, as interning hands them out.
             let key = Key(

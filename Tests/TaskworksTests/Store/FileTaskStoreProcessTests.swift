@@ -57,39 +57,70 @@ struct FileTaskStoreProcessTests {
         #expect(try await reopened.counts(createdBy: nil)[.running] == 0)
     }
 
-    @Test func fourProcessesDrainOneStoreAndEveryTaskRunsExactlyOnce() async throws {
-        let directory = try TemporaryDirectory.make()
-        let total = 2000
-        let store = try await FileTaskStore(directory: directory.path, options: .init(durability: .none))
-        let registry = TaskRegistry()
-        try registry.register("job") { _ in ClosureTaskRunner { _ in nil } }
-        let service = TaskService(store: store, registry: registry)
-        var ids: Set<String> = []
-        for _ in 0..<total {
-            ids.insert(try await service.create("job", createdBy: .system).id.description)
+    /// Four `drain` children over one store of `total` tasks they run.
+    private struct FourDrains {
+        let directory: URL
+        let ids: Set<String>
+        let logs: URL
+        let children: [ChildProcess]
+
+        /// Seeds the store, then starts the children, with `leaseMilliseconds` when given.
+        static func start(total: Int, leaseMilliseconds: Int? = nil) async throws -> FourDrains {
+            let directory = try TemporaryDirectory.make()
+            let store = try await FileTaskStore(directory: directory.path, options: .init(durability: .none))
+            let registry = TaskRegistry()
+            try registry.register("job") { _ in ClosureTaskRunner { _ in nil } }
+            let service = TaskService(store: store, registry: registry)
+            var ids: Set<String> = []
+            for _ in 0..<total {
+                ids.insert(try await service.create("job", createdBy: .system).id.description)
+            }
+            await store.close()
+            let logs = try TemporaryDirectory.make()
+            var children: [ChildProcess] = []
+            for number in 0..<4 {
+                let log = logs.appendingPathComponent("drain-\(number).log").path
+                children.append(
+                    try ChildProcess.start(
+                        ["drain", directory.path, log, "\(total)"]
+                            + (leaseMilliseconds.map { ["\($0)"] } ?? [])))
+            }
+            return FourDrains(directory: directory, ids: ids, logs: logs, children: children)
         }
-        await store.close()
-        let logs = try TemporaryDirectory.make()
-        var children: [ChildProcess] = []
-        for number in 0..<4 {
-            let log = logs.appendingPathComponent("drain-\(number).log")
-            children.append(try ChildProcess.start(["drain", directory.path, log.path, "\(total)"]))
+
+        func log(_ number: Int) -> [[Substring]] {
+            readLog(logs.appendingPathComponent("drain-\(number).log"))
         }
-        for child in children {
-            #expect(try await child.wait(timeout: .seconds(120)) == 0)
-        }
-        var runs: [String: Int] = [:]
-        var processesThatRan: Set<Substring> = []
-        for number in 0..<4 {
-            for words in readLog(logs.appendingPathComponent("drain-\(number).log"))
-            where words.first == "run" {
-                runs[String(words[1]), default: 0] += 1
-                processesThatRan.insert(words[2])
+
+        /// Waits for every child to exit with status 0.
+        func waitForAll() async throws {
+            for child in children {
+                #expect(try await child.wait(timeout: .seconds(120)) == 0)
             }
         }
-        #expect(Set(runs.keys) == ids)
+
+        /// How many times each task ran, and the processes that ran any.
+        func runs() -> (counts: [String: Int], processes: Set<Substring>) {
+            var counts: [String: Int] = [:]
+            var processes: Set<Substring> = []
+            for number in 0..<4 {
+                for words in log(number) where words.first == "run" {
+                    counts[String(words[1]), default: 0] += 1
+                    processes.insert(words[2])
+                }
+            }
+            return (counts, processes)
+        }
+    }
+
+    @Test func fourProcessesDrainOneStoreAndEveryTaskRunsExactlyOnce() async throws {
+        let total = 2000
+        let drains = try await FourDrains.start(total: total)
+        try await drains.waitForAll()
+        let (runs, processesThatRan) = drains.runs()
+        #expect(Set(runs.keys) == drains.ids)
         #expect(processesThatRan.count > 1, "the work should be shared between processes")
-        let reopened = try await FileTaskStore(directory: directory.path)
+        let reopened = try await FileTaskStore(directory: drains.directory.path)
         // A task that ran twice is named with its attempts: 2 would mean a lease ran out and the
         // task was rescued, 1 that two claims overlapped.
         var ranTwice: [String] = []
@@ -102,44 +133,30 @@ struct FileTaskStoreProcessTests {
     }
 
     /// The lead from the 4-process drain that once ran a task twice with a 400 ms lease: a
-    /// process stalled (SIGSTOP) for three leases while it holds claimed tasks. Its tasks are
-    /// rescued and run elsewhere; when it resumes, its own late attempts are refused. A task
-    /// may then have run twice, but only after a rescue (attempts 2 or more), never from two
-    /// overlapping claims, and each task has exactly one stored outcome.
+    /// process stalled (SIGSTOP) while it holds claimed tasks, until the store shows one of its
+    /// tasks rescued and claimed again (or the others have run everything). When it resumes,
+    /// its own late attempts are refused. A task may then have run twice, but only after a
+    /// rescue (attempts 2 or more), never from two overlapping claims, and each task has
+    /// exactly one stored outcome.
     @Test func aStalledProcessLosesItsTasksToARescueAndNoTaskRunsTwiceFromOneClaim() async throws {
-        let directory = try TemporaryDirectory.make()
         let total = 2000
-        let store = try await FileTaskStore(directory: directory.path, options: .init(durability: .none))
-        let registry = TaskRegistry()
-        try registry.register("job") { _ in ClosureTaskRunner { _ in nil } }
-        let service = TaskService(store: store, registry: registry)
-        for _ in 0..<total { _ = try await service.create("job", createdBy: .system) }
-        await store.close()
-        let logs = try TemporaryDirectory.make()
-        var children: [ChildProcess] = []
-        for number in 0..<4 {
-            let log = logs.appendingPathComponent("drain-\(number).log")
-            children.append(try ChildProcess.start(["drain", directory.path, log.path, "\(total)", "400"]))
-        }
-        let stalled = children[0].process.processIdentifier
-        try await eventually("the first process to run tasks") {
-            !readLog(logs.appendingPathComponent("drain-0.log")).isEmpty
-        }
+        let drains = try await FourDrains.start(total: total, leaseMilliseconds: 400)
+        try await eventually("the first process to run tasks") { !drains.log(0).isEmpty }
+        let stalled = drains.children[0].process.processIdentifier
         _ = kill(stalled, SIGSTOP)
-        // The fault itself: three leases without a single instruction in that process.
-        try await Task.sleep(for: .milliseconds(1_200))
+        let watcher = try await FileTaskStore(directory: drains.directory.path)
+        try await eventually(
+            "a task rescued from the stalled process, or the others done", timeout: .seconds(60)
+        ) {
+            let othersDone = drains.children.dropFirst().allSatisfy { !$0.process.isRunning }
+            let tasks = try await watcher.scanTasks(after: nil, limit: 10_000)
+            return othersDone || tasks.contains { $0.attempts >= 2 }
+        }
+        await watcher.close()
         _ = kill(stalled, SIGCONT)
-        for child in children {
-            #expect(try await child.wait(timeout: .seconds(120)) == 0)
-        }
-        var runs: [String: Int] = [:]
-        for number in 0..<4 {
-            for words in readLog(logs.appendingPathComponent("drain-\(number).log"))
-            where words.first == "run" {
-                runs[String(words[1]), default: 0] += 1
-            }
-        }
-        let reopened = try await FileTaskStore(directory: directory.path)
+        try await drains.waitForAll()
+        let runs = drains.runs().counts
+        let reopened = try await FileTaskStore(directory: drains.directory.path)
         var fromOneClaim: [String] = []
         for (id, count) in runs where count > 1 {
             let task = try await reopened.task(id: try TaskID(parsing: id))

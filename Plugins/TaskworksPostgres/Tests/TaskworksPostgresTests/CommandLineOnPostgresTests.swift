@@ -21,6 +21,14 @@
             return try #require(components.string)
         }
 
+        /// A migrated store in a new schema of its own, and the URL the command line opens it by.
+        static func freshStore() async throws -> (store: PostgresTaskStore, url: String) {
+            let schema = TestDatabase.newSchemaName()
+            let store = try await PostgresTaskStore(
+                configuration: try TestDatabase.configuration(schema: schema))
+            return (store, try storeURL(schema: schema))
+        }
+
         @Test func migrateReportsAppliesAndPrintsTheSchema() async throws {
             let schema = TestDatabase.newSchemaName()
             let url = try Self.storeURL(schema: schema)
@@ -45,11 +53,8 @@
         }
 
         @Test func tasksAreListedChangedAndPrunedThroughTheService() async throws {
-            let schema = TestDatabase.newSchemaName()
-            let url = try Self.storeURL(schema: schema)
             let clock = ManualTaskClock(Date().addingTimeInterval(-10 * 86_400))
-            let store = try await PostgresTaskStore(
-                configuration: try TestDatabase.configuration(schema: schema))
+            let (store, url) = try await Self.freshStore()
             let registry = TaskRegistry()
             try registry.register("export") { _ in ClosureTaskRunner { _ in nil } }
             let service = TaskService(store: store, registry: registry, clock: clock)
@@ -85,10 +90,7 @@
         }
 
         @Test func showRetryResumeDeleteStatsAndSchedulesActThroughTheService() async throws {
-            let schema = TestDatabase.newSchemaName()
-            let url = try Self.storeURL(schema: schema)
-            let store = try await PostgresTaskStore(
-                configuration: try TestDatabase.configuration(schema: schema))
+            let (store, url) = try await Self.freshStore()
             let registry = TaskRegistry()
             try registry.register("charge", defaults: .init(maxRetries: 0)) { _ in
                 ClosureTaskRunner { _ in throw TaskFailure.permanent("card declined") }
@@ -148,10 +150,7 @@
         }
 
         @Test func tailSeesATaskAnotherHostCreates() async throws {
-            let schema = TestDatabase.newSchemaName()
-            let url = try Self.storeURL(schema: schema)
-            let store = try await PostgresTaskStore(
-                configuration: try TestDatabase.configuration(schema: schema))
+            let (store, url) = try await Self.freshStore()
             let registry = TaskRegistry()
             try registry.register("export") { _ in ClosureTaskRunner { _ in nil } }
             let capture = CommandCapture()
